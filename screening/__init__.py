@@ -1,0 +1,1 @@
+"""The screening itself: triage rules, questionnaire flow and wording. No Rasa imports."""

@@ -1,0 +1,189 @@
+"""What the person (or the staff member reading to a caller) is told about an outcome.
+
+Plain Python, no Rasa imports. `result_card()` turns a triage.Decision into the texts shown:
+title, summary, reasons, notes, next step and the disclaimer. Two voices: "patient" speaks to
+the person ("you"), "staff" speaks to a call-centre agent about the caller.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from screening import triage
+
+DISCLAIMER = (
+    "This screening is not medical advice and does not replace an examination by a doctor. "
+    "In an emergency, call 911."
+)
+
+OFFICES = (
+    {"office": "Woburn", "display": "781-927-PAIN (7246)", "tel": "+17819277246"},
+    {"office": "Beverly", "display": "978-927-PAIN (7246)", "tel": "+19789277246"},
+)
+PHONE_LINE = "Woburn 781-927-PAIN (7246) or Beverly 978-927-PAIN (7246)"
+
+TOLERANCE_WORDS = {
+    "over_2_miles": "more than 2 miles",
+    "2_blocks_to_2_miles": "between 2 blocks and 2 miles",
+    "50_feet_to_2_blocks": "between 50 feet and 2 blocks",
+    "under_50_feet": "less than 50 feet",
+}
+
+TITLES = {
+    triage.EMERGENCY: "Please get emergency care now",
+    triage.URGENT_REVIEW: "Please see a doctor within a day or two",
+    triage.NOT_INDICATED: "Your symptoms do not match the pattern MILD treats",
+    triage.CONSERVATIVE_FIRST: "Conservative care comes first",
+    triage.RECOMMEND_CONSULT: "A consultation to discuss MILD looks appropriate",
+    triage.POSSIBLE_CONSULT: "A spine or pain consultation can help decide",
+}
+
+SUMMARIES = {
+    triage.EMERGENCY: (
+        "Go to the nearest emergency department or call 911 now. "
+        "Do not wait for an appointment."
+    ),
+    triage.URGENT_REVIEW: (
+        "Before any spine procedure is considered, please see a doctor within the next day or two "
+        f"to rule out other causes. You can call us: {PHONE_LINE}."
+    ),
+    triage.NOT_INDICATED: (
+        "MILD treats leg or buttock symptoms that come on with walking or standing and ease when "
+        "you sit or lean forward. Your answers do not match that pattern, so MILD is unlikely to help. "
+        "A doctor can look for the cause of your symptoms."
+    ),
+    triage.CONSERVATIVE_FIRST: (
+        "Treatments such as physical therapy, exercise and pain medication are the first step. "
+        "Keep going with what works, or try them first. If they stop working, come back and screen again. "
+        "A general consultation is also possible."
+    ),
+    triage.RECOMMEND_CONSULT: (
+        "Your answers fit the pattern that MILD treats, and the usual first treatments have not given "
+        "you enough relief. A consultation with our physicians to discuss MILD looks appropriate. "
+        "Only the doctor can decide whether the procedure is right for you."
+    ),
+    triage.POSSIBLE_CONSULT: (
+        "Some of your answers fit the pattern that MILD treats. A spine or pain consultation can decide "
+        "what is causing your symptoms; MILD may or may not be an option."
+    ),
+}
+
+NEXT_STEPS = {
+    triage.EMERGENCY: "Call 911 or go to the nearest emergency department now.",
+    triage.URGENT_REVIEW: f"See your doctor within a day or two, or call us: {PHONE_LINE}.",
+    triage.NOT_INDICATED: (
+        f"Talk to your primary care doctor about these symptoms. Questions? Call {PHONE_LINE}."
+    ),
+    triage.CONSERVATIVE_FIRST: (
+        f"I can request an appointment for a general consultation, or you can call {PHONE_LINE}."
+    ),
+    triage.RECOMMEND_CONSULT: f"I can request a consultation appointment for you, or you can call {PHONE_LINE}.",
+    triage.POSSIBLE_CONSULT: f"I can request a consultation appointment for you, or you can call {PHONE_LINE}.",
+}
+
+
+def _months(value: Any) -> str:
+    if not isinstance(value, (int, float)):
+        return "an unknown time"
+    if value >= 24 and value % 12 == 0:
+        return f"about {int(value // 12)} years"
+    if value == 12:
+        return "about a year"
+    return f"about {value:g} months"
+
+
+REASONS = {
+    "red_flags": "You reported a warning sign (bladder or bowel control, numbness in the groin or "
+                 "inner thighs, quickly worsening leg weakness, or back pain with fever or chills) "
+                 "that needs emergency care.",
+    "urgent_flags": "You mentioned a recent fall or injury, a history of cancer, or unexplained weight loss. "
+                    "A doctor should check this before any spine procedure.",
+    "gate_no": "You do not get leg or buttock symptoms when you walk or stand.",
+    "no_leg_symptoms": "You do not have pain, numbness or heaviness in your buttocks or legs.",
+    "no_walking_standing_trigger": "Your leg symptoms do not come on with walking or standing.",
+    "no_sitting_relief": "Your symptoms do not ease when you sit or lean forward. When they don't, other "
+                         "causes, such as circulation problems, should be checked.",
+    "walks_over_2_miles": "You can walk more than 2 miles, so the problem is milder than what MILD is for.",
+    "short_duration": "Your symptoms started {duration} ago; MILD is considered after at least 3 months.",
+    "conservative_care_not_tried": "You have not yet tried physical therapy, exercise or pain medication.",
+    "conservative_care_helped": "Physical therapy, exercise or medication is helping you.",
+    "leg_symptoms_present": "You have pain, numbness or heaviness in your buttocks or legs.",
+    "walking_standing_trigger": "It comes on when you walk or stand for a while.",
+    "sitting_leaning_relief": "It eases when you sit down or lean forward.",
+    "walking_limited": "You can walk {tolerance} before you have to stop.",
+    "long_duration": "You have had these symptoms for {duration}.",
+    "conservative_care_failed": "Physical therapy, exercise or pain medication did not give you enough relief.",
+    "injections_failed": "Spinal injections did not give you enough relief.",
+    "injections_not_tried": "You have not had spinal (epidural) injections yet; they are usually tried before MILD.",
+    "injections_helped": "Spinal injections are helping you.",
+    "leg_symptoms_unsure": "You were not sure about leg or buttock symptoms.",
+    "walking_standing_trigger_unsure": "You were not sure whether walking or standing brings the symptoms on.",
+    "sitting_leaning_relief_unsure": "You were not sure whether sitting or leaning forward helps.",
+    "prior_back_surgery": "You have had surgery on your lower back before.",
+    "age_under_50": "You are under 50; MILD has mostly been studied in people 50 and older.",
+}
+
+NOTES = {
+    "blood_thinners": "You take a blood thinner. The doctor will tell you whether and when to pause it "
+                      "before a procedure. Never stop it on your own.",
+    "no_imaging": "The consultation will need an MRI or CT scan of your lower back if you have not had one.",
+    "medicare": "Medicare covers MILD only through approved studies; our office will check your coverage.",
+}
+
+# Staff voice: the same facts, phrased for an agent about the caller.
+STAFF_TITLES = {
+    triage.EMERGENCY: "EMERGENCY: read the emergency script now",
+    triage.URGENT_REVIEW: "Urgent review: caller should see a doctor within 1-2 days",
+    triage.NOT_INDICATED: "Not indicated: symptoms do not match the MILD pattern",
+    triage.CONSERVATIVE_FIRST: "Conservative care first",
+    triage.RECOMMEND_CONSULT: "Recommend a consultation to discuss MILD",
+    triage.POSSIBLE_CONSULT: "Possible consultation: spine/pain physician to decide",
+}
+STAFF_SCRIPT = {
+    triage.EMERGENCY: "Read: \"Please hang up and call 911, or go to the nearest emergency department now.\"",
+}
+
+
+def reason_text(code: str, answers: Mapping[str, Any] | None = None) -> str:
+    answers = answers or {}
+    template = REASONS.get(code, code)
+    return template.format(
+        duration=_months(answers.get("symptom_duration_months")),
+        tolerance=TOLERANCE_WORDS.get(answers.get("walking_tolerance"), "a limited distance"),
+    )
+
+
+def result_card(decision: triage.Decision, answers: Mapping[str, Any], voice: str = "patient") -> dict:
+    """The outcome as shown to the person: a dict matching docs/contracts.md's result card."""
+    outcome = decision.outcome
+    if outcome is None:
+        raise ValueError("no outcome yet")
+    staff = voice == "staff"
+    reasons = [reason_text(r.code, answers=answers) for r in decision.reasons]
+    notes = [NOTES[n.code] for n in decision.notes]
+    summary = SUMMARIES[outcome]
+    if staff and outcome in STAFF_SCRIPT:
+        summary = STAFF_SCRIPT[outcome] + " " + summary
+    return {
+        "type": "result_card",
+        "outcome": outcome,
+        "title": STAFF_TITLES[outcome] if staff else TITLES[outcome],
+        "summary": summary,
+        "reasons": reasons,
+        "notes": notes,
+        "next_step": NEXT_STEPS[outcome],
+        "disclaimer": DISCLAIMER,
+        "phones": [dict(o) for o in OFFICES],
+        "rules_version": decision.rules_version,
+    }
+
+
+def result_text(card: Mapping[str, Any]) -> str:
+    """The card as plain text, for channels without rich messages (paragraphs split on blank lines)."""
+    parts = [f"Result: {card['title']}.", card["summary"]]
+    if card["reasons"]:
+        parts.append("Why: " + " ".join(card["reasons"]))
+    if card["notes"]:
+        parts.append("Please note: " + " ".join(card["notes"]))
+    parts.append("Next step: " + card["next_step"])
+    parts.append(card["disclaimer"])
+    return "\n\n".join(parts)

@@ -1,0 +1,98 @@
+"""The appointment request after a result: consent, name, phone number, preferred office.
+
+Contact details are protected health information: they are stored only in the conversation
+(slots) and never logged.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions import messages
+from actions.result import send_result
+from actions.screening_form import decision_events, read_message
+from screening import contact, questionnaire
+from screening.questionnaire import State
+
+logger = logging.getLogger(__name__)
+
+FIELDS = ("appointment_consent", "contact_name", "contact_phone", "preferred_office")
+
+
+def next_field(slots: dict) -> Optional[str]:
+    if slots.get("triage_outcome") == "emergency" or slots.get("appointment_consent") == "no":
+        return None
+    return next((f for f in FIELDS if slots.get(f) is None), None)
+
+
+class ValidateAppointmentForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_appointment_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        slots = dict(tracker.slots)
+        requested = tracker.get_slot("requested_slot")
+        events: List[EventType] = []
+        if messages.has_new_message(tracker) and requested in FIELDS:
+            text = messages.latest_text(tracker)
+            facts, reply, red_flag = read_message(tracker, None)
+            if red_flag:
+                state = State.from_slots(slots)
+                state.answers["red_flags"] = "yes"
+                events += [SlotSet("red_flags", "yes")] + decision_events(questionnaire.plan(state))
+                return events + [SlotSet("requested_slot", None)]
+            if not facts and messages.is_side_question(tracker) and requested != "contact_name":
+                return []
+            value = self._value(requested, text, facts, reply)
+            if value is None:
+                events.append(SlotSet("failed_attempts", int(slots.get("failed_attempts") or 0) + 1))
+                if requested == "contact_phone":
+                    dispatcher.utter_message(response="utter_invalid_phone")
+                elif requested == "contact_name":
+                    dispatcher.utter_message(response="utter_invalid_name")
+                else:
+                    dispatcher.utter_message(response="utter_not_understood")
+            else:
+                slots[requested] = value
+                events += [SlotSet(requested, value), SlotSet("failed_attempts", 0)]
+            logger.info("appointment turn: requested=%s accepted=%s", requested, value is not None)
+        return events + [SlotSet("requested_slot", next_field(slots))]
+
+    @staticmethod
+    def _value(requested: str, text: str, facts: dict, reply: Optional[str]) -> Any:
+        if requested == "appointment_consent":
+            consent = facts.get("appointment_consent") or reply
+            return consent if consent in ("yes", "no") else None
+        if messages.is_button_payload(text):
+            return facts.get(requested)
+        if requested == "contact_name":
+            return contact.clean_name(text)
+        if requested == "contact_phone":
+            return contact.clean_phone(text)
+        if requested == "preferred_office":
+            return contact.match_office(text)
+        return None
+
+
+class ActionSubmitAppointment(Action):
+    """Confirms the request back to the person (or tells them the numbers if they declined)."""
+
+    def name(self) -> Text:
+        return "action_submit_appointment"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if tracker.get_slot("triage_outcome") == "emergency":
+            decision = questionnaire.plan(State.from_slots(tracker.slots)).decision
+            send_result(dispatcher, tracker, decision)
+            return [SlotSet("appointment_offered", False)]
+        if tracker.get_slot("appointment_consent") == "yes" and all(tracker.get_slot(f) for f in FIELDS):
+            dispatcher.utter_message(response="utter_appointment_confirmed")
+        else:
+            dispatcher.utter_message(response="utter_appointment_declined")
+        return [SlotSet("appointment_offered", False)]

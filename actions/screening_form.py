@@ -1,0 +1,134 @@
+"""The screening form: reading each message into answers, and asking the next question.
+
+`ValidateScreeningForm` runs after every message while the form is active. It asks the
+language layer (mild_nlp) what the message says, lets the questionnaire (screening) apply it
+and plan the next question, and returns the slot events. The outcome is decided by
+screening.triage; nothing clinical is decided here.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.interfaces import Action
+from rasa_sdk.types import DomainDict
+
+from actions import messages
+from mild_nlp.extract import understand
+from screening import questionnaire, triage
+from screening.questionnaire import State
+
+logger = logging.getLogger(__name__)
+
+PAYLOAD_SLOTS = set(questionnaire.SLOTS) | {"gate_answer", "appointment_consent", "preferred_office"}
+MAX_FAILED_ATTEMPTS_BEFORE_HELP = 2
+
+
+def decision_events(plan: questionnaire.Plan) -> List[EventType]:
+    """The outcome slots for a plan: set when determined, cleared when a correction reopened it."""
+    decision = plan.decision
+    return [
+        SlotSet("triage_outcome", decision.outcome),
+        SlotSet("triage_reasons", [r.as_dict() for r in decision.reasons] if decision.determined else None),
+        SlotSet("triage_notes", [n.as_dict() for n in decision.notes] if decision.determined else None),
+        SlotSet("rules_version", decision.rules_version),
+    ]
+
+
+def read_message(tracker: Tracker, requested_slot: Optional[str]) -> tuple[dict, Optional[str], bool]:
+    """What the latest message says: (facts, reply, red flag mentioned)."""
+    text = messages.latest_text(tracker)
+    if messages.is_button_payload(text):
+        return messages.payload_values(tracker, PAYLOAD_SLOTS), None, False
+    understanding = understand(text, requested_slot)
+    reply = understanding.reply or messages.reply_from_intent(tracker)
+    return dict(understanding.answers), reply, understanding.red_flag
+
+
+def screening_start_events(tracker: Tracker) -> List[EventType]:
+    """Identity of a new screening: its id, and who is answering."""
+    if tracker.get_slot("screening_id"):
+        return []
+    staff = messages.voice(tracker) == "staff"
+    return [
+        SlotSet("screening_id", uuid.uuid4().hex),
+        SlotSet("answered_by", "staff" if staff else "patient"),
+        SlotSet("staff_name", messages.staff_name(tracker) if staff else None),
+        SlotSet("screening_status", "in_progress"),
+    ]
+
+
+class ValidateScreeningForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_screening_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        events: List[EventType] = screening_start_events(tracker)
+        state = State.from_slots(tracker.slots)
+        requested = tracker.get_slot("requested_slot")
+
+        if messages.has_new_message(tracker):
+            facts, reply, red_flag = read_message(tracker, requested)
+            if red_flag:
+                facts["red_flags"] = "yes"
+            if not facts and not reply and messages.is_side_question(tracker):
+                return []  # let the rules answer the side question; the form asks again afterwards
+            result = questionnaire.apply_understanding(state, requested, facts, reply)
+            events += [SlotSet(slot, value) for slot, value in result.changes.items()]
+            if result.corrections and not state.answers.get("red_flags") == "yes":
+                dispatcher.utter_message(response="utter_correction_noted")
+            attempts = 0 if result.understood else int(tracker.get_slot("failed_attempts") or 0) + 1
+            events.append(SlotSet("failed_attempts", attempts))
+            logger.info("screening turn: requested=%s understood=%s changed=%s",
+                        requested, result.understood, sorted(result.changes))
+
+        plan = questionnaire.plan(state)
+        events += decision_events(plan)
+        if plan.next_slot is None:
+            events.append(SlotSet("screening_status", "finished"))
+        events.append(SlotSet("requested_slot", plan.next_slot))
+        return events
+
+
+class AskQuestion(Action):
+    """Asks one questionnaire slot, in the wording that fits the state (and the channel)."""
+
+    slot: str = ""
+
+    def name(self) -> Text:
+        return f"action_ask_{self.slot}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        events: List[EventType] = []
+        responses = domain.get("responses", {})
+        if not tracker.get_slot("intro_shown"):
+            dispatcher.utter_message(response="utter_screening_intro")
+            events.append(SlotSet("intro_shown", True))
+        attempts = int(tracker.get_slot("failed_attempts") or 0)
+        if attempts > MAX_FAILED_ATTEMPTS_BEFORE_HELP:
+            dispatcher.utter_message(response="utter_not_understood_again")
+        elif attempts:
+            dispatcher.utter_message(response="utter_not_understood")
+            if f"utter_hint_{self.slot}" in responses:
+                dispatcher.utter_message(response=f"utter_hint_{self.slot}")
+        variant = questionnaire.variant_for(State.from_slots(tracker.slots), self.slot)
+        dispatcher.utter_message(response=question_response(self.slot, variant))
+        return events
+
+
+def question_response(slot: str, variant: str) -> str:
+    if variant == questionnaire.TREATMENT_RESULT:
+        return f"utter_ask_{slot}_result"
+    return f"utter_ask_{variant}"
+
+
+# One ask action per question, named as Rasa's forms expect: action_ask_<slot>.
+ASK_ACTIONS = {
+    slot: type(f"ActionAsk_{slot}", (AskQuestion,), {"slot": slot})
+    for slot in questionnaire.SLOTS
+}

@@ -1,0 +1,26 @@
+# Sourced by the scripts: single-machine defaults for every setting that endpoints.yml and the
+# servers read from the environment. Anything already set in the environment wins.
+export RASA_PORT="${RASA_PORT:-5005}"
+export ACTION_PORT="${ACTION_PORT:-5055}"
+export WEB_PORT="${WEB_PORT:-8080}"
+export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:${ACTION_PORT}/webhook}"
+export SQLALCHEMY_SILENCE_UBER_WARNING=1
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+
+mkdir -p var
+# The HTTP API token: generated once per machine when not given, kept in var/ (not in git).
+if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
+  [ -s var/rasa-token ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))' > var/rasa-token
+  RASA_AUTH_TOKEN=$(cat var/rasa-token)
+  export RASA_AUTH_TOKEN
+  export MILD_TOKEN_GENERATED=1
+fi
+if [ -z "${WEB_SECRET_KEY:-}" ]; then
+  [ -s var/web-secret ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > var/web-secret
+  WEB_SECRET_KEY=$(cat var/web-secret)
+  export WEB_SECRET_KEY
+fi
+
+# Tracker store: SQLite file by default; PostgreSQL when DB_URL=postgresql://user:pw@host:port/db.
+export DB_URL="${DB_URL:-sqlite:///var/rasa.db}"
+eval "$(.venv/bin/python -m scripts.db_env "$DB_URL")"

@@ -1,0 +1,261 @@
+"""Questionnaire answers (spec slot -> spec value) from a processed doc.
+
+Each `_slot_*` reader looks at the spans of one topic and returns the value the
+message settles, or None; treatments are read by mild_nlp.treatments.
+Statements count wherever they occur ("sitting helps" fills
+sitting_leaning_relief in any turn); bare answers ("72", "maybe a block",
+"yes, didn't help") count only for the question being asked (`requested_slot`).
+Facts inside questions ("do I need to stop Eliquis?") are ignored.
+"""
+
+from spacy.tokens import Doc, Span
+
+from mild_nlp import lexicon as lx
+from mild_nlp.message import ParsedMessage
+from mild_nlp.normalize import duration_to_months, parse_age, walking_bucket
+from mild_nlp.replies import DECLINED, NO, YES
+from mild_nlp.segments import clauses, containing
+from mild_nlp.treatments import treatment_answers
+from mild_nlp.validate import NOT_AGE_AFTER
+
+OTHER_TOPICS = frozenset(
+    ["treatment", "back_surgery", "surgery", "blood_thinner", "imaging", "stenosis",
+     "urgent_flag", "red_flag", "age"]
+)
+SYMPTOM_START_WORDS = lx.LEG_SYMPTOMS | frozenset(
+    "started start began begin first noticed symptoms symptom problems problem it this".split()
+)
+TRIGGER_CONTEXT = lx.LEG_SYMPTOMS | frozenset(
+    "worse worst bad unbearable symptoms it they them this".split()
+)
+OUTCOME_CUES = frozenset(["tx_helped", "tx_failed"])
+UPPER_BOUND_BEFORE = frozenset("under almost nearly barely".split())
+UPPER_BOUND_PAIRS = frozenset(
+    [("less", "than"), ("fewer", "than"), ("not", "even"), ("n't", "even"), ("not", "quite"),
+     ("shy", "of")]
+)
+YEAR_WORDS = frozenset(["years", "year", "yrs", "yr"])
+DURATION_CONTEXT = SYMPTOM_START_WORDS | frozenset("for since ago been had past last".split())
+HEDGED = frozenset("think maybe might probably possibly guess perhaps".split())
+
+
+def read_answers(
+    doc: Doc, requested_slot: str | None, reply: str | None, interjection: str | None = None
+) -> dict:
+    """All slots this message settles.
+
+    reply: the message's reply polarity; interjection: the polarity of a leading
+    one-word answer ("no, but I had epidurals"), if any.
+    """
+    message = ParsedMessage(doc, requested_slot, reply, interjection)
+    answers = {}
+    for slot, reader in READERS.items():
+        value = reader(message)
+        if value is not None:
+            answers[slot] = value
+    answers.update(treatment_answers(message))
+    return answers
+
+
+# --- age, duration, walking ----------------------------------------------------------
+
+
+def _slot_age(m: ParsedMessage):
+    for span in m.stated("age"):
+        if not span._.negated:
+            age = parse_age(span.text)
+            return age - 1 if span._.mild_value == "turning" else age
+    if m.requested_slot != "age_years":
+        return None
+    if m.reply == DECLINED:
+        return DECLINED
+    return _bare_age(m)
+
+
+def _bare_age(m: ParsedMessage) -> int | None:
+    """"72", "seventy two", "72 years": a lone number answering "How old are you?"."""
+    taken = {
+        i for e in m.doc.ents if not (e.label_ == "duration" and _reads_as_age(e))
+        for i in range(e.start, e.end)
+    }
+    candidates = []
+    for start, end, _ in m.doc._.mild_numbers:
+        following = m.doc[end].lower_ if end < len(m.doc) else ""
+        preceding = m.doc[start - 1].lower_ if start else ""
+        if start in taken or preceding == "of" or (
+            following in NOT_AGE_AFTER and following not in YEAR_WORDS
+        ):
+            continue
+        candidates.append(parse_age(m.doc[start:end].text))
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _reads_as_age(span: Span) -> bool:
+    """"72 years" answering the age question (not "for 2 years", "2 years ago")."""
+    clause = {t.lower_ for t in containing(clauses(span.doc), span)}
+    return span[-1].lower_ in YEAR_WORDS and not clause & DURATION_CONTEXT
+
+
+def _slot_duration(m: ParsedMessage):
+    spans = [s for s in m.stated("duration") if not s._.negated]
+    if m.requested_slot == "age_years":
+        spans = [s for s in spans if not _reads_as_age(s)]
+    about_symptoms = [s for s in spans if _is_symptom_duration(m, s)]
+    if about_symptoms:
+        return duration_to_months(about_symptoms[0].text)
+    if m.requested_slot == "symptom_duration_months" and spans:
+        return duration_to_months(spans[0].text)
+    return None
+
+
+def _is_symptom_duration(m: ParsedMessage, span: Span) -> bool:
+    """Not the duration of a treatment, its effect, a medication, a fall, ... ("PT for 6 weeks")."""
+    clause = containing(clauses(m.doc), span)
+    others = [e for e in m.doc.ents if e.label_ in OTHER_TOPICS] + [
+        c for label in OUTCOME_CUES for c in m.stated(label)
+    ]
+    if any(clause.start <= e.start < clause.end for e in others):
+        return False
+    if span.end < len(m.doc) and m.doc[span.end].lower_ == "ago":
+        return bool({t.lower_ for t in clause} & SYMPTOM_START_WORDS)
+    return True
+
+
+def _slot_walking(m: ParsedMessage):
+    requested = m.requested_slot == "walking_tolerance"
+    candidates = sorted(m.stated("walking_distance") + m.stated("walk_phrase"), key=lambda s: s.start)
+    for span in candidates:
+        if not requested and not m.words_near(span) & lx.WALKING_CONTEXT:
+            continue
+        if span.label_ == "walk_phrase":
+            if not span._.negated:
+                return span._.mild_value
+            continue
+        bucket = walking_bucket(span.text, upper_bound=span._.negated or _is_upper_bound(span))
+        if bucket:
+            return bucket
+    return _bare_walking_time(m) if requested else None
+
+
+def _bare_walking_time(m: ParsedMessage) -> str | None:
+    """"5 minutes" answering "How far can you walk?" (no walking word needed)."""
+    for start, end, _ in m.doc._.mild_numbers:
+        if end < len(m.doc) and m.doc[end].lower_ in lx.TIME_UNIT_WORDS:
+            return walking_bucket(m.doc[start:end + 1].text)
+    return None
+
+
+def _is_upper_bound(span: Span) -> bool:
+    """"less than a block", "almost 2 miles": the distance is a limit not reached."""
+    doc = span.doc
+    before = [doc[i].lower_ for i in range(max(0, span.start - 2), span.start)]
+    return bool(before and before[-1] in UPPER_BOUND_BEFORE) or tuple(before) in UPPER_BOUND_PAIRS
+
+
+# --- symptoms pattern ----------------------------------------------------------------
+
+
+def _slot_legs(m: ParsedMessage):
+    symptoms = m.stated("leg_symptom")
+    if any(not s._.negated for s in symptoms):
+        return YES
+    if symptoms or any(not s._.negated for s in m.stated("leg_ok") + m.stated("back_only")):
+        return NO
+    return None
+
+
+def _slot_trigger(m: ParsedMessage):
+    asked = m.requested_slot in ("leg_symptoms", "walking_standing_trigger")
+    legs = [s for s in m.stated("leg_symptom") if not s._.negated]
+    triggers = m.stated("trigger")
+    for span in triggers:
+        if span._.negated:
+            continue
+        in_context = asked or m.words_near(span) & TRIGGER_CONTEXT or any(
+            m.sentence_of(leg) == m.sentence_of(span) for leg in legs
+        )
+        if in_context:
+            return YES
+    if m.stated("trigger_neg") or any(s._.negated for s in triggers):
+        return NO
+    return None
+
+
+def _slot_relief(m: ParsedMessage):
+    reliefs = m.stated("relief")
+    if any(not s._.negated for s in reliefs):
+        return YES
+    if m.stated("relief_neg") or reliefs:
+        return NO
+    return None
+
+
+# --- history -------------------------------------------------------------------------
+
+
+def _slot_surgery(m: ParsedMessage):
+    answer = None
+    for span in m.stated("back_surgery") + m.stated("surgery"):
+        if m.words_near(span) & lx.SURGERY_PLANS:
+            continue
+        if span._.negated:
+            answer = answer or NO
+        elif span.label_ == "back_surgery" or m.requested_slot == "prior_back_surgery":
+            return YES
+    return answer
+
+
+def _slot_imaging(m: ParsedMessage):
+    answers = set()
+    for span in m.stated("stenosis"):
+        if span._.negated:
+            answers.add(NO)
+        else:
+            answers.add("unsure" if m.words_near(span) & HEDGED else YES)
+    for span in m.stated("imaging"):
+        words = m.words_near(span)
+        if span._.negated or words & (lx.IMAGING_NORMAL | lx.IMAGING_NOT_YET):
+            answers.add(NO)
+        elif _has_phrase(m.sentence_of(span), lx.IMAGING_UNKNOWN):
+            answers.add("unsure")
+    for value in (YES, "unsure", NO):
+        if value in answers:
+            return value
+    return None
+
+
+def _has_phrase(sentence: Span, phrases) -> bool:
+    words = ["n't" if t.norm_ == "not" and t.lower_ != "not" else t.lower_ for t in sentence]
+    return any(
+        tuple(words[i:i + len(p)]) == p for p in phrases for i in range(len(words))
+    )
+
+
+def _slot_blood_thinners(m: ParsedMessage):
+    spans = m.stated("blood_thinner")
+    if any(not s._.negated for s in spans):
+        return YES
+    return NO if spans else None
+
+
+def _slot_red_flags(m: ParsedMessage):
+    return YES if m.flags.red else None
+
+
+def _slot_urgent_flags(m: ParsedMessage):
+    return YES if m.flags.urgent else None
+
+
+READERS = {
+    "red_flags": _slot_red_flags,
+    "urgent_flags": _slot_urgent_flags,
+    "leg_symptoms": _slot_legs,
+    "walking_standing_trigger": _slot_trigger,
+    "sitting_leaning_relief": _slot_relief,
+    "walking_tolerance": _slot_walking,
+    "symptom_duration_months": _slot_duration,
+    "age_years": _slot_age,
+    "prior_back_surgery": _slot_surgery,
+    "imaging_stenosis": _slot_imaging,
+    "blood_thinners": _slot_blood_thinners,
+}

@@ -1,0 +1,65 @@
+"""Build the project spaCy pipeline and save it for Rasa's SpacyNLP.
+
+    python -m mild_nlp.build [OUT_DIR]        (default: models/spacy/mild_en)
+
+The pipeline is spacy.blank("en") with a tokenizer that also splits units glued
+to numbers ("72yo", "6wks", "5min", "2–3"), then `mild_entities` and
+`mild_negation`. Nothing is trained, so building takes a second or two.
+"""
+
+import sys
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.util import compile_infix_regex, compile_suffix_regex
+
+import mild_nlp.components  # noqa: F401  (registers the factories in this process)
+
+DEFAULT_OUT_DIR = Path("models/spacy/mild_en")
+PIPELINE_NAME = "mild_en"
+PIPELINE_VERSION = "1.0.0"
+
+GLUED_UNITS = (
+    r"(?<=[0-9])(?i:yo|y/o|yrs/o|yoa|yrs?|years?|wks?|weeks?|mos?|mths?|months?|days?"
+    r"|mins?|minutes?|hrs?|hours?|secs?|seconds?|blks?|blocks?|miles?|mi|ft|feet"
+    r"|yards?|yds?|steps?)"
+)
+DIGIT_DASH = r"(?<=[0-9])[–—](?=[0-9])"
+
+
+def create_nlp() -> Language:
+    """A fresh in-memory pipeline (no files needed)."""
+    nlp = spacy.blank("en")
+    nlp.tokenizer.suffix_search = compile_suffix_regex(
+        list(nlp.Defaults.suffixes) + [GLUED_UNITS]
+    ).search
+    nlp.tokenizer.infix_finditer = compile_infix_regex(
+        list(nlp.Defaults.infixes) + [DIGIT_DASH]
+    ).finditer
+    nlp.add_pipe("mild_entities")
+    nlp.add_pipe("mild_negation")
+    nlp.meta.update(
+        name=PIPELINE_NAME,
+        version=PIPELINE_VERSION,
+        description="MILD intake: rule-based entities, red flags and negation (no vectors).",
+    )
+    return nlp
+
+
+def build(out_dir: Path = DEFAULT_OUT_DIR) -> Path:
+    """Create the pipeline and save it to `out_dir`."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    create_nlp().to_disk(out_dir)
+    return out_dir
+
+
+def main(argv: list[str]) -> int:
+    out_dir = build(Path(argv[0]) if argv else DEFAULT_OUT_DIR)
+    print(f"saved spaCy pipeline '{PIPELINE_NAME}' to {out_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,152 @@
+"""NegEx-style negation and hypothetical scopes (a small ConText).
+
+A pre-negation cue ("no", "not", "n't", "never", "without", "denies", "none of
+those", "nor", ...) negates spans that start within its scope. The scope runs
+forward up to MAX_SCOPE tokens and ends at a clause break ("but", "however",
+";", ".", "except", ...) or where a new clause with its own subject begins
+(", I ...", "and I ..."). Pseudo-cues such as "not sure" or "don't know" are
+not negations. A few post-cues ("is fine", "was negative", "ruled out")
+negate the span right before them.
+
+Spans whose label is in `inner_labels` (predicates such as "sitting doesn't
+help") are also negated by a cue inside the span. For all other spans a cue
+inside the span is part of the phrase ("can't pee", "no limit"); for entity
+spans such a cue has no scope of its own (the component drops those scopes).
+"""
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+MAX_SCOPE = 8
+
+CUE_WORDS = frozenset(
+    "no not never without denies deny denied none nor neither unable cannot".split()
+)
+# Multi-word cues whose words are not cues on their own.
+CUE_PHRASES = (("free", "of"), ("absence", "of"), ("negative", "for"), ("no", "longer"))
+PSEUDO_CUES = frozenset([
+    ("not", "sure"), ("not", "certain"), ("not", "only"), ("not", "just"),
+    ("no", "doubt"), ("not", "necessarily"), ("not", "know"), ("not", "remember"),
+    ("not", "recall"), ("not", "think"), ("no", "matter"), ("not", "matter"),
+    ("not", "bad"), ("no", "idea"),
+])
+SCOPE_ENDS = frozenset(
+    [".", "!", "?", ";", ":", "\n", "but", "however", "though", "although", "except",
+     "apart", "aside", "whereas", "yet", "still", "just", "only", "which", "who",
+     "because", "since", "so", "then", "while"]
+)
+NEW_SUBJECTS_AFTER_COMMA = frozenset("i my it he she they we this that there".split())
+NEW_SUBJECTS_AFTER_AND = frozenset("i it he she they we there".split())
+# "no" followed by these is an answer ("no, I ...", "no I ..."), not a determiner.
+NO_AS_ANSWER_BEFORE = NEW_SUBJECTS_AFTER_COMMA | {",", ".", "!", "but", "and"}
+POST_CUES = frozenset("fine normal ok okay negative unremarkable".split())
+POST_LINKS = frozenset(
+    "is are was were 's 're seems seem feel feels has have been all totally completely "
+    "perfectly came back".split()
+)
+
+HYPOTHETICAL_CUES = (
+    ("watch", "for"), ("look", "out", "for"), ("warning", "signs"), ("signs", "of"),
+    ("symptoms", "of"), ("risk", "of"), ("risks",), ("chance", "of"), ("in", "case"),
+)
+QUESTION_ONLY_HYPOTHETICAL_CUES = (("if",), ("side", "effects"), ("complications",), ("risk",))
+_HYPOTHETICAL_FIRST_WORDS = {p[0] for p in HYPOTHETICAL_CUES + QUESTION_ONLY_HYPOTHETICAL_CUES}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Token range [start, end) covered by a cue that ends at token `cue_end`."""
+
+    cue_start: int
+    cue_end: int
+    end: int
+
+
+def words_of(doc: Doc) -> list[str]:
+    """Lowercase words with contractions normalised ("n't" -> "not"), newlines as "\n"."""
+    return [
+        "not" if t.norm_ == "not" else "\n" if "\n" in t.text else t.lower_ for t in doc
+    ]
+
+
+def _starts(words: list[str], i: int, phrase: tuple[str, ...]) -> bool:
+    return tuple(words[i:i + len(phrase)]) == phrase
+
+
+def _scope_end(words: list[str], start: int, stop_at_comma: bool = False) -> int:
+    end = min(len(words), start + MAX_SCOPE)
+    for i in range(start, end):
+        word = words[i]
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if word in SCOPE_ENDS:
+            return i
+        if word == "," and (stop_at_comma or following in NEW_SUBJECTS_AFTER_COMMA):
+            return i
+        if word in ("and", "or") and following in NEW_SUBJECTS_AFTER_AND:
+            return i
+    return end
+
+
+def negation_scopes(words: list[str]) -> list[Scope]:
+    """Forward scopes of all negation cues (`words` from `words_of`)."""
+    scopes, i = [], 0
+    while i < len(words):
+        word = words[i]
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if (word, following) in PSEUDO_CUES:
+            i += 2
+            continue
+        phrase = next((p for p in CUE_PHRASES if _starts(words, i, p)), None)
+        if phrase:
+            length = len(phrase)
+        elif word in CUE_WORDS and not (word == "no" and following in NO_AS_ANSWER_BEFORE | {""}):
+            length = 1
+        else:
+            i += 1
+            continue
+        scopes.append(Scope(i, i + length, _scope_end(words, i + length)))
+        i += length
+    return scopes
+
+
+def is_negated(span: Span, scopes: list[Scope], inner_cues: tuple[int, ...] = (), post: bool = False) -> bool:
+    """Whether a scope covers the span's start.
+
+    inner_cues: positions of cues that negate the span when inside it
+    ("sitting doesn't help"). post: a following post-cue negates the span
+    ("bladder control is fine").
+    """
+    if any(scope.cue_end <= span.start < scope.end for scope in scopes):
+        return True
+    if any(span.start <= cue < span.end for cue in inner_cues):
+        return True
+    return post and _post_negated(span)
+
+
+def _post_negated(span: Span) -> bool:
+    doc, i = span.doc, span.end
+    while i < len(doc) and i < span.end + 4:
+        word = doc[i].lower_
+        following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+        if word in POST_CUES or (word == "ruled" and following == "out"):
+            return True
+        if word not in POST_LINKS:
+            return False
+        i += 1
+    return False
+
+
+def hypothetical_scopes(words: list[str], question_ranges: list[tuple[int, int]]) -> list[Scope]:
+    """Scopes of "watch for", "signs of", ... and, inside questions, "if" / "risk"."""
+    scopes = []
+    for i, word in enumerate(words):
+        if word not in _HYPOTHETICAL_FIRST_WORDS:
+            continue
+        in_question = any(start <= i < end for start, end in question_ranges)
+        cues = HYPOTHETICAL_CUES + (QUESTION_ONLY_HYPOTHETICAL_CUES if in_question else ())
+        phrase = next((p for p in cues if _starts(words, i, p)), None)
+        if phrase:
+            end = i + len(phrase)
+            scopes.append(Scope(i, end, _scope_end(words, end, stop_at_comma=True)))
+    return scopes

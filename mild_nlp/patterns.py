@@ -1,0 +1,273 @@
+"""Rule patterns for the `mild_entities` component.
+
+Token patterns are written in a small notation compiled to spaCy Matcher
+patterns by `compile_pattern` (all matching is on lowercase text):
+
+    word        the word itself             a|b|@SET  any of these words
+    @SET        any word of a lexicon set   @NOT      not / n't / nt
+    #NUM        a number phrase (marked by mild_nlp.numbers.find_numbers)
+    _3          up to 3 words that do not cross a clause break
+    x?          x is optional
+
+A pattern key is "label" or "label|value"; the value (a treatment category,
+a walking bucket, ...) ends up in `Span._.mild_value`.
+"""
+
+from itertools import product
+
+from mild_nlp import lexicon as lx
+
+SETS = {
+    "LEG_REGION": lx.LEG_REGIONS,
+    "LEG_SYMPTOM": lx.LEG_SYMPTOMS,
+    "WALKSTAND": lx.WALK_STAND,
+    "POSTURE": lx.POSTURES,
+    "RELIEF": lx.RELIEF_WORDS,
+    "ORGAN": lx.BLADDER_BOWEL,
+    "CONTROL_LOSS": lx.CONTROL_LOSS,
+    "SADDLE": lx.SADDLE_REGIONS,
+    "NUMB": lx.NUMBNESS,
+    "WEAK": lx.WEAKNESS,
+    "PROGRESS": lx.PROGRESSION,
+    "FEVER": lx.FEVER_WORDS,
+    "CANCER": lx.CANCER_WORDS,
+    "HEDGE": lx.HEDGES,
+    "DUR_UNIT": lx.DURATION_UNIT_WORDS,
+    "DIST_UNIT": lx.DISTANCE_UNIT_WORDS,
+    "TIME_UNIT": lx.TIME_UNIT_WORDS,
+    "YEARS": frozenset(["year", "years", "yr", "yrs", "y"]),
+    "CAN": frozenset(["can", "ca", "could"]),
+}
+
+
+def compile_pattern(notation: str) -> list[dict]:
+    """Compile one pattern written in the notation above."""
+    pattern: list[dict] = []
+    for item in notation.split():
+        optional = item.endswith("?") and len(item) > 1
+        item = item[:-1] if optional else item
+        if item == "#NUM":
+            pattern += [{"_": {"num_start": True}}, {"_": {"num_in": True}, "OP": "*"}]
+            continue
+        if item.startswith("_") and item[1:].isdigit():
+            gap = {"LOWER": {"NOT_IN": sorted(lx.CLAUSE_BREAKS)}, "OP": "?"}
+            pattern += [dict(gap) for _ in range(int(item[1:]))]
+            continue
+        if item == "@NOT":
+            token = {"NORM": "not"}
+        elif "|" in item or item.startswith("@"):
+            words = set()
+            for alternative in item.split("|"):
+                words |= SETS[alternative[1:]] if alternative.startswith("@") else {alternative}
+            token = {"LOWER": {"IN": sorted(words)}}
+        else:
+            token = {"LOWER": item}
+        if optional:
+            token["OP"] = "?"
+        pattern.append(token)
+    return pattern
+
+
+def cooccur(left: list[str], right: list[str], window: int) -> list[str]:
+    """Patterns for `left` and `right` in either order, at most `window` words apart."""
+    pairs = product(left, right)
+    return [p for a, b in pairs for p in (f"{a} _{window} {b}", f"{b} _{window} {a}")]
+
+
+# --- entities (doc.ents) ---------------------------------------------------------
+
+NUMBER_ENTITIES = [
+    ("duration", "#NUM @DUR_UNIT"),
+    ("duration", "#NUM @DUR_UNIT and a|one half"),
+    ("duration", "#NUM @DUR_UNIT or|to|- #NUM"),
+    ("walking_distance", "#NUM @DIST_UNIT"),
+    ("walking_distance", "#NUM @DIST_UNIT and a|one half"),
+    ("walking_distance", "#NUM @DIST_UNIT or|to|- #NUM"),
+    ("walking_distance", "#NUM @TIME_UNIT"),
+    ("age", "#NUM -? @YEARS -? old"),
+    ("age", "#NUM yo|y/o|yrs/o|yoa"),
+    ("age", "#NUM y / o"),
+    ("age", "#NUM @YEARS of age"),
+    ("age", "i 'm|am|m @HEDGE? #NUM"),
+    ("age", "age|aged|ages :? @HEDGE? #NUM"),
+    ("age", "my age is @HEDGE? #NUM"),
+    ("age|turning", "i|i'll 'll|will? turn|turning|be #NUM"),
+    ("age|turning", "i 'm|am turning #NUM"),
+    ("age|turning", "turning #NUM"),
+]
+
+RED_FLAGS = [
+    *cooccur(["@CONTROL_LOSS"], ["@ORGAN control|function?"], 3),
+    "@CAN @NOT control|hold _2 @ORGAN",
+    "unable to control|hold _2 @ORGAN",
+    "@CAN @NOT _1 pee|urinate|void|piss|poop",
+    "unable to pee|urinate|void|piss|poop",
+    "@NOT been? able to pee|urinate|void|piss|poop",
+    "incontinence", "incontinent", "cauda equina",
+    "wet|wetting|wets|peed|peeing|pooped|pooping|soiled|soiling|messed myself|self",
+    "wet|wetting|peed|pooped|soiled my pants|underwear",
+    "wet|wetting the bed",
+    *cooccur(["@NUMB"], ["@SADDLE", "inner thigh|thighs", "between my|the legs",
+                         "private area|parts|region", "down there"], 4),
+    "no|lost|loss|lack _1 feeling|sensation _4 @SADDLE",
+    "no|lost|loss|lack _1 feeling|sensation _4 inner thigh|thighs",
+    "@CAN @NOT feel _3 @SADDLE",
+    *cooccur(["@WEAK", "give|gives|giving|gave out|way", "foot drop", "drop foot",
+              "dragging my|the foot|leg"],
+             ["@PROGRESS", "each|every day|week", "by the day", "day by day", "more and more"], 4),
+    "getting|becoming|gotten|growing|grown weaker",
+    "weaker and weaker",
+    "@FEVER",
+    "high? temperature", "running a temp|temperature",
+]
+
+URGENT_FLAGS = [
+    "fell", "fallen", "falls",
+    "a|my|the|recent|bad|nasty|hard|big|another fall",
+    "slipped", "tripped",
+    "car|auto|motorcycle|bike|bicycle|motor|traffic|work|sports|skiing accident|crash|wreck",
+    "injured|hurt|wrenched|twisted|injuring|hurting my|his|her back|spine",
+    "back|spine|spinal injury|injuries|trauma",
+    "injury|trauma to my|the back|spine",
+    "@CANCER",
+    "history of cancer",
+    "radiation therapy|treatment|treatments",
+    "weight loss",
+    "lost|losing|dropped|dropping|shed _3 weight|pounds|lbs|lb|kilos|kg|kilograms",
+    "weight has|is|keeps dropping|dropped|falling|fallen",
+]
+
+LEG = [
+    *cooccur(["@LEG_SYMPTOM", "pins and needles"], ["@LEG_REGION"], 4),
+    "sciatica",
+]
+LEG_OK = [
+    "@LEG_REGION are|is|feel|feels|seem|seems|'re fine|ok|okay|good|normal",
+    "nothing in my @LEG_REGION",
+]
+BACK_ONLY = ["just|only in? my|the? lower? back"]
+
+SURGERY = [
+    "surgery|surgeries|operation|operated on? my|the lower? back|spine",
+    "had my|the lower? back|spine operated on",
+]
+
+WALK_PHRASES = [
+    ("walk_phrase|under_50_feet", "@CAN @NOT walk _1 at all"),
+    ("walk_phrase|under_50_feet", "unable to walk _1 at all"),
+    ("walk_phrase|under_50_feet", "across the room"),
+    ("walk_phrase|50_feet_to_2_blocks", "to the mailbox|corner"),
+    ("walk_phrase|50_feet_to_2_blocks", "to the mail box"),
+    ("walk_phrase|50_feet_to_2_blocks", "to the end of the|my driveway"),
+    ("walk_phrase|50_feet_to_2_blocks", "not very|that|too|so? far"),
+    ("walk_phrase|50_feet_to_2_blocks", "@CAN @NOT walk|go very? far"),
+    ("walk_phrase|2_blocks_to_2_miles", "around the block"),
+    ("walk_phrase|over_2_miles", "no limit|limits"),
+    ("walk_phrase|over_2_miles", "as far|long|much as i want|like|need|wish|choose"),
+    ("walk_phrase|over_2_miles", "for? hours|miles"),
+    ("walk_phrase|over_2_miles", "all day"),
+    ("walk_phrase|over_2_miles", "forever"),
+    ("walk_phrase|over_2_miles", "unlimited"),
+]
+
+# --- cues (doc.spans["mild_cues"]) -------------------------------------------------
+
+TRIGGERS = [
+    "when|while|whenever|if|after|once|as i? 'm|am|m? @WALKSTAND",
+    "after|within #NUM @DIST_UNIT|@TIME_UNIT",
+    "@WALKSTAND _2 make|makes|made|making _2 worse",
+    "worse|worsens|hurts|hurt|numb|aches _2 with|when|while|after|on @WALKSTAND",
+    "@WALKSTAND _2 bring|brings|brought|triggers|trigger|causes|cause",
+    "on my feet",
+    "@WALKSTAND for? long|awhile",
+    "@WALKSTAND too long|far|much",
+    "@WALKSTAND for a while|bit",
+    "@WALKSTAND for any length|amount",
+    "@WALKSTAND for long periods",
+    "@CAN @NOT @WALKSTAND _2 far|long|much|more",
+    "unable to @WALKSTAND _2 far|long|much|more",
+    "long walks",
+    "@WALKSTAND in line|lines",
+]
+TRIGGER_NEGATIONS = [
+    "@WALKSTAND does|do|did @NOT bother|affect|matter|change|make|trigger|cause",
+    "@WALKSTAND is|'s|feels fine|ok|okay|good",
+    "@WALKSTAND helps|help|helped",
+    "does|do @NOT matter _3 @WALKSTAND",
+    "i can walk fine|normally|without",
+]
+RELIEF = cooccur(
+    ["@POSTURE", "shopping cart", "lean|leaning|bend|bending forward", "bend|bending over",
+     "sit|sitting down"],
+    ["@RELIEF"], 5,
+)
+RELIEF_NEGATIONS = [
+    "@POSTURE _1 make|makes|made _2 worse",
+    "worse _2 @POSTURE",
+    "@POSTURE hurts|hurt|kills",
+    "even @POSTURE",
+    "hurts|hurt|painful _3 @POSTURE",
+]
+TREATMENT_FAILED = [
+    "@NOT help|helped|helps|helping|work|worked|works|working|last|lasted|do|did",
+    "no|little|minimal|zero|without|limited relief|help|improvement|difference|luck|change|benefit|effect",
+    "not much|enough relief|help|improvement|difference|better",
+    "barely|hardly any relief|help|improvement|difference",
+    "nothing|none|neither _3 help|helped|helps|worked|works|work",
+    "wore|wear|wears|wearing|worn off",
+    "stopped|stop|stops helping|working",
+    "only|just? temporary|temporarily",
+    "temporary relief",
+    "short -? lived|term",
+    "not enough",
+    "made|makes|make it|them|things|everything? worse",
+    "useless", "waste", "failed",
+    "barely|hardly|slightly|somewhat helped|helps|worked",
+    "help|helped|helps|worked a little|bit",
+    "help|helped|helps|worked for a|some while|bit|time|few|couple|little",
+    "help|helped|helps|worked _2 at first|initially|temporarily|briefly",
+    "help|helped|helps|worked|lasted for? @HEDGE? #NUM @DUR_UNIT",
+    "came|comes back",
+    "still hurt|hurts|hurting|aches|painful|numb",
+    "still have|has|in pain|symptoms",
+    "@NOT find|found _3 helpful|useful|effective",
+    "@NOT get|got|getting _2 relief|better|help",
+    "@NOT notice|noticed _2 difference|improvement",
+    "@NOT feel|felt _1 better|different",
+]
+TREATMENT_HELPED = [
+    "help|helps|helped|helping|work|works|worked|working|relief|better|improved|improves",
+    "improvement|effective",
+    "did|does the trick",
+    "made|makes a difference",
+    "good results",
+]
+TREATMENT_ELLIPSIS = ["did|does|do @NOT"]
+
+
+def matcher_patterns() -> list[tuple[str, str]]:
+    """All (key, notation) token patterns."""
+    keyed = [
+        ("red_flag", RED_FLAGS), ("urgent_flag", URGENT_FLAGS), ("leg_symptom", LEG),
+        ("leg_ok", LEG_OK), ("back_only", BACK_ONLY), ("back_surgery", SURGERY),
+        ("trigger", TRIGGERS), ("trigger_neg", TRIGGER_NEGATIONS), ("relief", RELIEF),
+        ("relief_neg", RELIEF_NEGATIONS), ("tx_failed", TREATMENT_FAILED),
+        ("tx_helped", TREATMENT_HELPED), ("tx_ellipsis", TREATMENT_ELLIPSIS),
+    ]
+    patterns = list(NUMBER_ENTITIES) + list(WALK_PHRASES)
+    for key, notations in keyed:
+        patterns += [(key, notation) for notation in notations]
+    return patterns
+
+
+def phrase_patterns() -> list[tuple[str, tuple[str, ...]]]:
+    """All (key, phrases) PhraseMatcher lists."""
+    return [
+        ("treatment|conservative", lx.CONSERVATIVE_TREATMENTS),
+        ("treatment|injection", lx.INJECTION_TREATMENTS),
+        ("back_surgery", lx.BACK_SURGERY_TERMS),
+        ("surgery", tuple(lx.GENERIC_SURGERY)),
+        ("blood_thinner", lx.BLOOD_THINNERS),
+        ("imaging", lx.IMAGING_TERMS),
+        ("stenosis", lx.STENOSIS_TERMS),
+    ]

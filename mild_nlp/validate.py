@@ -1,0 +1,160 @@
+"""Context checks that drop pattern matches which are not what they look like.
+
+Each check gets the matched span and says whether to keep it, e.g. "twice a
+day" is not a duration, "flu shot" is not a spinal injection, "fell asleep"
+is not a fall, "my mother had cancer" is not the patient's history.
+"""
+
+from spacy.tokens import Span
+
+from mild_nlp import lexicon as lx
+from mild_nlp.segments import containing, sentences
+
+FREQUENCY_WORDS = frozenset("a an per each every".split())
+NOT_DURATION_BEFORE = frozenset("times time twice once per every in within next".split())
+NOT_AGE_AFTER = (
+    lx.DURATION_UNIT_WORDS | lx.DISTANCE_UNIT_WORDS | lx.TIME_UNIT_WORDS
+    | frozenset("pounds lbs lb kg kilos percent % inches in times x out of more or to - / ' \" "
+                "into ft".split())
+) - {"years", "year", "yrs", "yr"}
+NOT_A_FALL_AFTER = frozenset("asleep apart out behind through short in".split())
+FALL_DETERMINERS = frozenset(["the"])
+SLIPPED_DISC = frozenset("disc disk discs disks".split())
+ELLIPSIS_FOLLOWERS = frozenset(". , ! ; either really though at".split())
+WEIGHT_LOSS_PRODUCTS = frozenset("surgery program drug drugs medication shot shots".split())
+STRONG_PROGRESSION = lx.PROGRESSION - lx.WEAK_PROGRESSION
+
+
+def keep(label: str, span: Span) -> bool:
+    """Whether a match with this label survives its context check."""
+    check = CHECKS.get(label)
+    return check(span) if check else True
+
+
+def _word(span: Span, offset: int) -> str:
+    """Lowercase word `offset` tokens after the span end (negative: before its start)."""
+    doc = span.doc
+    i = span.end + offset if offset >= 0 else span.start + offset
+    return doc[i].lower_ if 0 <= i < len(doc) else ""
+
+
+def _sentence_words(span: Span) -> set[str]:
+    return {t.lower_ for t in containing(sentences(span.doc), span)}
+
+
+def _duration(span: Span) -> bool:
+    after = (_word(span, 0), _word(span, 1))
+    if after[0] == "old" or after == ("-", "old") or after == ("of", "age"):
+        return False
+    if after[0] in FREQUENCY_WORDS and after[1] in lx.DURATION_UNIT_WORDS:
+        return False  # "3 days a week" is a frequency
+    before = _word(span, -1)
+    return before not in NOT_DURATION_BEFORE and before not in lx.DURATION_UNIT_WORDS
+
+
+def _age(span: Span) -> bool:
+    return _word(span, 0) not in NOT_AGE_AFTER
+
+
+def _walking_distance(span: Span) -> bool:
+    if span[-1].lower_ in lx.TIME_UNIT_WORDS:
+        return bool(_sentence_words(span) & lx.WALK_STAND)
+    return True
+
+
+def _urgent_flag(span: Span) -> bool:
+    first = span[0].lower_
+    if first in ("fell", "fallen", "falls") or span[-1].lower_ == "fall":
+        if _word(span, 0) in NOT_A_FALL_AFTER:
+            return False
+        if first in FALL_DETERMINERS and _word(span, -1) in lx.SEASON_MARKERS:
+            return False
+    if first == "slipped" and _word(span, 0) in SLIPPED_DISC:
+        return False
+    if first in lx.CANCER_WORDS or span.text.lower() == "history of cancer":
+        return _own_cancer(span)
+    if "weight" in {t.lower_ for t in span} or span[-1].lower_ in ("pounds", "lbs", "lb", "kilos", "kg", "kilograms"):
+        return _unintended_weight_loss(span)
+    return True
+
+
+def _own_cancer(span: Span) -> bool:
+    doc = span.doc
+    sentence = containing(sentences(doc), span)
+    window = doc[max(sentence.start, span.start - 5):min(sentence.end, span.end + 4)]
+    if any(t.lower_ in lx.FAMILY_WORDS for t in window):
+        return False
+    return _word(span, 0) not in lx.NOT_A_CANCER_HISTORY
+
+
+def _unintended_weight_loss(span: Span) -> bool:
+    if _word(span, 0) in WEIGHT_LOSS_PRODUCTS:
+        return False
+    sentence = containing(sentences(span.doc), span)
+    for token in sentence:
+        if token.lower_ in lx.INTENTIONAL_WEIGHT_LOSS:
+            before = token.doc[token.i - 1].lower_ if token.i else ""
+            if not (token.lower_ in ("trying", "tried") and (before in ("without", "not") or before == "n't")):
+                return False
+    return True
+
+
+def _red_flag(span: Span) -> bool:
+    return _about_the_patient(span) and _progression_is_not_walking(span)
+
+
+def _about_the_patient(span: Span) -> bool:
+    """False for "my husband has bladder problems" (unless "... I ..." follows the relative)."""
+    doc = span.doc
+    for i in range(span.start - 1, max(-1, span.start - 5), -1):
+        word = doc[i].lower_
+        if word in lx.FIRST_PERSON or word in lx.CLAUSE_BREAKS:
+            return True
+        if word in lx.FAMILY_WORDS:
+            return False
+    return True
+
+
+def _progression_is_not_walking(span: Span) -> bool:
+    """"my legs feel weak and it gets worse when I walk" is not progression."""
+    words = {t.lower_ for t in span}
+    if not words & lx.WEAK_PROGRESSION or words & STRONG_PROGRESSION:
+        return True
+    if words & {"each", "every", "day", "more"}:
+        return True
+    following = {_word(span, k) for k in range(4)}
+    return not (following & lx.TRIGGER_FOLLOWERS and following & lx.WALK_STAND)
+
+
+def _treatment(span: Span) -> bool:
+    text = span.text.lower()
+    if text in ("shot", "shots", "injection", "injections"):
+        return _word(span, -1) not in lx.NON_SPINAL_SHOT_WORDS
+    if text in lx.GENERIC_MEDICATION:
+        following = {_word(span, k) for k in range(4)}
+        return not following & lx.NON_PAIN_CONDITIONS
+    return True
+
+
+def _surgery(span: Span) -> bool:
+    before = {_word(span, -1), _word(span, -2)}
+    after = [_word(span, k) for k in range(3)]
+    if before & lx.OTHER_BODY_PARTS:
+        return False
+    return not (after[0] == "on" and set(after[1:]) & lx.OTHER_BODY_PARTS)
+
+
+def _ellipsis(span: Span) -> bool:
+    return _word(span, 0) in ELLIPSIS_FOLLOWERS | {""}
+
+
+CHECKS = {
+    "duration": _duration,
+    "age": _age,
+    "walking_distance": _walking_distance,
+    "urgent_flag": _urgent_flag,
+    "red_flag": _red_flag,
+    "treatment": _treatment,
+    "surgery": _surgery,
+    "tx_ellipsis": _ellipsis,
+}

@@ -82,7 +82,7 @@ class ValidateScreeningForm(FormValidationAction):
             events += [SlotSet(slot, value) for slot, value in result.changes.items()]
             if result.corrections and not state.answers.get("red_flags") == "yes":
                 dispatcher.utter_message(response="utter_correction_noted")
-            attempts = 0 if result.understood else int(tracker.get_slot("failed_attempts") or 0) + 1
+            attempts = 0 if result.understood or not requested else int(tracker.get_slot("failed_attempts") or 0) + 1
             events.append(SlotSet("failed_attempts", attempts))
             logger.info("screening turn: requested=%s understood=%s changed=%s",
                         requested, result.understood, sorted(result.changes))

@@ -21,6 +21,12 @@ if [ -z "${WEB_SECRET_KEY:-}" ]; then
   export WEB_SECRET_KEY
 fi
 
+if [ -z "${STAFF_CHANNEL_TOKEN:-}" ]; then
+  [ -s var/staff-channel-token ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))' > var/staff-channel-token
+  STAFF_CHANNEL_TOKEN=$(cat var/staff-channel-token)
+  export STAFF_CHANNEL_TOKEN
+fi
+
 # Tracker store: SQLite file by default; PostgreSQL when DB_URL=postgresql://user:pw@host:port/db.
 export DB_URL="${DB_URL:-sqlite:///var/rasa.db}"
 eval "$(.venv/bin/python -m scripts.db_env "$DB_URL")"

@@ -1,0 +1,82 @@
+"""REST input channels with input checks.
+
+`PatientRestInput` ("rest") is Rasa's REST channel that refuses malformed requests with a 4xx
+instead of failing inside Rasa, and never lets a client claim another channel.
+`StaffInput` ("staff") is the same for the staff console: it only accepts requests carrying
+the shared secret STAFF_CHANNEL_TOKEN (the web server adds it after the staff sign-in), and
+its responses use the domain's `channel: staff` wording.
+"""
+from __future__ import annotations
+
+import hmac
+import os
+from typing import Any, Dict, Optional, Text
+
+from rasa.core.channels.rest import RestInput
+from sanic.exceptions import SanicException
+from sanic.request import Request
+
+MAX_MESSAGE_CHARS = 20_000
+MAX_SENDER_CHARS = 128
+RESERVED_METADATA = ("staff_name", "staff_verified")
+
+
+def _json_body(request: Request) -> Dict[Text, Any]:
+    try:
+        body = request.json
+    except Exception:  # sanic raises on invalid JSON / wrong content type
+        raise SanicException("The body must be a JSON object.", status_code=400)
+    if not isinstance(body, dict):
+        raise SanicException("The body must be a JSON object.", status_code=400)
+    return body
+
+
+class PatientRestInput(RestInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    async def _extract_sender(self, req: Request) -> Optional[Text]:
+        sender = _json_body(req).get("sender")
+        if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
+            raise SanicException(f"'sender' must be a non-empty string of at most {MAX_SENDER_CHARS} characters.",
+                                 status_code=400)
+        return sender
+
+    def _extract_message(self, req: Request) -> Optional[Text]:
+        message = _json_body(req).get("message", "")
+        if message is None:
+            message = ""
+        if not isinstance(message, str):
+            raise SanicException("'message' must be a string.", status_code=400)
+        if len(message) > MAX_MESSAGE_CHARS:
+            raise SanicException(f"'message' is longer than {MAX_MESSAGE_CHARS} characters.", status_code=413)
+        return message
+
+    def _extract_input_channel(self, req: Request) -> Text:
+        return self.name()
+
+    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+        metadata = _json_body(request).get("metadata")
+        if not isinstance(metadata, dict):
+            return None
+        return {k: v for k, v in metadata.items() if k not in RESERVED_METADATA}
+
+
+class StaffInput(PatientRestInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "staff"
+
+    async def _extract_sender(self, req: Request) -> Optional[Text]:
+        expected = os.environ.get("STAFF_CHANNEL_TOKEN", "")
+        given = req.headers.get("x-staff-token", "")
+        if not expected or not hmac.compare_digest(expected, given):
+            raise SanicException("Staff channel: missing or wrong token.", status_code=401)
+        return await super()._extract_sender(req)
+
+    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+        metadata = _json_body(request).get("metadata")
+        metadata = metadata if isinstance(metadata, dict) else {}
+        name = metadata.get("staff_name")
+        return {"staff_name": str(name)[:80] if name else None, "staff_verified": True}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# NLU evaluation on a held-out split: 80% of data/nlu trains an NLU model with config.yml,
+# the other 20% (never seen in training) is classified; prints intent macro-F1 and entity F1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+out=results/eval
+rm -rf "$out" && mkdir -p "$out"
+.venv/bin/rasa data split nlu --nlu data/nlu --training-fraction 0.8 --random-seed 42 --out "$out/split" > /dev/null
+.venv/bin/rasa train nlu --nlu "$out/split/training_data.yml" --config config.yml --domain domain.yml \
+  --out "$out/model" --fixed-model-name nlu-heldout --quiet > "$out/train.log" 2>&1
+.venv/bin/rasa test nlu --nlu "$out/split/test_data.yml" --model "$out/model/nlu-heldout.tar.gz" \
+  --out "$out/report" > "$out/test.log" 2>&1
+.venv/bin/python -m scripts.nlu_report "$out/report"

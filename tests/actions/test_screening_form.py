@@ -1,0 +1,114 @@
+"""ValidateScreeningForm and the ask actions, called directly with a CollectingDispatcher."""
+import asyncio
+
+from actions.screening_form import AskQuestion, ASK_ACTIONS, ValidateScreeningForm
+from actions.result import ActionAnswerQuestion, ActionScreeningResult
+from tests.actions.conftest import make_tracker
+
+NO_FLAGS = {"red_flags": "no", "urgent_flags": "no"}
+
+
+def run(action, dispatcher, tracker, domain):
+    return asyncio.run(action.run(dispatcher, tracker, domain))
+
+
+def slots_set(events):
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def test_first_message_starts_a_screening_and_asks_red_flags(dispatcher, domain):
+    events = run(ValidateScreeningForm(), dispatcher, make_tracker(text="hi", intent="greet"), domain)
+    slots = slots_set(events)
+    assert slots["requested_slot"] == "red_flags"
+    assert slots["answered_by"] == "patient"
+    assert len(slots["screening_id"]) == 32
+    assert slots["rules_version"] == "1"
+    assert slots["failed_attempts"] == 0
+
+
+def test_free_text_fills_several_slots_and_asks_the_first_unanswered(dispatcher, domain):
+    tracker = make_tracker(dict(NO_FLAGS, requested_slot="leg_symptoms"),
+                           text="I'm 72, my legs go numb after a block and sitting helps, it's been two years")
+    slots = slots_set(run(ValidateScreeningForm(), dispatcher, tracker, domain))
+    assert slots["age_years"] == 72
+    assert slots["leg_symptoms"] == "yes"
+    assert slots["walking_standing_trigger"] == "yes"
+    assert slots["sitting_leaning_relief"] == "yes"
+    assert slots["walking_tolerance"] == "50_feet_to_2_blocks"
+    assert slots["symptom_duration_months"] == 24
+    assert slots["requested_slot"] == "conservative_care"
+
+
+def test_button_payload_answers_without_language_processing(dispatcher, domain):
+    tracker = make_tracker({"requested_slot": "red_flags"}, text='/inform{"red_flags":"yes"}',
+                           entities=[{"entity": "red_flags", "value": "yes"}])
+    slots = slots_set(run(ValidateScreeningForm(), dispatcher, tracker, domain))
+    assert slots["red_flags"] == "yes"
+    assert slots["triage_outcome"] == "emergency"
+    assert slots["requested_slot"] is None
+
+
+def test_side_question_is_left_to_the_rules(dispatcher, domain):
+    tracker = make_tracker(dict(NO_FLAGS, requested_slot="leg_symptoms"),
+                           text="how long does the procedure take?", intent="faq_duration", confidence=0.98)
+    assert run(ValidateScreeningForm(), dispatcher, tracker, domain) == []
+
+
+def test_unclear_answer_counts_a_failed_attempt_and_keeps_the_question(dispatcher, domain):
+    tracker = make_tracker(dict(NO_FLAGS, leg_symptoms="yes", walking_standing_trigger="yes",
+                                sitting_leaning_relief="yes", requested_slot="walking_tolerance", failed_attempts=1),
+                           text="blue", intent="inform", confidence=0.3)
+    slots = slots_set(run(ValidateScreeningForm(), dispatcher, tracker, domain))
+    assert slots["failed_attempts"] == 2
+    assert slots["requested_slot"] == "walking_tolerance"
+
+
+def test_correction_is_acknowledged(dispatcher, domain):
+    tracker = make_tracker(dict(NO_FLAGS, injections="not_tried", requested_slot="prior_back_surgery"),
+                           text="actually I did have epidurals, they didn't help")
+    slots = slots_set(run(ValidateScreeningForm(), dispatcher, tracker, domain))
+    assert slots["injections"] == "failed"
+    assert [m["response"] for m in dispatcher.messages] == ["utter_correction_noted"]
+
+
+def test_ask_action_names_and_gate_wording(dispatcher, domain):
+    assert set(ASK_ACTIONS) >= {"red_flags", "walking_tolerance", "blood_thinners"}
+    action = ASK_ACTIONS["leg_symptoms"]()
+    assert action.name() == "action_ask_leg_symptoms"
+    run(action, dispatcher, make_tracker(dict(NO_FLAGS, intro_shown=True)), domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_gate"]
+
+
+def test_ask_action_shows_intro_once_and_help_after_failures(dispatcher, domain):
+    events = run(ASK_ACTIONS["red_flags"](), dispatcher, make_tracker({}), domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_screening_intro", "utter_ask_red_flags"]
+    assert slots_set(events) == {"intro_shown": True}
+    dispatcher.messages.clear()
+    run(ASK_ACTIONS["age_years"](), dispatcher, make_tracker({"intro_shown": True, "failed_attempts": 1}), domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_not_understood", "utter_hint_age_years",
+                                                            "utter_ask_age_years"]
+
+
+def test_result_card_on_socketio_and_text_on_rest(dispatcher, domain):
+    answers = dict(NO_FLAGS, leg_symptoms="yes", walking_standing_trigger="yes", sitting_leaning_relief="yes",
+                   walking_tolerance="under_50_feet", symptom_duration_months=24, age_years=70,
+                   conservative_care="failed", injections="failed", prior_back_surgery="no",
+                   imaging_stenosis="yes", blood_thinners="no")
+    events = run(ActionScreeningResult(), dispatcher, make_tracker(answers, channel="socketio"), domain)
+    card = dispatcher.messages[0]["custom"]["data"]
+    assert card["outcome"] == "recommend_consult"
+    assert card["title"] == "A consultation to discuss MILD looks appropriate"
+    assert "You can walk less than 50 feet before you have to stop." in card["reasons"]
+    assert card["phones"][0]["tel"] == "+17819277246"
+    assert slots_set(events)["appointment_offered"] is True
+    text_dispatcher = type(dispatcher)()
+    run(ActionScreeningResult(), text_dispatcher, make_tracker(answers, channel="rest"), domain)
+    assert text_dispatcher.messages[0]["text"].startswith("Result: A consultation to discuss MILD looks appropriate.")
+
+
+def test_side_question_answers_from_the_domain(dispatcher, domain):
+    run(ActionAnswerQuestion(), dispatcher, make_tracker(intent="faq_duration"), domain)
+    assert dispatcher.messages[0]["response"] == "utter_faq_duration"
+    dispatcher.messages.clear()
+    run(ActionAnswerQuestion(), dispatcher, make_tracker(intent="human_handoff"), domain)
+    assert dispatcher.messages[0]["response"] == "utter_handoff"

@@ -30,7 +30,7 @@ shell: train
 	bash scripts/shell.sh
 
 validate: train
-	$(RASA) data validate --domain domain.yml --data data --config config.yml --fail-on-warnings
+	$(RASA) data validate --domain domain.yml --data data --config config.yml
 
 test-unit: install
 	$(VENV)/python -m pytest tests/unit -q

@@ -10,7 +10,14 @@ source scripts/env.sh
 mkdir -p var/logs
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill -- -"$p" 2>/dev/null || kill "$p" 2>/dev/null || true; done; }
+cleanup() {
+  for p in "${pids[@]}"; do kill -TERM -- -"$p" 2>/dev/null || true; done
+  for _ in $(seq 1 20); do
+    alive=0; for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && return 0; sleep 0.5
+  done
+  for p in "${pids[@]}"; do kill -KILL -- -"$p" 2>/dev/null || true; done
+}
 trap cleanup EXIT INT TERM
 
 wait_for() {  # url, name, seconds

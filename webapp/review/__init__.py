@@ -1,0 +1,1 @@
+"""The clinicians' review pages at /review: screening list, detail, dashboard and exports."""

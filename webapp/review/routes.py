@@ -1,0 +1,333 @@
+"""The clinicians' review pages at ``/review`` (clinician sign-in; staff accounts are refused).
+
+    /review                      list of screenings, newest first, with filters and search
+    /review/s/{id}               one screening: outcome, answers with the person's words, transcript, reviews
+    /review/s/{id}/review        POST: mark reviewed (name + optional note; stored apart from the record)
+    /review/dashboard            screenings per day by outcome, completion rate, drop-off per question
+    /review/export/{id}.json     the record as JSON (with its reviews)
+    /review/export/{id}.fhir.json  the record as a FHIR R4 QuestionnaireResponse
+    /review/export.csv?...       the filtered list as CSV
+    /review/questionnaire.fhir.json  the FHIR Questionnaire
+
+Records come from the tracker store's database (``records.store``); every page is rendered by
+Jinja2 with autoescaping, and database work runs in a thread so the server stays responsive.
+Nothing here logs names, phone numbers or message texts.
+"""
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Callable, Optional
+from urllib.parse import urlencode
+
+import jinja2
+from aiohttp import web
+
+from records import export, fhir
+from records.questions import (
+    OUTCOME_LABELS,
+    OUTCOME_TITLES,
+    OUTCOMES,
+    QUESTIONS,
+    SHORT,
+    SLOTS,
+    outcome_label,
+    value_label,
+)
+from records.store import Filters, RecordStore, clinic_tz, has_appointment_request
+from webapp import auth
+from webapp.review import charts
+
+logger = logging.getLogger(__name__)
+
+PART = "review"
+ROLE = "clinician"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE_DIR = REPO_ROOT / "web" / "templates"
+STATIC_DIR = REPO_ROOT / "web" / "static" / "review"
+PAGE_SIZE = 50
+ACTIVE_MINUTES = 30  # an "abandoned" screening with activity this recent may still be going on
+DEFAULT_PERIOD_DAYS = 30
+MAX_PERIOD_DAYS = 731
+
+STORE_KEY = web.AppKey("review_store", RecordStore) if hasattr(web, "AppKey") else "review_store"
+ENV_KEY = web.AppKey("review_jinja", jinja2.Environment) if hasattr(web, "AppKey") else "review_jinja"
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "; ".join([
+        "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
+        "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'", "object-src 'none'",
+    ]),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    # same-origin (not no-referrer): browsers then send a real Origin on our form POSTs.
+    "Referrer-Policy": "same-origin",
+}
+
+require_clinician = auth.require_role(ROLE, part=PART)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+async def _run(request: web.Request, fn: Callable, *args: Any, **kwargs: Any) -> Any:
+    return await asyncio.get_running_loop().run_in_executor(None, functools.partial(fn, *args, **kwargs))
+
+
+def _store(request: web.Request) -> RecordStore:
+    return request.app[STORE_KEY]
+
+
+def _parse_date(text: Optional[str]) -> Optional[date]:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def _today() -> date:
+    return datetime.now(clinic_tz()).date()
+
+
+def filters_from_query(query: Any) -> tuple[Filters, dict]:
+    """Filters from the list page's query string, and the cleaned values to refill the form."""
+    outcomes = [o for o in query.getall("outcome", []) if o in OUTCOMES or o == "none"]
+    channel = query.get("channel") if query.get("channel") in ("web", "staff") else None
+    status = query.get("status") if query.get("status") in ("finished", "abandoned") else None
+    reviewed = {"yes": True, "no": False}.get(query.get("reviewed", ""))
+    appointment = True if query.get("appointment") in ("1", "on", "yes", "true") else None
+    search = (query.get("q") or "").strip()[:100] or None
+    since, until = _parse_date(query.get("since")), _parse_date(query.get("until"))
+    filters = Filters(outcome=outcomes, since=since, until=until, channel=channel, status=status,
+                      appointment=appointment, search=search, reviewed=reviewed)
+    form = {"outcome": outcomes, "since": since.isoformat() if since else "", "until": until.isoformat() if until else "",
+            "channel": channel or "", "status": status or "", "reviewed": query.get("reviewed", "") if reviewed is not None else "",
+            "appointment": bool(appointment), "q": search or ""}
+    return filters, form
+
+
+def _query_string(form: dict, **changes: Any) -> str:
+    values = dict(form)
+    values.update(changes)
+    pairs = []
+    for key, value in values.items():
+        if key == "outcome":
+            pairs += [("outcome", o) for o in value]
+        elif key == "appointment":
+            if value:
+                pairs.append(("appointment", "1"))
+        elif value not in ("", None, False):
+            pairs.append((key, str(value)))
+    return urlencode(pairs)
+
+
+def _local(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """An ISO time or epoch seconds as clinic local time."""
+    if value in (None, ""):
+        return ""
+    try:
+        if isinstance(value, (int, float)):
+            moment = datetime.fromtimestamp(value, clinic_tz())
+        else:
+            moment = datetime.fromisoformat(str(value)).astimezone(clinic_tz())
+    except (ValueError, OSError):
+        return str(value)
+    return moment.strftime(fmt)
+
+
+def _percent(value: Optional[float]) -> str:
+    return "n/a" if value is None else f"{value * 100:.0f}%"
+
+
+def _maybe_active(record: dict, now: Optional[float] = None) -> bool:
+    now = now or time.time()
+    return record.get("status") == "abandoned" and (now - (record.get("ended_ts") or 0)) < ACTIVE_MINUTES * 60
+
+
+def make_env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=True,  # every page: all record content is untrusted text
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["local"] = _local
+    env.filters["percent"] = _percent
+    env.filters["value_label"] = lambda value, slot: value_label(slot, value)
+    env.filters["outcome_label"] = outcome_label
+    env.globals.update(
+        OUTCOMES=OUTCOMES, OUTCOME_LABELS=OUTCOME_LABELS, OUTCOME_TITLES=OUTCOME_TITLES, SLOTS=SLOTS,
+        QUESTIONS=QUESTIONS, SHORT=SHORT, has_appointment_request=has_appointment_request,
+        maybe_active=_maybe_active, clinic_tz_name=lambda: str(clinic_tz()),
+    )
+    return env
+
+
+def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
+    user = request.get("user")
+    context.setdefault("user", user)
+    context.setdefault("csrf", auth.csrf_token(request, PART) if user else "")
+    context.setdefault("active", "")
+    html = request.app[ENV_KEY].get_template(template).render(**context)
+    return web.Response(text=html, status=status, content_type="text/html")
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+@require_clinician
+async def list_page(request: web.Request) -> web.Response:
+    filters, form = filters_from_query(request.query)
+    try:
+        page = max(1, int(request.query.get("page", "1")))
+    except ValueError:
+        page = 1
+    store = _store(request)
+    matching = await _run(request, store.list, filters)
+    latest = await _run(request, store.latest_reviews)
+    total = len(matching)
+    rows = matching[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    pages = max(1, -(-total // PAGE_SIZE))
+    return render(
+        request, "review/list.html", active="list", rows=rows, total=total, page=page, pages=pages, form=form,
+        latest=latest, query=_query_string(form), prev_query=_query_string(form, page=page - 1) if page > 1 else None,
+        next_query=_query_string(form, page=page + 1) if page < pages else None,
+    )
+
+
+@require_clinician
+async def detail_page(request: web.Request) -> web.Response:
+    screening_id = request.match_info["screening_id"]
+    store = _store(request)
+    record = await _run(request, store.get, screening_id)
+    if record is None:
+        return render(request, "review/not_found.html", status=404, screening_id=screening_id)
+    reviews = await _run(request, store.reviews, screening_id)
+    answers = []
+    for slot in SLOTS:
+        answer = record["answers"].get(slot)
+        cleared = record.get("cleared_answers", {}).get(slot)
+        state = "answered" if answer else ("cleared" if cleared else (
+            "open" if record.get("abandoned_at") == slot else ("asked" if slot in record.get("asked", []) else "not_asked")))
+        answers.append({"slot": slot, "answer": answer or cleared, "state": state})
+    shown_card = next((e["card"] for e in reversed(record["transcript"]) if e.get("card")), None)
+    saved = request.query.get("saved") == "1"
+    return render(request, "review/detail.html", active="list", r=record, answers=answers, reviews=reviews,
+                  shown_card=shown_card, saved=saved, error=None, form_note="", form_reviewer=None)
+
+
+@require_clinician
+async def add_review(request: web.Request) -> web.Response:
+    screening_id = request.match_info["screening_id"]
+    form = await request.post()
+    auth.check_csrf(request, form, PART)
+    reviewer = str(form.get("reviewer", "")).strip()
+    note = str(form.get("note", ""))
+    store = _store(request)
+    try:
+        await _run(request, store.add_review, screening_id, reviewer, note)
+    except KeyError:
+        raise web.HTTPNotFound(text="No such screening.")
+    except ValueError as exc:
+        raise web.HTTPBadRequest(text=str(exc))
+    logger.info("screening marked reviewed")
+    raise web.HTTPSeeOther(f"/review/s/{screening_id}?saved=1#reviews")
+
+
+@require_clinician
+async def dashboard_page(request: web.Request) -> web.Response:
+    today = _today()
+    until = _parse_date(request.query.get("until")) or today
+    since = _parse_date(request.query.get("since")) or (until - timedelta(days=DEFAULT_PERIOD_DAYS - 1))
+    if since > until:
+        since, until = until, since
+    if (until - since).days >= MAX_PERIOD_DAYS:
+        since = until - timedelta(days=MAX_PERIOD_DAYS - 1)
+    channel = request.query.get("channel") if request.query.get("channel") in ("web", "staff") else None
+    stats = await _run(request, _store(request).stats, since, until, channel)
+    quick = [(label, (today - timedelta(days=n - 1)).isoformat(), today.isoformat())
+             for label, n in (("7 days", 7), ("30 days", 30), ("90 days", 90), ("1 year", 365))]
+    return render(request, "review/dashboard.html", active="dashboard", stats=stats,
+                  per_day=charts.stacked_days(stats), drop=charts.drop_off(stats), since=since.isoformat(),
+                  until=until.isoformat(), channel=channel or "", quick=quick)
+
+
+@require_clinician
+async def export_json(request: web.Request) -> web.Response:
+    screening_id = request.match_info["screening_id"]
+    store = _store(request)
+    record = await _run(request, store.get, screening_id)
+    if record is None:
+        raise web.HTTPNotFound(text="No such screening.")
+    reviews = await _run(request, store.reviews, screening_id)
+    return _download(export.dumps(export.record_json(record, reviews)), f"screening-{screening_id}.json",
+                     "application/json")
+
+
+@require_clinician
+async def export_fhir(request: web.Request) -> web.Response:
+    screening_id = request.match_info["screening_id"]
+    record = await _run(request, _store(request).get, screening_id)
+    if record is None:
+        raise web.HTTPNotFound(text="No such screening.")
+    data = await _run(request, export.to_fhir, [record], True)
+    return _download(export.dumps(data), f"screening-{screening_id}.fhir.json", "application/fhir+json")
+
+
+@require_clinician
+async def export_csv(request: web.Request) -> web.Response:
+    filters, _form = filters_from_query(request.query)
+    store = _store(request)
+    records = await _run(request, store.list, filters)
+    latest = await _run(request, store.latest_reviews)
+    return _download(export.to_csv(records, latest), f"screenings-{_today().isoformat()}.csv", "text/csv")
+
+
+@require_clinician
+async def questionnaire_json(request: web.Request) -> web.Response:
+    data = fhir.to_json_dict(fhir.questionnaire())
+    return _download(export.dumps(data), "mild-screening-questionnaire.fhir.json", "application/fhir+json")
+
+
+def _download(text: str, filename: str, content_type: str) -> web.Response:
+    response = web.Response(text=text, content_type=content_type, charset="utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    if request.path == "/review" or request.path.startswith("/review/"):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if not request.path.startswith("/review/static/"):
+            response.headers["Cache-Control"] = "no-store"  # pages and exports hold health information
+
+
+async def _close_store(app: web.Application) -> None:
+    app[STORE_KEY].engine.dispose()
+
+
+def setup(app: web.Application, config: Any) -> None:
+    """Mount the review pages (called by webapp.app.create_app)."""
+    if not auth.setup_login(app, config, part=PART, role=ROLE, title="Clinician review",
+                            stylesheet="/review/static/review.css"):
+        return  # production without clinician accounts or secret: /review answers 503
+    extra = getattr(config, "extra", None) or {}
+    app[STORE_KEY] = RecordStore(extra.get("db_url"))
+    app[ENV_KEY] = make_env()
+    app.on_response_prepare.append(_security_headers)
+    app.on_cleanup.append(_close_store)
+    app.router.add_get("/review", list_page)
+    app.router.add_get("/review/", list_page)
+    app.router.add_get("/review/s/{screening_id}", detail_page)
+    app.router.add_post("/review/s/{screening_id}/review", add_review)
+    app.router.add_get("/review/dashboard", dashboard_page)
+    app.router.add_get("/review/export.csv", export_csv)
+    app.router.add_get("/review/questionnaire.fhir.json", questionnaire_json)
+    app.router.add_get(r"/review/export/{screening_id:[^/]+?}.fhir.json", export_fhir)
+    app.router.add_get(r"/review/export/{screening_id:[^/]+?}.json", export_json)
+    app.router.add_static("/review/static/", STATIC_DIR)

@@ -15,7 +15,6 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
-from rasa_sdk.interfaces import Action
 from rasa_sdk.types import DomainDict
 
 from actions import messages
@@ -91,44 +90,27 @@ class ValidateScreeningForm(FormValidationAction):
         events += decision_events(plan)
         if plan.next_slot is None:
             events.append(SlotSet("screening_status", "finished"))
+        events += self.before_question(dispatcher, tracker, domain, events)
+        # The form then asks utter_ask_<requested_slot>; its variations' conditions pick the
+        # wording from question_variant (and the channel picks the patient or staff voice).
+        events.append(SlotSet("question_variant", plan.variant))
         events.append(SlotSet("requested_slot", plan.next_slot))
         return events
 
-
-class AskQuestion(Action):
-    """Asks one questionnaire slot, in the wording that fits the state (and the channel)."""
-
-    slot: str = ""
-
-    def name(self) -> Text:
-        return f"action_ask_{self.slot}"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        events: List[EventType] = []
-        responses = domain.get("responses", {})
+    @staticmethod
+    def before_question(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                        events: List[EventType]) -> List[EventType]:
+        """The disclaimer once per screening, and help when an answer was not understood."""
         if not tracker.get_slot("intro_shown"):
             dispatcher.utter_message(response="utter_screening_intro")
-            events.append(SlotSet("intro_shown", True))
-        attempts = int(tracker.get_slot("failed_attempts") or 0)
+            return [SlotSet("intro_shown", True)]
+        attempts = next((e["value"] for e in reversed(events)
+                         if e.get("event") == "slot" and e.get("name") == "failed_attempts"), 0)
+        requested = tracker.get_slot("requested_slot")
         if attempts > MAX_FAILED_ATTEMPTS_BEFORE_HELP:
             dispatcher.utter_message(response="utter_not_understood_again")
         elif attempts:
             dispatcher.utter_message(response="utter_not_understood")
-            if f"utter_hint_{self.slot}" in responses:
-                dispatcher.utter_message(response=f"utter_hint_{self.slot}")
-        variant = questionnaire.variant_for(State.from_slots(tracker.slots), self.slot)
-        dispatcher.utter_message(response=question_response(self.slot, variant))
-        return events
-
-
-def question_response(slot: str, variant: str) -> str:
-    if variant == questionnaire.TREATMENT_RESULT:
-        return f"utter_ask_{slot}_result"
-    return f"utter_ask_{variant}"
-
-
-# One ask action per question, named as Rasa's forms expect: action_ask_<slot>.
-ASK_ACTIONS = {
-    slot: type(f"ActionAsk_{slot}", (AskQuestion,), {"slot": slot})
-    for slot in questionnaire.SLOTS
-}
+            if f"utter_hint_{requested}" in domain.get("responses", {}):
+                dispatcher.utter_message(response=f"utter_hint_{requested}")
+        return []

@@ -54,7 +54,7 @@ FLAG_SLOTS = ("red_flags", "urgent_flags")
 
 # Question variants (each has its own wording in the domain).
 GATE = "gate"                      # leg symptoms on walking/standing, one question for two slots
-LEG_AFTER_GATE_NO = "leg_symptoms_after_gate_no"  # "which part was no?", for the record
+LEG_AFTER_GATE_NO = "after_gate_no"  # "which part was no?", for the record
 TREATMENT_RESULT = "result"        # "did it give you enough relief?" after "yes, I tried it"
 
 

@@ -1,7 +1,7 @@
 """ValidateScreeningForm and the ask actions, called directly with a CollectingDispatcher."""
 import asyncio
 
-from actions.screening_form import AskQuestion, ASK_ACTIONS, ValidateScreeningForm
+from actions.screening_form import ValidateScreeningForm
 from actions.result import ActionAnswerQuestion, ActionScreeningResult
 from tests.actions.conftest import make_tracker
 
@@ -64,29 +64,35 @@ def test_unclear_answer_counts_a_failed_attempt_and_keeps_the_question(dispatche
 
 
 def test_correction_is_acknowledged(dispatcher, domain):
-    tracker = make_tracker(dict(NO_FLAGS, injections="not_tried", requested_slot="prior_back_surgery"),
+    tracker = make_tracker(dict(NO_FLAGS, injections="not_tried", intro_shown=True, requested_slot="prior_back_surgery"),
                            text="actually I did have epidurals, they didn't help")
     slots = slots_set(run(ValidateScreeningForm(), dispatcher, tracker, domain))
     assert slots["injections"] == "failed"
     assert [m["response"] for m in dispatcher.messages] == ["utter_correction_noted"]
 
 
-def test_ask_action_names_and_gate_wording(dispatcher, domain):
-    assert set(ASK_ACTIONS) >= {"red_flags", "walking_tolerance", "blood_thinners"}
-    action = ASK_ACTIONS["leg_symptoms"]()
-    assert action.name() == "action_ask_leg_symptoms"
-    run(action, dispatcher, make_tracker(dict(NO_FLAGS, intro_shown=True)), domain)
-    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_gate"]
+def test_gate_wording_is_chosen_for_the_combined_question(dispatcher, domain):
+    tracker = make_tracker(dict(NO_FLAGS, intro_shown=True, requested_slot="urgent_flags"), text="no",
+                           intent="deny")
+    slots = slots_set(run(ValidateScreeningForm(), dispatcher, tracker, domain))
+    assert slots["requested_slot"] == "leg_symptoms"
+    assert slots["question_variant"] == "gate"
+    conditions = [v.get("condition") for v in domain["responses"]["utter_ask_leg_symptoms"]]
+    assert [{"type": "slot", "name": "question_variant", "value": "gate"}] in conditions
 
 
-def test_ask_action_shows_intro_once_and_help_after_failures(dispatcher, domain):
-    events = run(ASK_ACTIONS["red_flags"](), dispatcher, make_tracker({}), domain)
-    assert [m["response"] for m in dispatcher.messages] == ["utter_screening_intro", "utter_ask_red_flags"]
-    assert slots_set(events) == {"intro_shown": True}
+def test_intro_once_and_help_after_a_failed_answer(dispatcher, domain):
+    events = run(ValidateScreeningForm(), dispatcher, make_tracker(text="hi", intent="greet"), domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_screening_intro"]
+    assert slots_set(events)["intro_shown"] is True
     dispatcher.messages.clear()
-    run(ASK_ACTIONS["age_years"](), dispatcher, make_tracker({"intro_shown": True, "failed_attempts": 1}), domain)
-    assert [m["response"] for m in dispatcher.messages] == ["utter_not_understood", "utter_hint_age_years",
-                                                            "utter_ask_age_years"]
+    tracker = make_tracker(dict(NO_FLAGS, leg_symptoms="yes", walking_standing_trigger="yes",
+                                sitting_leaning_relief="yes", walking_tolerance="under_50_feet",
+                                symptom_duration_months=12, intro_shown=True, requested_slot="age_years"),
+                           text="purple", intent="inform", confidence=0.2)
+    slots = slots_set(run(ValidateScreeningForm(), dispatcher, tracker, domain))
+    assert slots["requested_slot"] == "age_years"
+    assert [m["response"] for m in dispatcher.messages] == ["utter_not_understood", "utter_hint_age_years"]
 
 
 def test_result_card_on_socketio_and_text_on_rest(dispatcher, domain):

@@ -94,8 +94,12 @@ class ValidateScreeningForm(FormValidationAction):
         # The form then asks utter_ask_<requested_slot>; its variations' conditions pick the
         # wording from question_variant (and the channel picks the patient or staff voice).
         events.append(SlotSet("question_variant", plan.variant))
-        events.append(SlotSet("requested_slot", plan.next_slot))
-        return events
+        # Only changed slots are sent back (smaller trackers, faster turns). Always sent:
+        # failed_attempts after a message (a form turn that sets nothing counts as rejected),
+        # and requested_slot (the form decides from it what to ask, or that it is done).
+        always = {"failed_attempts"}
+        return [e for e in events if e["name"] in always or e["value"] != tracker.get_slot(e["name"])] \
+            + [SlotSet("requested_slot", plan.next_slot)]
 
     @staticmethod
     def before_question(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,

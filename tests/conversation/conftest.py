@@ -68,6 +68,7 @@ def agent(action_server, loop):
     if not MODEL.exists():
         pytest.fail("no trained model: run `make train` first")
     from rasa.core.agent import Agent
+    import channels  # noqa: F401  (as in the server, which loads it through credentials.yml)
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.endpoints import EndpointConfig
     from rasa.utils.log_utils import configure_structlog

@@ -9,20 +9,22 @@ import logging
 from typing import Any, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import messages
-from actions.result import send_result
+from actions.result import send_result, signature
 from actions.screening_form import decision_events, read_message
-from screening import contact, questionnaire
+from screening import contact, questionnaire, triage
 from screening.questionnaire import State
 
 logger = logging.getLogger(__name__)
 
 FIELDS = ("appointment_consent", "contact_name", "contact_phone", "preferred_office")
+# Answers to the screening (and the gate's bookkeeping) that a message may change during the request.
+SCREENING_FACTS = set(questionnaire.SLOTS) | {"gate_answer"}
 
 
 def next_field(slots: dict) -> Optional[str]:
@@ -47,6 +49,9 @@ class ValidateAppointmentForm(FormValidationAction):
                 state.answers["red_flags"] = "yes"
                 events += [SlotSet("red_flags", "yes")] + decision_events(questionnaire.plan(state))
                 return events + [SlotSet("requested_slot", None)]
+            corrections = {k: v for k, v in facts.items() if k in SCREENING_FACTS}
+            if corrections and messages.is_button_payload(text):
+                return events + self._correct_screening(dispatcher, tracker, slots, corrections)
             if not facts and messages.is_side_question(tracker) and requested != "contact_name":
                 return []
             value = self._value(requested, text, facts, reply)
@@ -63,6 +68,31 @@ class ValidateAppointmentForm(FormValidationAction):
                 events += [SlotSet(requested, value), SlotSet("failed_attempts", 0)]
             logger.info("appointment turn: requested=%s accepted=%s", requested, value is not None)
         return events + [SlotSet("requested_slot", next_field(slots))]
+
+    @staticmethod
+    def _correct_screening(dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict,
+                           corrections: dict) -> List[EventType]:
+        """A changed screening answer (e.g. staff correcting one during the read-back): re-plan.
+
+        If the outcome still offers an appointment, show the new result and carry on with the
+        request; otherwise leave the request, and action_submit_appointment hands back to the
+        screening (its next question, or the new result)."""
+        requested = slots.get("requested_slot")
+        state = State.from_slots(slots)
+        result = questionnaire.apply_understanding(state, None, corrections, None)
+        if not result.changes:
+            return [SlotSet("requested_slot", requested)]
+        plan = questionnaire.plan(state)
+        updated = {**slots, **state.slot_values()}
+        events: List[EventType] = [SlotSet(s, v) for s, v in result.changes.items()] + decision_events(plan)
+        decision = plan.decision
+        if decision.outcome != triage.EMERGENCY:
+            dispatcher.utter_message(response="utter_correction_noted")
+        logger.info("appointment turn: screening answer changed %s", sorted(result.changes))
+        if plan.next_slot is None and decision.outcome in triage.APPOINTMENT_OUTCOMES:
+            send_result(dispatcher, tracker, decision, answers=updated)
+            return events + [SlotSet("result_shown", signature(decision)), SlotSet("requested_slot", requested)]
+        return events + [SlotSet("appointment_offered", False), SlotSet("requested_slot", None)]
 
     @staticmethod
     def _value(requested: str, text: str, facts: dict, reply: Optional[str]) -> Any:
@@ -91,6 +121,10 @@ class ActionSubmitAppointment(Action):
             decision = questionnaire.plan(State.from_slots(tracker.slots)).decision
             send_result(dispatcher, tracker, decision)
             return [SlotSet("appointment_offered", False)]
+        plan = questionnaire.plan(State.from_slots(tracker.slots))
+        if plan.next_slot is not None or plan.decision.outcome not in triage.APPOINTMENT_OUTCOMES:
+            # a changed answer reopened the screening or changed the outcome: back to the screening
+            return [SlotSet("appointment_offered", False), FollowupAction("screening_form")]
         if tracker.get_slot("appointment_consent") == "yes" and all(tracker.get_slot(f) for f in FIELDS):
             dispatcher.utter_message(response="utter_appointment_confirmed")
         else:

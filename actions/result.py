@@ -1,7 +1,7 @@
 """Telling the person the outcome, and answering side questions about the procedure."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -15,9 +15,10 @@ from screening.questionnaire import State
 RICH_CHANNELS = {"socketio", messages.STAFF_CHANNEL}
 
 
-def send_result(dispatcher: CollectingDispatcher, tracker: Tracker, decision: triage.Decision) -> None:
+def send_result(dispatcher: CollectingDispatcher, tracker: Tracker, decision: triage.Decision,
+                answers: Optional[Dict[Text, Any]] = None) -> None:
     """The result card on channels that draw it, the same content as text everywhere else."""
-    card = wording.result_card(decision, tracker.slots, voice=messages.voice(tracker))
+    card = wording.result_card(decision, answers or tracker.slots, voice=messages.voice(tracker))
     if messages.channel(tracker) in RICH_CHANNELS:
         dispatcher.utter_message(json_message={"data": card})
     else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any, Dict, List, Optional, Text
+from typing import List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -19,7 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import messages
 from mild_nlp.extract import understand
-from screening import questionnaire, triage
+from screening import questionnaire
 from screening.questionnaire import State
 
 logger = logging.getLogger(__name__)

@@ -9,16 +9,24 @@ its responses use the domain's `channel: staff` wording.
 from __future__ import annotations
 
 import hmac
+import inspect
+import logging
 import os
-from typing import Any, Dict, Optional, Text
+from asyncio import CancelledError
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
 from sanic.exceptions import SanicException
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
 MAX_MESSAGE_CHARS = 20_000
 MAX_SENDER_CHARS = 128
 RESERVED_METADATA = ("staff_name", "staff_verified")
+
+logger = logging.getLogger(__name__)
 
 
 def _json_body(request: Request) -> Dict[Text, Any]:
@@ -63,10 +71,45 @@ class PatientRestInput(RestInput):
         return {k: v for k, v in metadata.items() if k not in RESERVED_METADATA}
 
 
+class StaffOutputChannel(CollectingOutputChannel):
+    """Collects the bot's messages like the REST channel, under the name "staff", so Rasa picks the
+    domain's `channel: staff` response variations (it matches them against the output channel's name;
+    RestInput's collector is called "collector")."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "staff"
+
+
 class StaffInput(PatientRestInput):
     @classmethod
     def name(cls) -> Text:
         return "staff"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """RestInput's webhook (no streaming), answering through a StaffOutputChannel."""
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", inspect.getmodule(self).__name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            sender_id = await self._extract_sender(request)
+            text = self._extract_message(request)
+            metadata = self.get_metadata(request)
+            collector = StaffOutputChannel()
+            try:
+                await on_new_message(UserMessage(text, collector, sender_id, input_channel=self.name(),
+                                                 metadata=metadata))
+            except CancelledError:
+                logger.error("staff channel: handling a message timed out")  # never the text itself
+            except Exception:
+                logger.exception("staff channel: handling a message failed")
+            return response.json(collector.messages)
+
+        return webhook
 
     async def _extract_sender(self, req: Request) -> Optional[Text]:
         expected = os.environ.get("STAFF_CHANNEL_TOKEN", "")

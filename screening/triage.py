@@ -25,7 +25,7 @@ Red flags are therefore always needed first: until they are answered rule 1 is u
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional
 
 RULES_VERSION = "1"

@@ -138,6 +138,11 @@ STAFF_TITLES = {
     triage.RECOMMEND_CONSULT: "Recommend a consultation to discuss MILD",
     triage.POSSIBLE_CONSULT: "Possible consultation: spine/pain physician to decide",
 }
+STAFF_NEXT_STEPS = {
+    triage.CONSERVATIVE_FIRST: f"Offer an appointment request for a general consultation, or give the numbers: {PHONE_LINE}.",
+    triage.RECOMMEND_CONSULT: f"Offer an appointment request for a consultation, or give the numbers: {PHONE_LINE}.",
+    triage.POSSIBLE_CONSULT: f"Offer an appointment request for a consultation, or give the numbers: {PHONE_LINE}.",
+}
 STAFF_SCRIPT = {
     triage.EMERGENCY: "Read: \"Please hang up and call 911, or go to the nearest emergency department now.\"",
 }
@@ -170,7 +175,7 @@ def result_card(decision: triage.Decision, answers: Mapping[str, Any], voice: st
         "summary": summary,
         "reasons": reasons,
         "notes": notes,
-        "next_step": NEXT_STEPS[outcome],
+        "next_step": STAFF_NEXT_STEPS.get(outcome, NEXT_STEPS[outcome]) if staff else NEXT_STEPS[outcome],
         "disclaimer": DISCLAIMER,
         "phones": [dict(o) for o in OFFICES],
         "rules_version": decision.rules_version,

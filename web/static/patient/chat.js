@@ -1,0 +1,531 @@
+/* Patient chat widget for the MILD screening assistant.
+ *
+ * Talks to Rasa's socket.io channel (session_persistence: the session id chosen here is the
+ * Rasa conversation id), keeps {id, last activity} in localStorage and redraws the conversation
+ * from /api/history/<id> after a reload.
+ *
+ * Everything the user or the bot wrote is inserted with textContent, never as HTML.
+ */
+(function () {
+  "use strict";
+
+  var CFG = window.MILD_CHAT_CONFIG || {};
+  var STORE_KEY = "mild.chat.session.v1";
+  var SIZE_KEY = "mild.chat.textsize.v1";
+  var TEXT_SIZES = [100, 115, 130, 150, 175, 200];
+  var TTL_MS = (CFG.sessionTtlMinutes || 60) * 60 * 1000;
+  var REPLY_TIMEOUT_MS = 30000;
+  var UNREACHABLE = CFG.unreachableMessage ||
+    "We can't reach the assistant right now. Please call Woburn 781-927-PAIN or Beverly 978-927-PAIN.";
+
+  var el = {
+    log: document.getElementById("log"),
+    scroller: document.getElementById("scroller"),
+    intro: document.getElementById("intro"),
+    status: document.getElementById("status"),
+    statusText: document.getElementById("status-text"),
+    typing: document.getElementById("typing-inner"),
+    form: document.getElementById("composer"),
+    input: document.getElementById("message-input"),
+    start: document.getElementById("start-screening"),
+    startOver: document.getElementById("start-over"),
+    smaller: document.getElementById("text-smaller"),
+    larger: document.getElementById("text-larger")
+  };
+
+  var session = null;        // {id, lastActivity, started}
+  var socket = null;
+  var confirmed = false;     // session_confirm received on the current connection
+  var outbox = [];           // messages typed while not connected
+  var lastAction = "typed";  // "button" when the last message came from a button
+  var waitingTimer = null;
+  var burstTimer = null;
+  var burst = { quickReplies: null, card: null };
+  var counter = 0;
+  var historyFailed = false;
+
+  /* ---------- storage ---------- */
+
+  function storageGet(key) {
+    try { return window.localStorage.getItem(key); } catch (e) { return null; }
+  }
+  function storageSet(key, value) {
+    try { window.localStorage.setItem(key, value); } catch (e) { /* private mode: keep in memory */ }
+  }
+
+  function newId() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") {
+      return window.crypto.randomUUID().replace(/-/g, "");
+    }
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function loadSession() {
+    var raw = storageGet(STORE_KEY);
+    var data = null;
+    try { data = raw ? JSON.parse(raw) : null; } catch (e) { data = null; }
+    var now = Date.now();
+    if (!data || typeof data.id !== "string" || !/^[0-9a-fA-F-]{32,64}$/.test(data.id) ||
+        typeof data.lastActivity !== "number" || now - data.lastActivity > TTL_MS) {
+      data = { id: newId(), lastActivity: now, started: false };
+    }
+    session = data;
+    saveSession();
+  }
+
+  function saveSession() { storageSet(STORE_KEY, JSON.stringify(session)); }
+
+  function touch() {
+    session.lastActivity = Date.now();
+    saveSession();
+  }
+
+  /* ---------- rendering (textContent only) ---------- */
+
+  function make(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function srPrefix(label) {
+    return make("span", "visually-hidden", label + " ");
+  }
+
+  /* New messages scroll into view, except that a result card shown since the patient's last
+     message stays anchored at its top: what follows it (the appointment offer) is one scroll away
+     instead of pushing the result out of sight on a small screen. */
+  var pinnedCard = null;
+
+  /* scrollIntoView works for both layouts: the chat panel scrolling inside the screen (normal
+     text size) and the whole page scrolling (large text, html.text-large). */
+  function scrollToEnd() {
+    window.requestAnimationFrame(function () {
+      if (pinnedCard && pinnedCard.isConnected) {
+        pinnedCard.scrollIntoView({ block: "start" });
+        return;
+      }
+      var last = el.log.lastElementChild;
+      if (last) { last.scrollIntoView({ block: "end" }); }
+    });
+  }
+
+  function updateIntro() {
+    el.intro.hidden = el.log.childElementCount > 0;
+  }
+
+  function append(node) {
+    el.log.appendChild(node);
+    updateIntro();
+    scrollToEnd();
+    return node;
+  }
+
+  function addUser(text) {
+    var p = make("p", "msg msg--user");
+    p.appendChild(srPrefix("You:"));
+    p.appendChild(document.createTextNode(String(text)));
+    return append(p);
+  }
+
+  function addBotText(text) {
+    var p = make("p", "msg msg--bot");
+    p.appendChild(srPrefix("Assistant:"));
+    p.appendChild(document.createTextNode(String(text)));
+    return append(p);
+  }
+
+  function addNotice(text) {
+    return append(make("p", "msg msg--notice", text));
+  }
+
+  function removeQuickReplies() {
+    var groups = el.log.querySelectorAll(".quick-replies");
+    Array.prototype.forEach.call(groups, function (g) { g.parentNode.removeChild(g); });
+  }
+
+  function addQuickReplies(buttons) {
+    removeQuickReplies();
+    var valid = (buttons || []).filter(function (b) {
+      return b && typeof b.title === "string" && typeof b.payload === "string";
+    });
+    if (!valid.length) { return null; }
+    var group = make("div", "quick-replies");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", "Answer options");
+    valid.forEach(function (b) {
+      var btn = make("button", "quick-reply", b.title);
+      btn.type = "button";
+      btn.setAttribute("data-payload", b.payload);
+      btn.addEventListener("click", function () {
+        send(b.payload, b.title, "button");
+      });
+      group.appendChild(btn);
+    });
+    return append(group);
+  }
+
+  function telHref(tel) {
+    var clean = String(tel || "").replace(/[^0-9+]/g, "");
+    return clean ? "tel:" + clean : null;
+  }
+
+  function callLink(label, tel, extraClass) {
+    var href = telHref(tel);
+    if (!href) { return null; }
+    var a = make("a", "call-link" + (extraClass ? " " + extraClass : ""), label);
+    a.href = href;
+    return a;
+  }
+
+  function listSection(card, heading, items, className) {
+    var list = (items || []).filter(function (x) { return x !== null && x !== undefined && String(x).trim() !== ""; });
+    if (!list.length) { return; }
+    card.appendChild(make("h4", null, heading));
+    var ul = make("ul", className);
+    list.forEach(function (item) {
+      ul.appendChild(make("li", null, typeof item === "object" ? (item.text || "") : item));
+    });
+    card.appendChild(ul);
+  }
+
+  function addCard(data) {
+    counter += 1;
+    var outcome = String(data.outcome || "").replace(/[^a-z_]/g, "");
+    var card = make("article", "result-card" + (outcome ? " result-card--" + outcome : ""));
+    var titleId = "result-title-" + counter;
+    card.setAttribute("aria-labelledby", titleId);
+    card.setAttribute("data-outcome", outcome);
+    card.appendChild(make("p", "result-card__label", "Your screening result"));
+    var h = make("h3", "result-card__title", data.title || "Your screening result");
+    h.id = titleId;
+    h.tabIndex = -1;
+    card.appendChild(h);
+    if (data.summary) { card.appendChild(make("p", "result-card__summary", data.summary)); }
+    listSection(card, "Why", data.reasons, "result-card__reasons");
+    listSection(card, "Please note", data.notes, "result-card__notes");
+    if (data.next_step) {
+      card.appendChild(make("h4", null, "Next step"));
+      card.appendChild(make("p", "result-card__next", data.next_step));
+    }
+    var calls = make("ul", "result-card__calls");
+    calls.setAttribute("aria-label", "Call");
+    if (outcome === "emergency") {
+      var li911 = make("li");
+      li911.appendChild(callLink("Call 911", "911", "call-link--emergency"));
+      calls.appendChild(li911);
+    }
+    (Array.isArray(data.phones) ? data.phones : []).forEach(function (p) {
+      if (!p || typeof p !== "object") { return; }
+      var a = callLink("Call " + (p.office || "") + " " + (p.display || ""), p.tel);
+      if (a) {
+        var li = make("li");
+        li.appendChild(a);
+        calls.appendChild(li);
+      }
+    });
+    if (calls.childElementCount) { card.appendChild(calls); }
+    if (data.disclaimer) { card.appendChild(make("p", "result-card__disclaimer", data.disclaimer)); }
+    pinnedCard = card;
+    return append(card);
+  }
+
+  function isCard(msg) {
+    return msg && typeof msg === "object" && msg.type === "result_card";
+  }
+
+  /* ---------- status, typing ---------- */
+
+  function showStatus(text, kind) {
+    el.statusText.textContent = text;
+    el.status.classList.toggle("status--info", kind === "info");
+    el.status.hidden = false;
+  }
+  function hideStatus() { el.status.hidden = true; }
+
+  function showTyping() {
+    el.typing.hidden = false;
+    window.clearTimeout(waitingTimer);
+    waitingTimer = window.setTimeout(function () {
+      hideTyping();
+      showStatus("The assistant is taking longer than usual. You can wait, try again, or call us.", "info");
+    }, REPLY_TIMEOUT_MS);
+  }
+  function hideTyping() {
+    el.typing.hidden = true;
+    window.clearTimeout(waitingTimer);
+  }
+
+  /* ---------- focus after a burst of bot messages ---------- */
+
+  /* After a burst of bot messages (the card's scrolling is pinnedCard's job, see scrollToEnd):
+     someone answering with buttons gets the focus on a new result card's title, else on the first
+     new answer button; someone typing keeps the text box. */
+  function endOfBurst() {
+    var qr = burst.quickReplies;
+    var card = burst.card;
+    burst = { quickReplies: null, card: null };
+    var active = document.activeElement;
+    var idle = active === el.input && el.input.value === "";
+    var nothingFocused = !active || active === document.body || active === el.log;
+    if (lastAction !== "button" || !(idle || nothingFocused)) { return; }
+    if (card && card.isConnected) {
+      var h = card.querySelector(".result-card__title");
+      if (h) { h.focus({ preventScroll: true }); return; }
+    }
+    if (qr && qr.isConnected) {
+      var first = qr.querySelector("button");
+      if (first) { first.focus(); }
+    }
+  }
+
+  function noteBurst(kind, node) {
+    if (kind === "quickReplies") { burst.quickReplies = node; }
+    if (kind === "card") { burst.card = node; }
+    window.clearTimeout(burstTimer);
+    burstTimer = window.setTimeout(endOfBurst, 120);
+  }
+
+  /* ---------- incoming ---------- */
+
+  function onBotMessage(msg) {
+    hideTyping();
+    hideStatus();
+    touch();
+    if (!msg || typeof msg !== "object") {
+      if (typeof msg === "string" && msg) { addBotText(msg); }
+      return;
+    }
+    if (isCard(msg)) {
+      noteBurst("card", addCard(msg));
+      return;
+    }
+    if (isCard(msg.data)) {
+      noteBurst("card", addCard(msg.data));
+      return;
+    }
+    if (msg.custom && isCard(msg.custom.data)) {
+      noteBurst("card", addCard(msg.custom.data));
+      return;
+    }
+    if (typeof msg.text === "string" && msg.text !== "") { addBotText(msg.text); }
+    var buttons = msg.quick_replies || msg.buttons;
+    if (Array.isArray(buttons) && buttons.length) {
+      noteBurst("quickReplies", addQuickReplies(buttons));
+    } else {
+      noteBurst("text", null);
+    }
+  }
+
+  /* ---------- outgoing ---------- */
+
+  function emitMessage(item) {
+    socket.emit("user_uttered", {
+      message: item.message,
+      session_id: session.id,
+      metadata: item.display ? { display: item.display } : {}
+    });
+  }
+
+  function flushOutbox() {
+    while (outbox.length && socket && confirmed) {
+      emitMessage(outbox.shift());
+    }
+  }
+
+  /* Sends a message. display: the user's bubble (null: no bubble); how: "button" | "typed" | "page". */
+  function send(message, display, how) {
+    message = String(message || "").trim();
+    if (!message) { return; }
+    lastAction = how === "typed" ? "typed" : "button";
+    pinnedCard = null;
+    removeQuickReplies();
+    if (display !== null && display !== undefined && display !== "") { addUser(display); }
+    if (!session.started) { session.started = true; }
+    touch();
+    if (message !== "/restart") { showTyping(); }
+    if (how !== "typed" && (document.activeElement === document.body || !document.activeElement ||
+        !document.activeElement.isConnected || document.activeElement === el.start)) {
+      el.input.focus();
+    }
+    var item = { message: message, display: how === "button" ? display : null };
+    if (socket && confirmed && socket.connected) {
+      emitMessage(item);
+    } else {
+      outbox.push(item);
+      connect();
+    }
+  }
+
+  /* ---------- socket ---------- */
+
+  function connect() {
+    if (socket) { return; }
+    if (typeof window.io !== "function" || !CFG.socketUrl) {
+      showStatus(UNREACHABLE);
+      return;
+    }
+    socket = window.io(CFG.socketUrl, {
+      path: CFG.socketPath || "/socket.io",
+      transports: ["websocket"],
+      reconnectionDelay: 1000,
+      reconnectionDelayMax: 8000,
+      timeout: 10000
+    });
+    socket.on("connect", function () {
+      confirmed = false;
+      socket.emit("session_request", { session_id: session.id });
+    });
+    socket.on("session_confirm", function () {
+      confirmed = true;
+      if (!historyFailed) { hideStatus(); }
+      flushOutbox();
+    });
+    socket.on("connect_error", function () {
+      confirmed = false;
+      showStatus(UNREACHABLE);
+      hideTyping();
+    });
+    socket.on("disconnect", function (reason) {
+      confirmed = false;
+      if (reason === "io server disconnect") { socket.connect(); }
+      if (reason !== "io client disconnect") {
+        window.setTimeout(function () {
+          if (!socket || !socket.connected) { showStatus(UNREACHABLE); hideTyping(); }
+        }, 2500);
+      }
+    });
+    socket.on("bot_uttered", onBotMessage);
+  }
+
+  /* ---------- history ---------- */
+
+  function renderTranscript(entries) {
+    el.log.textContent = "";
+    var lastButtons = null;
+    entries.forEach(function (e, i) {
+      if (!e || typeof e !== "object") { return; }
+      if (e.from === "user") {
+        pinnedCard = null;
+        addUser(e.text || "");
+      } else if (e.card && isCard(e.card)) {
+        addCard(e.card);
+      } else if (e.from === "bot") {
+        if (e.text) { addBotText(e.text); }
+      }
+      lastButtons = (i === entries.length - 1 && e.from === "bot" && Array.isArray(e.buttons)) ? e.buttons : null;
+    });
+    if (lastButtons && lastButtons.length) { addQuickReplies(lastButtons); }
+    updateIntro();
+    scrollToEnd();
+  }
+
+  function loadHistory() {
+    if (!session.started) { updateIntro(); return Promise.resolve(); }
+    el.intro.hidden = true;
+    var url = (CFG.historyUrl || "/api/history/") + encodeURIComponent(session.id);
+    return window.fetch(url, { headers: { "Accept": "application/json" }, cache: "no-store" })
+      .then(function (resp) {
+        return resp.json().catch(function () { return {}; }).then(function (body) {
+          return { status: resp.status, body: body };
+        });
+      })
+      .then(function (r) {
+        if (r.status === 200 && r.body && Array.isArray(r.body.transcript)) {
+          renderTranscript(r.body.transcript);
+        } else if (r.status === 400) {
+          session = { id: newId(), lastActivity: Date.now(), started: false };
+          saveSession();
+          updateIntro();
+        } else {
+          historyFailed = true;
+          showStatus((r.body && r.body.message) || UNREACHABLE);
+          updateIntro();
+        }
+      })
+      .catch(function () {
+        historyFailed = true;
+        showStatus(UNREACHABLE);
+        updateIntro();
+      });
+  }
+
+  /* ---------- controls ---------- */
+
+  function startOver() {
+    window.clearTimeout(burstTimer);
+    burst = { quickReplies: null, card: null };
+    hideTyping();
+    el.log.textContent = "";
+    pinnedCard = null;
+    updateIntro();
+    el.input.value = "";
+    if (session.started) {
+      send("/restart", null, "page");
+    }
+    el.start.focus();
+  }
+
+  function applyTextSize(index) {
+    index = Math.max(0, Math.min(TEXT_SIZES.length - 1, index));
+    document.documentElement.style.fontSize = TEXT_SIZES[index] + "%";
+    // From 150% on, the page scrolls as a whole (the chat panel no longer fits one screen).
+    document.documentElement.classList.toggle("text-large", TEXT_SIZES[index] >= 150);
+    el.smaller.disabled = index === 0;
+    el.larger.disabled = index === TEXT_SIZES.length - 1;
+    el.smaller.title = "Smaller text (now " + TEXT_SIZES[index] + "%)";
+    el.larger.title = "Larger text (now " + TEXT_SIZES[index] + "%)";
+    storageSet(SIZE_KEY, String(index));
+    return index;
+  }
+
+  function init() {
+    loadSession();
+    var sizeIndex = parseInt(storageGet(SIZE_KEY) || "0", 10);
+    sizeIndex = applyTextSize(isNaN(sizeIndex) ? 0 : sizeIndex);
+
+    // After a size change the layout reflows: bring the latest messages back into view.
+    // At either end one button is disabled: keep the keyboard focus on the other one.
+    el.smaller.addEventListener("click", function () {
+      sizeIndex = applyTextSize(sizeIndex - 1);
+      if (el.smaller.disabled) { el.larger.focus(); }
+      scrollToEnd();
+    });
+    el.larger.addEventListener("click", function () {
+      sizeIndex = applyTextSize(sizeIndex + 1);
+      if (el.larger.disabled) { el.smaller.focus(); }
+      scrollToEnd();
+    });
+
+    el.form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var text = el.input.value;
+      if (!text.trim()) { el.input.focus(); return; }
+      el.input.value = "";
+      send(text, text, "typed");
+      el.input.focus();
+    });
+
+    el.start.addEventListener("click", function () {
+      send("/start_screening", "Start screening", "page");
+    });
+
+    el.startOver.addEventListener("click", startOver);
+
+    loadHistory().then(function () {
+      connect();
+      document.body.setAttribute("data-chat-ready", "true");
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

@@ -1,0 +1,1 @@
+"""The patient chat page (``/``) and its history API."""

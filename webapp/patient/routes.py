@@ -1,0 +1,192 @@
+"""The patient chat: the page at ``/``, its settings at ``/config.js``, static files under
+``/static/`` and ``/api/history/{session_id}`` (the conversation so far, for a reloaded page).
+
+The browser talks to Rasa's socket.io channel directly (``rasa_public_url``); this server only
+reads the tracker through Rasa's HTTP API (``rasa_internal_url`` + token) to redraw history.
+Message texts are never logged.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+from typing import Any, Dict
+from urllib.parse import urlsplit
+
+import aiohttp
+import jinja2
+from aiohttp import web
+
+from webapp.config import WebConfig
+from webapp.patient.transcript import transcript_from_events, valid_session_id
+
+logger = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+STATIC_DIR = REPO_ROOT / "web" / "static"
+TEMPLATE_DIR = REPO_ROOT / "web" / "templates"
+
+# Minutes of inactivity after which the page starts a new conversation instead of resuming.
+SESSION_TTL_MINUTES = 60
+HISTORY_TIMEOUT_SECONDS = 8
+
+UNREACHABLE_MESSAGE = (
+    "We can't reach the assistant right now. "
+    "Please call Woburn 781-927-PAIN or Beverly 978-927-PAIN."
+)
+
+OFFICES = [
+    {"office": "Woburn", "display": "781-927-PAIN (7246)", "tel": "+17819277246"},
+    {"office": "Beverly", "display": "978-927-PAIN (7246)", "tel": "+19789277246"},
+]
+
+HTTP_SESSION_KEY = web.AppKey("patient_http", aiohttp.ClientSession) if hasattr(web, "AppKey") else "patient_http"
+
+
+def _asset_version() -> str:
+    """A short hash of the static files, appended to their URLs so browsers reload them after a change."""
+    digest = hashlib.sha256()
+    for path in sorted(STATIC_DIR.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(STATIC_DIR).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def _socket_origins(public_url: str) -> str:
+    """CSP connect-src entries for the Rasa socket.io server (http(s) and ws(s))."""
+    parts = urlsplit(public_url)
+    if not parts.scheme or not parts.netloc:
+        return ""
+    ws_scheme = "wss" if parts.scheme == "https" else "ws"
+    return f"{parts.scheme}://{parts.netloc} {ws_scheme}://{parts.netloc}"
+
+
+def _security_headers(config: WebConfig) -> Dict[str, str]:
+    csp = "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            f"connect-src 'self' {_socket_origins(config.rasa_public_url)}".strip(),
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+            "object-src 'none'",
+        ]
+    )
+    return {
+        "Content-Security-Policy": csp,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "Cache-Control": "no-store",
+    }
+
+
+def _client_config(config: WebConfig) -> Dict[str, Any]:
+    parts = urlsplit(config.rasa_public_url)
+    socket_url = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else config.rasa_public_url
+    path = parts.path.rstrip("/") + "/socket.io" if parts.path not in ("", "/") else "/socket.io"
+    return {
+        "socketUrl": socket_url,
+        "socketPath": path,
+        "historyUrl": "/api/history/",
+        "sessionTtlMinutes": SESSION_TTL_MINUTES,
+        "unreachableMessage": UNREACHABLE_MESSAGE,
+        "offices": OFFICES,
+    }
+
+
+class PatientViews:
+    def __init__(self, config: WebConfig) -> None:
+        self.config = config
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
+            autoescape=jinja2.select_autoescape(["html"]),
+            undefined=jinja2.StrictUndefined,
+        )
+        self.asset_version = _asset_version()
+        self.headers = _security_headers(config)
+
+    async def index(self, _request: web.Request) -> web.Response:
+        html = self.env.get_template("patient/index.html").render(
+            v=self.asset_version, offices=OFFICES, unreachable=UNREACHABLE_MESSAGE
+        )
+        return web.Response(text=html, content_type="text/html", headers=self.headers)
+
+    async def config_js(self, _request: web.Request) -> web.Response:
+        body = "window.MILD_CHAT_CONFIG = " + json.dumps(_client_config(self.config)) + ";\n"
+        return web.Response(
+            text=body,
+            content_type="application/javascript",
+            headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
+        )
+
+    async def history(self, request: web.Request) -> web.Response:
+        session_id = request.match_info["session_id"]
+        if not valid_session_id(session_id):
+            return web.json_response({"error": "invalid session id"}, status=400)
+        http: aiohttp.ClientSession = request.app[HTTP_SESSION_KEY]
+        url = f"{self.config.rasa_internal_url.rstrip('/')}/conversations/{session_id}/tracker"
+        params = {"include_events": "AFTER_RESTART"}
+        if self.config.rasa_token:
+            params["token"] = self.config.rasa_token
+        try:
+            async with http.get(url, params=params) as resp:
+                if resp.status != 200:
+                    logger.warning("history: Rasa answered HTTP %s", resp.status)
+                    return self._unreachable()
+                tracker = await resp.json(content_type=None)
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            logger.warning("history: Rasa not reachable (%s)", type(exc).__name__)
+            return self._unreachable()
+        if not isinstance(tracker, dict):
+            return self._unreachable()
+        # Only conversations held in the web chat (socket.io) are redrawn here; a staff or REST
+        # conversation id gets nothing even if someone knows it.
+        channel = tracker.get("latest_input_channel")
+        if channel not in (None, "socketio"):
+            logger.info("history: refused a %s conversation", channel)
+            return web.json_response({"error": "not found"}, status=404)
+        events = tracker.get("events") or []
+        transcript = transcript_from_events(events)
+        logger.info("history: %d entries for session %s…", len(transcript), session_id[:8])
+        return web.json_response(
+            {"session_id": session_id, "transcript": transcript},
+            headers={"Cache-Control": "no-store"},
+        )
+
+    @staticmethod
+    def _unreachable() -> web.Response:
+        return web.json_response(
+            {"error": "assistant_unavailable", "message": UNREACHABLE_MESSAGE},
+            status=502,
+            headers={"Cache-Control": "no-store"},
+        )
+
+
+async def _http_client(app: web.Application):
+    timeout = aiohttp.ClientTimeout(total=HISTORY_TIMEOUT_SECONDS)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        app[HTTP_SESSION_KEY] = session
+        yield
+
+
+def _has_static_route(app: web.Application) -> bool:
+    for resource in app.router.resources():
+        info = resource.get_info()
+        if info.get("prefix") == "/static" or info.get("path") == "/static":
+            return True
+    return False
+
+
+def setup(app: web.Application, config: WebConfig) -> None:
+    views = PatientViews(config)
+    app.cleanup_ctx.append(_http_client)
+    app.router.add_get("/", views.index)
+    app.router.add_get("/config.js", views.config_js)
+    app.router.add_get("/api/history/{session_id}", views.history)
+    if not _has_static_route(app):
+        app.router.add_static("/static/", STATIC_DIR)

@@ -126,14 +126,33 @@ def _progression_is_not_walking(span: Span) -> bool:
     return not (following & lx.TRIGGER_FOLLOWERS and following & lx.WALK_STAND)
 
 
+# "pt says no", "pt denies red flags": staff shorthand for "patient", not physical therapy.
+PATIENT_PT_NEXT = frozenset(
+    "says said states stated reports reported denies denied confirms confirmed agrees agreed has had "
+    "is was wants wanted asks asked declines declined prefers refused unsure can't cannot doesn't "
+    "does don't not c/o complains febrile thinks believes feels answers answered".split()
+)
+
+
 def _treatment(span: Span) -> bool:
     text = span.text.lower()
     if text in ("shot", "shots", "injection", "injections"):
         return _word(span, -1) not in lx.NON_SPINAL_SHOT_WORDS
+    if text in ("pt", "p.t.") and span.start == 0 and _word(span, 0) in PATIENT_PT_NEXT:
+        return False
     if text in lx.GENERIC_MEDICATION:
         following = {_word(span, k) for k in range(4)}
-        return not following & lx.NON_PAIN_CONDITIONS
+        if following & lx.NON_PAIN_CONDITIONS:
+            return False
+        # "which meds do I stop before the procedure?": the person's usual medicines, asked about
+        return not _in_question(span)
     return True
+
+
+def _in_question(span: Span) -> bool:
+    sentence = containing(sentences(span.doc), span)
+    words = [t.lower_ for t in sentence]
+    return bool(words) and (words[-1] == "?" or words[0] in lx.QUESTION_STARTERS)
 
 
 def _surgery(span: Span) -> bool:

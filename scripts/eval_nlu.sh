@@ -12,3 +12,4 @@ rm -rf "$out" && mkdir -p "$out"
 .venv/bin/rasa test nlu --nlu "$out/split/test_data.yml" --model "$out/model/nlu-heldout.tar.gz" \
   --out "$out/report" > "$out/test.log" 2>&1
 .venv/bin/python -m scripts.nlu_report "$out/report"
+.venv/bin/python -m scripts.entity_eval "$out/split/test_data.yml"

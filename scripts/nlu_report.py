@@ -31,7 +31,7 @@ def main(folder: str) -> int:
         print(f"entity F1 ({name}): micro {micro['f1-score']:.3f}  (target >= {ENTITY_TARGET})  "
               + ", ".join(f"{k} {v['f1-score']:.2f}" for k, v in sorted(labels.items())))
         ok = ok and micro["f1-score"] >= ENTITY_TARGET
-    print("targets met" if ok else "TARGETS NOT MET")
+    print("intent target met" if ok else "intent target NOT met")
     return 0
 
 

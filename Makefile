@@ -53,3 +53,11 @@ bench: train
 
 clean:
 	rm -rf models/*.tar.gz models/spacy results .rasa var/logs
+
+# --- issue 6: the cluster (2 Rasa + 2 action servers, PostgreSQL, Redis, nginx) and its load benchmark ---
+.PHONY: run-cluster bench-load
+run-cluster:
+	bash scripts/cluster.sh run
+
+bench-load: train
+	$(VENV)/python -m bench.load

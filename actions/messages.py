@@ -6,6 +6,7 @@ is answering (a patient on the web, or staff for a caller).
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Optional
 
 from rasa_sdk import Tracker
@@ -25,6 +26,7 @@ SIDE_INTENT_CONFIDENCE = 0.6
 REPLY_INTENTS = {"affirm": "yes", "deny": "no", "unsure": "unsure", "decline": "declined"}
 REPLY_INTENT_CONFIDENCE = 0.7
 STAFF_CHANNEL = "staff"
+WORD = re.compile(r"[^\W\d_]{2,}")  # two letters in a row, in any script
 
 
 def has_new_message(tracker: Tracker) -> bool:
@@ -71,6 +73,10 @@ def is_side_question(tracker: Tracker) -> bool:
 
 def reply_from_intent(tracker: Tracker) -> Optional[str]:
     name, confidence = intent(tracker)
+    text = latest_text(tracker)
+    # Symbols without a word ("<%= 7*7 %>") are no answer, whatever the classifier says.
+    if not is_button_payload(text) and not WORD.search(text):
+        return None
     if name in REPLY_INTENTS and confidence >= REPLY_INTENT_CONFIDENCE:
         return REPLY_INTENTS[name]
     return None

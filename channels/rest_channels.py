@@ -22,6 +22,8 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels import guard
+
 MAX_MESSAGE_CHARS = 20_000
 MAX_SENDER_CHARS = 128
 RESERVED_METADATA = ("staff_name", "staff_verified")
@@ -43,6 +45,12 @@ class PatientRestInput(RestInput):
     @classmethod
     def name(cls) -> Text:
         return "rest"
+
+    def blueprint(self, on_new_message):
+        # Every message gets an answer, also when the action server or the database is down.
+        bp = super().blueprint(guard.guarded(on_new_message, self.name()))
+        guard.remember_app(bp)
+        return bp
 
     async def _extract_sender(self, req: Request) -> Optional[Text]:
         sender = _json_body(req).get("sender")
@@ -88,7 +96,9 @@ class StaffInput(PatientRestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """RestInput's webhook (no streaming), answering through a StaffOutputChannel."""
+        on_new_message = guard.guarded(on_new_message, self.name())
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", inspect.getmodule(self).__name__)
+        guard.remember_app(webhook)
 
         @webhook.route("/", methods=["GET"])
         async def health(_request: Request) -> HTTPResponse:

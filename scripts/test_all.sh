@@ -18,6 +18,6 @@ suite unit tests/unit tests/actions
 suite conversations tests/conversation
 MILD_TEST_POSTGRES=1 suite postgres tests/integration
 MILD_REQUIRE_BROWSER=1 suite browser tests/browser
-if [ -d tests/production ]; then suite production tests/production; fi
+MILD_REQUIRE_CLUSTER=1 suite production tests/production
 bash scripts/test_e2e.sh
 .venv/bin/python -m scripts.junit_summary results/junit

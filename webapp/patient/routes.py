@@ -20,6 +20,7 @@ from aiohttp import web
 
 from webapp.config import WebConfig
 from webapp.patient.transcript import transcript_from_events, valid_session_id
+from webapp.rasa_client import RasaClient, RasaHTTPStatus, RasaUnavailable, RasaUnreachable
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +110,7 @@ class PatientViews:
         )
         self.asset_version = _asset_version()
         self.headers = _security_headers(config)
+        self.rasa = RasaClient(config.rasa_internal_url, config.rasa_token)
 
     async def index(self, _request: web.Request) -> web.Response:
         html = self.env.get_template("patient/index.html").render(
@@ -129,20 +131,15 @@ class PatientViews:
         if not valid_session_id(session_id):
             return web.json_response({"error": "invalid session id"}, status=400)
         http: aiohttp.ClientSession = request.app[HTTP_SESSION_KEY]
-        url = f"{self.config.rasa_internal_url.rstrip('/')}/conversations/{session_id}/tracker"
-        params = {"include_events": "AFTER_RESTART"}
-        if self.config.rasa_token:
-            params["token"] = self.config.rasa_token
         try:
-            async with http.get(url, params=params) as resp:
-                if resp.status != 200:
-                    logger.warning("history: Rasa answered HTTP %s", resp.status)
-                    return self._unreachable()
-                tracker = await resp.json(content_type=None)
-        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
-            logger.warning("history: Rasa not reachable (%s)", type(exc).__name__)
+            tracker = await self.rasa.tracker(http, session_id, include_events="AFTER_RESTART")
+        except RasaHTTPStatus as exc:
+            logger.warning("history: Rasa answered HTTP %s", exc.status)
             return self._unreachable()
-        if not isinstance(tracker, dict):
+        except RasaUnreachable as exc:
+            logger.warning("history: Rasa not reachable (%s)", exc.error)
+            return self._unreachable()
+        except RasaUnavailable:  # an answer, but not a tracker
             return self._unreachable()
         # Only conversations held in the web chat (socket.io) are redrawn here; a staff or REST
         # conversation id gets nothing even if someone knows it.

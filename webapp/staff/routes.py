@@ -37,6 +37,7 @@ from records.derive import derive_from_tracker, parse_payload
 from records.questions import APPOINTMENT_SLOTS, OPTIONS, QUESTIONS, SHORT, SLOTS, value_label
 from screening import questionnaire, wording
 from webapp import auth
+from webapp.rasa_client import RasaClient, RasaUnavailable
 from webapp.staff.readback import sentence as readback_sentence
 
 logger = logging.getLogger(__name__)
@@ -90,10 +91,6 @@ VIEWS_KEY = web.AppKey("staff_views", object) if hasattr(web, "AppKey") else "st
 
 require_staff = auth.require_role(ROLE, part=PART)
 require_staff_api = auth.require_role(ROLE, part=PART, redirect=False)  # 401, never a login redirect
-
-
-class AssistantUnavailable(Exception):
-    """Rasa (or its staff channel) did not answer as expected."""
 
 
 # --- the questions, their answer buttons (from the domain's staff wording) ---------------------
@@ -308,10 +305,8 @@ def build_state(tracker: Mapping[str, Any], catalog: list[dict]) -> dict:
 
 # --- talking to Rasa ------------------------------------------------------------------------------
 
-class RasaStaffClient:
-    def __init__(self, rasa_url: str, rasa_token: str):
-        self.rasa_url = rasa_url.rstrip("/")
-        self.rasa_token = rasa_token
+class RasaStaffClient(RasaClient):
+    """Rasa's HTTP API (the tracker) and its staff channel, which needs the X-Staff-Token header."""
 
     @staticmethod
     def channel_token() -> str:
@@ -320,34 +315,9 @@ class RasaStaffClient:
     async def send(self, http: aiohttp.ClientSession, sender: str, message: str, staff_name: str) -> list:
         token = self.channel_token()
         if not token:
-            raise AssistantUnavailable("STAFF_CHANNEL_TOKEN is not set")
+            raise RasaUnavailable("STAFF_CHANNEL_TOKEN is not set")
         body = {"sender": sender, "message": message, "metadata": {"staff_name": staff_name}}
-        try:
-            async with http.post(f"{self.rasa_url}/webhooks/staff/webhook", json=body,
-                                 headers={"X-Staff-Token": token}) as resp:
-                if resp.status != 200:
-                    raise AssistantUnavailable(f"staff channel answered HTTP {resp.status}")
-                data = await resp.json(content_type=None)
-        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
-            raise AssistantUnavailable(type(exc).__name__) from exc
-        if not isinstance(data, list):
-            raise AssistantUnavailable("staff channel answered something other than a list")
-        return data
-
-    async def tracker(self, http: aiohttp.ClientSession, sender: str) -> dict:
-        params = {"include_events": "ALL"}
-        if self.rasa_token:
-            params["token"] = self.rasa_token
-        try:
-            async with http.get(f"{self.rasa_url}/conversations/{sender}/tracker", params=params) as resp:
-                if resp.status != 200:
-                    raise AssistantUnavailable(f"tracker answered HTTP {resp.status}")
-                data = await resp.json(content_type=None)
-        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
-            raise AssistantUnavailable(type(exc).__name__) from exc
-        if not isinstance(data, dict):
-            raise AssistantUnavailable("tracker is not an object")
-        return data
+        return await self.post_webhook(http, "staff", body, headers={"X-Staff-Token": token})
 
 
 class StaffViews:
@@ -384,7 +354,7 @@ class StaffViews:
         try:
             reply = await self.client.send(http, sender, START_MESSAGE, user.label)
             tracker = await self.client.tracker(http, sender)
-        except AssistantUnavailable as exc:
+        except RasaUnavailable as exc:
             return _unavailable(exc)
         logger.info("staff intake started: %s…", sender[:14])
         return web.json_response({"intake": sender, "messages": bot_messages(reply),
@@ -395,7 +365,7 @@ class StaffViews:
         http = request.app[HTTP_KEY]
         try:
             tracker = await self.client.tracker(http, sender)
-        except AssistantUnavailable as exc:
+        except RasaUnavailable as exc:
             return _unavailable(exc)
         _check_owner(request, tracker)
         return web.json_response({"intake": sender, "messages": last_turn(tracker.get("events") or []),
@@ -418,7 +388,7 @@ class StaffViews:
             _check_owner(request, before, must_exist=True)
             reply = await self.client.send(http, sender, message, user.label)
             tracker = await self.client.tracker(http, sender)
-        except AssistantUnavailable as exc:
+        except RasaUnavailable as exc:
             return _unavailable(exc)
         logger.info("staff intake turn: %s… (%s)", sender[:14], "button" if message.startswith("/") else "words")
         return web.json_response({"intake": sender, "messages": bot_messages(reply),

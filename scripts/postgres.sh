@@ -14,6 +14,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SERVICE="postgres.sh"
+SERVICE_USER="postgres"
 BASE="${PG_BASE:-$ROOT/var/postgres}"
 DATA="$BASE/data"
 RUN="$BASE/run"
@@ -22,8 +24,8 @@ PORT="${PG_PORT:-55432}"
 DB="${PG_DB:-mild}"
 DBUSER="${PG_USER:-mild}"
 PWFILE="$BASE/password"
-
-say() { echo "postgres.sh: $*" >&2; }
+# shellcheck source=scripts/lib/service.sh
+source "$ROOT/scripts/lib/service.sh"
 
 find_bin() {
   local dir
@@ -31,35 +33,9 @@ find_bin() {
   if [[ -n "$dir" && -x "$dir/postgres" ]]; then echo "$dir"; fi
 }
 
-install_postgres() {
-  if [[ -n "$(find_bin)" ]]; then return 0; fi
-  if [[ "$(id -u)" != "0" ]]; then
-    say "PostgreSQL is not installed and this is not root: run 'apt-get install -y postgresql' as root"
-    exit 1
-  fi
-  say "installing Debian's postgresql package"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq postgresql >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq postgresql; }
-  if [[ -z "$(find_bin)" ]]; then say "postgresql installed but no server binary found"; exit 1; fi
-}
+installed() { [[ -n "$(find_bin)" ]]; }
 
-# Run a command as the server's owner: "postgres" when we are root, else ourselves.
-as_owner() {
-  if [[ "$(id -u)" == "0" ]]; then
-    runuser -u postgres -- "$@"
-  else
-    "$@"
-  fi
-}
-
-password() {
-  if [[ -n "${PG_PASSWORD:-}" ]]; then echo "$PG_PASSWORD"; return; fi
-  if [[ ! -s "$PWFILE" ]]; then
-    mkdir -p "$BASE"
-    (umask 077; head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$PWFILE")
-  fi
-  cat "$PWFILE"
-}
+password() { generated_password "${PG_PASSWORD:-}" 18; }
 
 db_url() { echo "postgresql://$DBUSER:$(password)@127.0.0.1:$PORT/$DB"; }
 
@@ -77,7 +53,7 @@ init_cluster() {
   local bin; bin="$(find_bin)"
   mkdir -p "$BASE" "$RUN"
   password >/dev/null
-  if [[ "$(id -u)" == "0" ]]; then
+  if [[ "$(owner)" != "$(id -un)" ]]; then
     # The owner must reach var/postgres: make only that directory (not the repository) its own.
     chown postgres:postgres "$BASE" "$RUN"
     chmod 700 "$BASE"
@@ -92,7 +68,7 @@ init_cluster() {
 }
 
 start() {
-  install_postgres
+  ensure_package postgresql PostgreSQL "no server binary found"
   init_cluster
   local bin; bin="$(find_bin)"
   if ! running; then
@@ -116,8 +92,10 @@ SQL
   if [[ "$(psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'")" != "1" ]]; then
     psql_admin -c "CREATE DATABASE \"$DB\" OWNER \"$DBUSER\""
   fi
-  echo "DB_URL=$(db_url)"
+  print_url
 }
+
+print_url() { echo "DB_URL=$(db_url)"; }
 
 stop() {
   local bin; bin="$(find_bin)"
@@ -127,11 +105,4 @@ stop() {
   fi
 }
 
-case "${1:-start}" in
-  start) start ;;
-  url) running || { say "not running (scripts/postgres.sh start)"; exit 1; }; echo "DB_URL=$(db_url)" ;;
-  status) if running; then say "running on 127.0.0.1:$PORT"; else say "not running"; exit 3; fi ;;
-  stop) stop ;;
-  destroy) stop; rm -rf "$BASE"; say "deleted $BASE" ;;
-  *) echo "usage: $0 start|url|status|stop|destroy" >&2; exit 2 ;;
-esac
+service_main url print_url "$@"

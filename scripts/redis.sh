@@ -15,39 +15,20 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SERVICE="redis.sh"
+SERVICE_USER="redis"
 BASE="${REDIS_BASE:-$ROOT/var/redis}"
 PORT="${REDIS_PORT:-56379}"
 PWFILE="$BASE/password"
 CONF="$BASE/redis.conf"
 PIDFILE="$BASE/redis.pid"
 LOG="$BASE/redis.log"
+# shellcheck source=scripts/lib/service.sh
+source "$ROOT/scripts/lib/service.sh"
 
-say() { echo "redis.sh: $*" >&2; }
+installed() { command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; }
 
-install_redis() {
-  if command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; then return 0; fi
-  if [[ "$(id -u)" != "0" ]]; then
-    say "Redis is not installed and this is not root: run 'apt-get install -y redis-server' as root"
-    exit 1
-  fi
-  say "installing Debian's redis-server package"
-  export DEBIAN_FRONTEND=noninteractive
-  # The package's post-install tries to start the system service; in containers without systemd
-  # that is refused and harmless. Only our own server (below) is started.
-  apt-get install -y -qq redis-server >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
-  command -v redis-server >/dev/null 2>&1 || { say "redis-server installed but not on PATH"; exit 1; }
-}
-
-owner() { if [[ "$(id -u)" == "0" ]] && id redis >/dev/null 2>&1; then echo redis; else id -un; fi; }
-
-password() {
-  if [[ -n "${REDIS_PASSWORD:-}" ]]; then echo "$REDIS_PASSWORD"; return; fi
-  if [[ ! -s "$PWFILE" ]]; then
-    mkdir -p "$BASE"
-    (umask 077; head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$PWFILE")
-  fi
-  cat "$PWFILE"
-}
+password() { generated_password "${REDIS_PASSWORD:-}" 24; }
 
 cli() { REDISCLI_AUTH="$(password)" redis-cli -h 127.0.0.1 -p "$PORT" "$@"; }
 
@@ -80,7 +61,9 @@ CONF
 }
 
 start() {
-  install_redis
+  # The package's post-install tries to start the system service; in containers without systemd
+  # that is refused and harmless. Only our own server (below) is started. (stdout: apt-get's.)
+  ensure_package redis-server Redis "not on PATH" >/dev/null
   mkdir -p "$BASE"
   if ! running; then
     write_conf
@@ -89,12 +72,9 @@ start() {
       chown "$user" "$BASE" "$CONF"
       touch "$LOG"; chown "$user" "$LOG"
       chown root:root "$PWFILE" 2>/dev/null || true
-      runuser -u "$user" -- redis-server "$CONF"
-    else
-      redis-server "$CONF"
     fi
-    for _ in $(seq 1 50); do running && break; sleep 0.2; done
-    running || { say "did not start; see $LOG"; tail -n 20 "$LOG" >&2 || true; exit 1; }
+    as_owner redis-server "$CONF"
+    wait_for 50 running || { say "did not start; see $LOG"; tail -n 20 "$LOG" >&2 || true; exit 1; }
     say "started on 127.0.0.1:$PORT (log $LOG)"
   fi
   print_env
@@ -106,24 +86,18 @@ print_env() {
   echo "REDIS_PASSWORD=$(password)"
 }
 
+gone() { ! kill -0 "$1" 2>/dev/null; }
+
 stop() {
   if [[ -f "$PIDFILE" ]]; then
     local pid; pid="$(cat "$PIDFILE" 2>/dev/null || true)"
     if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
       kill -TERM "$pid"
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+      wait_for 50 gone "$pid" || kill -KILL "$pid" 2>/dev/null || true
       say "stopped"
     fi
     rm -f "$PIDFILE"
   fi
 }
 
-case "${1:-start}" in
-  start) start ;;
-  env) running || { say "not running (scripts/redis.sh start)"; exit 1; }; print_env ;;
-  status) if running; then say "running on 127.0.0.1:$PORT"; else say "not running"; exit 3; fi ;;
-  stop) stop ;;
-  destroy) stop; rm -rf "$BASE"; say "deleted $BASE" ;;
-  *) echo "usage: $0 start|env|status|stop|destroy" >&2; exit 2 ;;
-esac
+service_main env print_env "$@"

@@ -4,13 +4,20 @@ free ports.
 
 Skipped, with a message, when there is no trained model in models/, unless MILD_REQUIRE_BROWSER
 is set (then that is a failure). Screenshots go to tests/browser/screenshots/.
+
+Helpers for the test modules' own servers, as fixtures (session-scoped, so module fixtures can use
+them): ``need_trained_model(why)``, ``write_accounts(path, role=(name, password[, display name]), ...)``
+and ``running_stack(stack, timeout=None)``.
 """
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import sys
 import time
 from pathlib import Path
+from typing import Iterator, Optional
 
 import pytest
 
@@ -19,6 +26,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from tests.support.servers import LOG_DIR, Stack, StackError, trained_models  # noqa: E402
+from webapp.auth import hash_password  # noqa: E402
 
 CHROMIUM = os.environ.get("MILD_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -31,6 +39,7 @@ CHROMIUM_ARGS = [
 ]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+PASSWORD_HASH_ITERATIONS = 20_000  # test accounts: fewer PBKDF2 rounds than production, same format
 
 
 def _required() -> bool:
@@ -41,6 +50,59 @@ def _unavailable(message: str):
     if _required():
         pytest.fail(message + " (MILD_REQUIRE_BROWSER is set)", pytrace=False)
     pytest.skip(message)
+
+
+def _need_trained_model(why: str) -> None:
+    """Skip (fail when MILD_REQUIRE_BROWSER is set) unless models/ has a trained model."""
+    if not trained_models():
+        _unavailable(f"no trained model in models/ (run `make train`); {why}")
+
+
+def _write_accounts(path: Path, **accounts: tuple) -> Path:
+    """An accounts file (webapp.auth's format) with one account per role, in the order given:
+    ``role=(name, password)`` or ``role=(name, password, display name)``."""
+    entries = []
+    for role, (name, password, *display_name) in accounts.items():
+        entry = {"name": name, "role": role, "password_hash": hash_password(password, PASSWORD_HASH_ITERATIONS)}
+        if display_name:
+            entry["display_name"] = display_name[0]
+        entries.append(entry)
+    path.write_text(json.dumps({"accounts": entries}), encoding="utf-8")
+    return path
+
+
+@contextlib.contextmanager
+def _running_stack(stack: Stack, timeout: Optional[float] = None) -> Iterator[Stack]:
+    """Start `stack` (fail the test when it does not come up), stop it afterwards. The timeout
+    defaults to MILD_STACK_TIMEOUT (300 s): enough for Rasa to load the model on a busy machine."""
+    if timeout is None:
+        timeout = float(os.environ.get("MILD_STACK_TIMEOUT", "300"))
+    try:
+        stack.start(timeout=timeout)
+    except StackError as exc:
+        pytest.fail(f"could not start the stack: {exc}", pytrace=False)
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+@pytest.fixture(scope="session")
+def need_trained_model():
+    """``need_trained_model("what needs it")``: skips without a trained model (see _need_trained_model)."""
+    return _need_trained_model
+
+
+@pytest.fixture(scope="session")
+def write_accounts():
+    """``write_accounts(path, staff=(name, password, display name), clinician=(...))`` -> path."""
+    return _write_accounts
+
+
+@pytest.fixture(scope="session")
+def running_stack():
+    """``with running_stack(Stack.with_free_ports(...)) as stack: yield stack`` in a fixture."""
+    return _running_stack
 
 
 @pytest.fixture(scope="session")
@@ -73,17 +135,11 @@ def stack(tmp_path_factory):
     Its own tracker database (a fresh SQLite file per run) and its own log files
     (var/logs/test-browser-<pid>-{actions,rasa,web}.log), so parallel runs don't collide.
     """
-    if not trained_models():
-        _unavailable("no trained model in models/ (run `make train`); browser tests need the real bot")
+    _need_trained_model("browser tests need the real bot")
     _prune_old_logs()
     db_path = tmp_path_factory.mktemp("tracker") / "tracker.db"
-    stack = Stack.with_free_ports(name=f"test-browser-{os.getpid()}", db_path=db_path)
-    try:
-        stack.start(timeout=float(os.environ.get("MILD_STACK_TIMEOUT", "300")))
-    except StackError as exc:
-        pytest.fail(f"could not start the stack: {exc}", pytrace=False)
-    yield stack
-    stack.stop()
+    with _running_stack(Stack.with_free_ports(name=f"test-browser-{os.getpid()}", db_path=db_path)) as stack:
+        yield stack
 
 
 class DialogRecorder(list):
@@ -144,9 +200,5 @@ def phone_chat(phone_page, stack):
 def web_without_rasa():
     """Only the web server, pointed at a Rasa port where nothing listens."""
     stack = Stack.with_free_ports(name=f"test-browser-norasa-{os.getpid()}", start_actions=False, start_rasa=False)
-    try:
-        stack.start(timeout=30)
-    except StackError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    yield stack
-    stack.stop()
+    with _running_stack(stack, timeout=30):
+        yield stack

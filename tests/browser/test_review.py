@@ -21,33 +21,17 @@ import signal
 import subprocess
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from records.store import RecordStore
-from tests.support.servers import LOG_DIR, REPO_ROOT, VAR_DIR, Stack, StackError, free_port, trained_models
-from webapp.auth import hash_password
+from tests.support.servers import LOG_DIR, REPO_ROOT, VAR_DIR, Stack, free_port
 
 TRACKERS = REPO_ROOT / "tests" / "data" / "trackers"
 SCREENSHOTS = REPO_ROOT / "tests" / "browser" / "screenshots"
 CLINICIAN = ("dr-review", "clinician pass phrase 42", "Dr. Review Test")
 STAFF = ("staff-review", "staff pass phrase 42")
-
-
-def _required() -> bool:
-    return os.environ.get("MILD_REQUIRE_BROWSER", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def _accounts_file(directory: Path) -> Path:
-    path = directory / "review-accounts.json"
-    path.write_text(json.dumps({"accounts": [
-        {"name": CLINICIAN[0], "role": "clinician", "password_hash": hash_password(CLINICIAN[1], 20_000),
-         "display_name": CLINICIAN[2]},
-        {"name": STAFF[0], "role": "staff", "password_hash": hash_password(STAFF[1], 20_000)},
-    ]}), encoding="utf-8")
-    return path
 
 
 def _shot(page, name: str) -> None:
@@ -98,7 +82,7 @@ class WebOnly:
 
 
 @pytest.fixture(scope="module")
-def review_web(tmp_path_factory):
+def review_web(tmp_path_factory, write_accounts):
     directory = tmp_path_factory.mktemp("review-web")
     db_url = f"sqlite:///{directory / 'tracker.db'}"
     store = RecordStore(db_url)
@@ -108,7 +92,8 @@ def review_web(tmp_path_factory):
         tracker = json.loads(path.read_text(encoding="utf-8"))
         store.add_events(tracker["sender_id"], tracker["events"])
     store.engine.dispose()
-    server = WebOnly({"DB_URL": db_url, "MILD_ACCOUNTS_FILE": str(_accounts_file(directory)),
+    accounts = write_accounts(directory / "review-accounts.json", clinician=CLINICIAN, staff=STAFF)
+    server = WebOnly({"DB_URL": db_url, "MILD_ACCOUNTS_FILE": str(accounts),
                       "WEB_SECRET_KEY": secrets.token_hex(32), "MILD_TZ": "America/New_York"})
     server.start()
     server.db_url = db_url
@@ -262,26 +247,20 @@ def test_correction_and_staff_entry_shown(page, review_web):
 # --- with the real assistant -------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def review_stack(tmp_path_factory):
-    if not trained_models():
-        if _required():
-            pytest.fail("no trained model in models/ (MILD_REQUIRE_BROWSER is set)", pytrace=False)
-        pytest.skip("no trained model in models/ (run `make train`); the dashboard test needs the real bot")
+def review_stack(tmp_path_factory, need_trained_model, write_accounts, running_stack):
+    need_trained_model("the dashboard test needs the real bot")
     from tests.data.trackers.capture_real import STAFF_TOKEN
 
-    directory = tmp_path_factory.mktemp("review-stack")
+    accounts = write_accounts(tmp_path_factory.mktemp("review-stack") / "review-accounts.json",
+                              clinician=CLINICIAN, staff=STAFF)
     db_path = VAR_DIR / "test-review-tracker.db"
     if db_path.exists():
         db_path.unlink()
     stack = Stack.with_free_ports(name="test-review", db_path=db_path, extra_env={
-        "MILD_ACCOUNTS_FILE": str(_accounts_file(directory)), "WEB_SECRET_KEY": secrets.token_hex(32),
+        "MILD_ACCOUNTS_FILE": str(accounts), "WEB_SECRET_KEY": secrets.token_hex(32),
         "STAFF_CHANNEL_TOKEN": STAFF_TOKEN})
-    try:
-        stack.start(timeout=float(os.environ.get("MILD_STACK_TIMEOUT", "300")))
-    except StackError as exc:
-        pytest.fail(f"could not start the stack: {exc}", pytrace=False)
-    yield stack
-    stack.stop()
+    with running_stack(stack):
+        yield stack
 
 
 def _run_screenings(stack) -> dict:

@@ -23,8 +23,7 @@ import pytest
 from playwright.sync_api import expect
 
 from records.derive import derive_from_tracker
-from tests.support.servers import REPO_ROOT, Stack, StackError, trained_models
-from webapp.auth import hash_password
+from tests.support.servers import REPO_ROOT, Stack
 
 SCREENSHOTS = REPO_ROOT / "tests" / "browser" / "screenshots"
 STAFF = ("casey", "staff pass phrase 42", "Casey Staff-Test")
@@ -32,23 +31,8 @@ CLINICIAN = ("dr-staff-test", "clinician pass phrase 42", "Dr. Staff Test")
 MAX_INTAKE_ACTIONS = 15
 
 
-def _required() -> bool:
-    return os.environ.get("MILD_REQUIRE_BROWSER", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def _accounts_file(directory: Path) -> Path:
-    path = directory / "staff-accounts.json"
-    path.write_text(json.dumps({"accounts": [
-        {"name": STAFF[0], "role": "staff", "password_hash": hash_password(STAFF[1], 20_000),
-         "display_name": STAFF[2]},
-        {"name": CLINICIAN[0], "role": "clinician", "password_hash": hash_password(CLINICIAN[1], 20_000),
-         "display_name": CLINICIAN[2]},
-    ]}), encoding="utf-8")
-    return path
-
-
-def _env(directory: Path) -> dict:
-    return {"MILD_ACCOUNTS_FILE": str(_accounts_file(directory)), "WEB_SECRET_KEY": secrets.token_hex(32),
+def _env(accounts: Path) -> dict:
+    return {"MILD_ACCOUNTS_FILE": str(accounts), "WEB_SECRET_KEY": secrets.token_hex(32),
             "STAFF_CHANNEL_TOKEN": secrets.token_urlsafe(24)}
 
 
@@ -58,34 +42,24 @@ def _shot(page, name: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def staff_web(tmp_path_factory):
+def staff_web(tmp_path_factory, write_accounts, running_stack):
     directory = tmp_path_factory.mktemp("staff-web")
+    accounts = write_accounts(directory / "staff-accounts.json", staff=STAFF, clinician=CLINICIAN)
     stack = Stack.with_free_ports(name=f"test-staff-web-{os.getpid()}", db_path=directory / "tracker.db",
-                                  start_actions=False, start_rasa=False, extra_env=_env(directory))
-    try:
-        stack.start(timeout=60)
-    except StackError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    yield stack
-    stack.stop()
+                                  start_actions=False, start_rasa=False, extra_env=_env(accounts))
+    with running_stack(stack, timeout=60):
+        yield stack
 
 
 @pytest.fixture(scope="module")
-def staff_stack(tmp_path_factory):
-    if not trained_models():
-        message = "no trained model in models/ (run `make train`); the staff console needs the real bot"
-        if _required():
-            pytest.fail(message + " (MILD_REQUIRE_BROWSER is set)", pytrace=False)
-        pytest.skip(message)
+def staff_stack(tmp_path_factory, need_trained_model, write_accounts, running_stack):
+    need_trained_model("the staff console needs the real bot")
     directory = tmp_path_factory.mktemp("staff-stack")
+    accounts = write_accounts(directory / "staff-accounts.json", staff=STAFF, clinician=CLINICIAN)
     stack = Stack.with_free_ports(name=f"test-staff-{os.getpid()}", db_path=directory / "tracker.db",
-                                  extra_env=_env(directory))
-    try:
-        stack.start(timeout=float(os.environ.get("MILD_STACK_TIMEOUT", "300")))
-    except StackError as exc:
-        pytest.fail(f"could not start the stack: {exc}", pytrace=False)
-    yield stack
-    stack.stop()
+                                  extra_env=_env(accounts))
+    with running_stack(stack):
+        yield stack
 
 
 # --- helpers ----------------------------------------------------------------------------------

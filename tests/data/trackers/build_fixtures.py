@@ -39,6 +39,10 @@ QUESTIONS = {
         ("Yes", "yes"), ("No", "no"), ("Not sure", "unsure")]),
     "blood_thinners": ("Do you take blood thinners, such as warfarin, apixaban or clopidogrel?", [
         ("Yes", "yes"), ("No", "no")]),
+    # the appointment form's
+    "contact_name": ("What name should the office use?", None),
+    "contact_phone": ("And a phone number to reach you?", None),
+    "preferred_office": ("Which office suits you?", [("Woburn", "Woburn"), ("Beverly", "Beverly")]),
 }
 GATE_BUTTONS = [
     {"title": "Yes", "payload": '/inform{"leg_symptoms":"yes","walking_standing_trigger":"yes"}'},
@@ -110,6 +114,16 @@ class Conversation:
                   "data": {"elements": None, "quick_replies": None, "buttons": buttons, "attachment": None,
                            "image": None, "custom": custom}})
 
+    def say(self, text: str | None, buttons: list | None = None, utter: str | None = None) -> None:
+        """A bot message, then the bot listens."""
+        self.bot(text, buttons, utter=utter)
+        self.action("action_listen")
+
+    def utter(self, name: str, text: str) -> None:
+        """The response action `name` predicted and its message."""
+        self.action(name)
+        self.bot(text, utter=name)
+
     def ask(self, slot: str) -> None:
         """The form asks `slot`: requested_slot, then the question with its buttons."""
         self.slot("requested_slot", slot)
@@ -120,14 +134,13 @@ class Conversation:
             buttons = None if options is None else [
                 {"title": title, "payload": "/inform" + json.dumps({slot: value}, separators=(",", ":"))}
                 for title, value in options]
-        self.bot(text, buttons, utter=f"utter_ask_{slot}")
-        self.action("action_listen", policy="RulePolicy")
+        self.say(text, buttons, utter=f"utter_ask_{slot}")
 
     def answer(self, text: str, values: dict, ask_next: str | None, intent: str = "inform",
-               entities: list | None = None, wait: float = 9.0) -> None:
-        """One user turn inside the form: the message, the validation's slot events, the next question."""
+               entities: list | None = None, wait: float = 9.0, form: str = "screening_form") -> None:
+        """One user turn inside `form`: the message, the validation's slot events, the next question."""
         self.user(text, intent, entities, wait)
-        self.action("screening_form", policy="RulePolicy")
+        self.action(form, policy="RulePolicy")
         for name, value in values.items():
             self.slot(name, value)
         if ask_next:
@@ -155,6 +168,21 @@ class Conversation:
         self.ask("red_flags")
         return sid
 
+    def no_flags_by_button(self) -> None:
+        """"No" to the red flags and to the urgent flags, both by button; then the gate question."""
+        self.button({"red_flags": "no"}, "urgent_flags")
+        self.button({"urgent_flags": "no"}, "leg_symptoms")
+
+    def notes_by_button(self, imaging_stenosis: str, blood_thinners: str) -> None:
+        """After the outcome: the two questions for the notes, answered by button."""
+        self.ask("imaging_stenosis")
+        self.button({"imaging_stenosis": imaging_stenosis}, "blood_thinners")
+        self.button({"blood_thinners": blood_thinners}, None)
+
+    def end_loop(self) -> None:
+        self.slot("requested_slot", None)
+        self.loop(None)
+
     def outcome(self, outcome: str, reasons: list, notes: list | None = None) -> None:
         self.slot("triage_outcome", outcome)
         self.slot("triage_reasons", reasons)
@@ -163,8 +191,7 @@ class Conversation:
 
     def end_form(self, outcome: str, reasons: list, notes: list | None = None) -> None:
         """The form has nothing left to ask: it ends, and the result is shown."""
-        self.slot("requested_slot", None)
-        self.loop(None)
+        self.end_loop()
         self.action("action_show_result", policy="RulePolicy")
         self.slot("screening_status", "finished")
         title, summary = CARDS[outcome]
@@ -176,6 +203,12 @@ class Conversation:
                            {"office": "Beverly", "display": "978-927-PAIN (7246)", "tel": "+19789277246"}]}
         self.bot(f"Result: {title}. {summary}")
         self.bot(None, custom={"data": card})
+
+    def finish(self, outcome: str, reasons: list) -> None:
+        """The outcome with nothing more to ask: the form ends, the result is shown, the bot listens."""
+        self.outcome(outcome, reasons)
+        self.end_form(outcome, reasons)
+        self.action("action_listen")
 
     def tracker(self) -> dict:
         latest = next((e for e in reversed(self.events) if e["event"] == "user"), None)
@@ -223,9 +256,8 @@ def finished_recommend() -> Conversation:
     """A web patient, free text and buttons mixed, recommend_consult, appointment requested."""
     c = Conversation("web-7f3a9c2e", 1763366400.0)  # 2025-11-17 08:00 UTC
     c.user("hi", intent="greet", wait=2)
-    c.action("utter_greet")
-    c.bot("Hello! I can check whether a consultation about MILD could help with your back and leg pain.",
-          utter="utter_greet")
+    c.utter("utter_greet",
+            "Hello! I can check whether a consultation about MILD could help with your back and leg pain.")
     c.action("action_listen")
     c.start_form()
     c.button({"red_flags": "no"}, "urgent_flags")
@@ -249,39 +281,18 @@ def finished_recommend() -> Conversation:
     c.answer("I take Eliquis", {"blood_thinners": "yes"}, None)
     c.slot("triage_notes", [BLOOD_THINNER_NOTE, MEDICARE_NOTE])
     c.end_form("recommend_consult", FIT_REASONS, [BLOOD_THINNER_NOTE, MEDICARE_NOTE])
-    c.bot("Would you like me to request a consultation appointment?",
+    c.say("Would you like me to request a consultation appointment?",
           [{"title": "Yes, please", "payload": "/affirm"}, {"title": "No, thanks", "payload": "/deny"}],
           utter="utter_offer_appointment")
-    c.action("action_listen")
-    c.user("/affirm", intent="affirm", wait=6)
-    c.action("appointment_form")
-    c.slot("appointment_consent", "yes")
+    c.answer("/affirm", {"appointment_consent": "yes"}, None, intent="affirm", wait=6, form="appointment_form")
     c.loop("appointment_form")
-    c.slot("requested_slot", "contact_name")
-    c.bot("What name should the office use?", utter="utter_ask_contact_name")
-    c.action("action_listen")
-    c.user("Margaret Ellis", wait=7)
-    c.action("appointment_form")
-    c.slot("contact_name", "Margaret Ellis")
-    c.slot("requested_slot", "contact_phone")
-    c.bot("And a phone number to reach you?", utter="utter_ask_contact_phone")
-    c.action("action_listen")
-    c.user("781 555 0142", wait=8)
-    c.action("appointment_form")
-    c.slot("contact_phone", "781-555-0142")
-    c.slot("requested_slot", "preferred_office")
-    c.bot("Which office suits you?", [{"title": "Woburn", "payload": '/inform{"preferred_office":"Woburn"}'},
-                                      {"title": "Beverly", "payload": '/inform{"preferred_office":"Beverly"}'}],
-          utter="utter_ask_preferred_office")
-    c.action("action_listen")
-    c.user('/inform{"preferred_office":"Woburn"}', wait=4,
-           entities=[{"entity": "preferred_office", "value": "Woburn"}])
-    c.action("appointment_form")
-    c.slot("preferred_office", "Woburn")
-    c.slot("requested_slot", None)
-    c.loop(None)
-    c.bot("Thank you, Margaret. The Woburn office will call you at 781-555-0142.", utter="utter_appointment_requested")
-    c.action("action_listen")
+    c.ask("contact_name")
+    c.answer("Margaret Ellis", {"contact_name": "Margaret Ellis"}, "contact_phone", wait=7, form="appointment_form")
+    c.answer("781 555 0142", {"contact_phone": "781-555-0142"}, "preferred_office", wait=8, form="appointment_form")
+    c.answer('/inform{"preferred_office":"Woburn"}', {"preferred_office": "Woburn"}, None, wait=4,
+             entities=[{"entity": "preferred_office", "value": "Woburn"}], form="appointment_form")
+    c.end_loop()
+    c.say("Thank you, Margaret. The Woburn office will call you at 781-555-0142.", utter="utter_appointment_requested")
     return c
 
 
@@ -306,18 +317,14 @@ def correction() -> Conversation:
     reasons = [r for r in FIT_REASONS if r["code"] != "long_duration"] + [
         reason("long_duration", "symptom_duration_months", 8.0, "You have had these symptoms for about 8 months.")]
     c.outcome("recommend_consult", reasons)
-    c.ask("imaging_stenosis")
-    c.button({"imaging_stenosis": "unsure"}, "blood_thinners")
-    c.button({"blood_thinners": "no"}, None)
+    c.notes_by_button(imaging_stenosis="unsure", blood_thinners="no")
     notes = [note("no_imaging", "The consultation will need an MRI or CT scan of your lower back.")]
     c.slot("triage_notes", notes)
     c.end_form("recommend_consult", reasons, notes)
-    c.bot("Would you like me to request a consultation appointment?", utter="utter_offer_appointment")
-    c.action("action_listen")
+    c.say("Would you like me to request a consultation appointment?", utter="utter_offer_appointment")
     c.user("no thanks, I'll call", intent="deny")
     c.slot("appointment_consent", "no")
-    c.bot("Of course. Woburn 781-927-PAIN (7246) or Beverly 978-927-PAIN (7246).", utter="utter_phone_numbers")
-    c.action("action_listen")
+    c.say("Of course. Woburn 781-927-PAIN (7246) or Beverly 978-927-PAIN (7246).", utter="utter_phone_numbers")
     return c
 
 
@@ -325,17 +332,14 @@ def abandoned() -> Conversation:
     """The person stops answering at the walking question."""
     c = Conversation("web-ab4nd0n3", 1763546400.0)  # 2025-11-19 10:00 UTC
     c.start_form("start screening")
-    c.button({"red_flags": "no"}, "urgent_flags")
-    c.button({"urgent_flags": "no"}, "leg_symptoms")
+    c.no_flags_by_button()
     c.answer("yes my right leg", {"leg_symptoms": "yes", "walking_standing_trigger": "yes"}, "sitting_leaning_relief",
              intent="affirm")
     c.user("what does the procedure involve?", intent="faq_what_is_mild")
-    c.action("utter_faq_what_is_mild")
-    c.bot("MILD is a procedure in which a device the diameter of a paper hole punch is inserted down to the spine.",
-          utter="utter_faq_what_is_mild")
+    c.utter("utter_faq_what_is_mild",
+            "MILD is a procedure in which a device the diameter of a paper hole punch is inserted down to the spine.")
     c.action("screening_form")
-    c.bot(QUESTIONS["sitting_leaning_relief"][0], utter="utter_ask_sitting_leaning_relief")
-    c.action("action_listen")
+    c.say(QUESTIONS["sitting_leaning_relief"][0], utter="utter_ask_sitting_leaning_relief")
     c.answer("not sure really", {"sitting_leaning_relief": "unsure"}, "walking_tolerance", intent="unsure")
     return c
 
@@ -344,15 +348,12 @@ def emergency() -> Conversation:
     """A red flag mentioned in the middle of the questionnaire ends it as an emergency."""
     c = Conversation("web-e3e76e9c", 1763629200.0)  # 2025-11-20 09:00 UTC
     c.start_form("hi I want to do the screening")
-    c.button({"red_flags": "no"}, "urgent_flags")
-    c.button({"urgent_flags": "no"}, "leg_symptoms")
+    c.no_flags_by_button()
     c.answer("yes, and I also can't control my bladder since yesterday",
              {"leg_symptoms": "yes", "walking_standing_trigger": "yes", "red_flags": "yes"}, None,
              intent="report_red_flag")
     reasons = [reason("red_flags", "red_flags", "yes", "You reported a warning sign that needs emergency care.")]
-    c.outcome("emergency", reasons)
-    c.end_form("emergency", reasons)
-    c.action("action_listen")
+    c.finish("emergency", reasons)
     return c
 
 
@@ -360,8 +361,7 @@ def staff_entered() -> Conversation:
     """A call-centre agent enters a caller's answers in the staff console: conservative_first."""
     c = Conversation("staff-dw-20251121-01", 1763730000.0, channel="staff")  # 2025-11-21 13:00 UTC
     c.start_form("new screening", answered_by="staff", staff_name="Dana Whitfield")
-    c.button({"red_flags": "no"}, "urgent_flags")
-    c.button({"urgent_flags": "no"}, "leg_symptoms")
+    c.no_flags_by_button()
     c.answer("caller says both legs ache when walking", {"leg_symptoms": "yes", "walking_standing_trigger": "yes"},
              "sitting_leaning_relief")
     c.button({"sitting_leaning_relief": "yes"}, "walking_tolerance")
@@ -369,9 +369,7 @@ def staff_entered() -> Conversation:
     c.answer("6 weeks", {"symptom_duration_months": 1.5}, None)
     reasons = [reason("short_duration", "symptom_duration_months", 1.5,
                       "Your symptoms started about 1.5 months ago; MILD is considered after at least 3 months.")]
-    c.outcome("conservative_first", reasons)
-    c.end_form("conservative_first", reasons)
-    c.action("action_listen")
+    c.finish("conservative_first", reasons)
     return c
 
 
@@ -393,9 +391,7 @@ def restart_two() -> Conversation:
     c.answer("my back hurts but nothing in my legs", {"leg_symptoms": "no"}, None)
     reasons = [reason("no_leg_symptoms", "leg_symptoms", "no",
                       "You do not have pain, numbness or heaviness in your buttocks or legs.")]
-    c.outcome("not_indicated", reasons)
-    c.end_form("not_indicated", reasons)
-    c.action("action_listen")
+    c.finish("not_indicated", reasons)
     assert first != second
     return c
 
@@ -404,8 +400,7 @@ def buttons_only() -> Conversation:
     """Every answer by button, including the combined gate question; possible_consult."""
     c = Conversation("web-b877on5s", 1763899200.0)  # 2025-11-23 12:00 UTC
     c.start_form("/start_screening")
-    c.button({"red_flags": "no"}, "urgent_flags")
-    c.button({"urgent_flags": "no"}, "leg_symptoms")
+    c.no_flags_by_button()
     c.button({"leg_symptoms": "yes", "walking_standing_trigger": "yes"}, "sitting_leaning_relief")
     c.button({"sitting_leaning_relief": "yes"}, "walking_tolerance")
     c.button({"walking_tolerance": "under_50_feet"}, "symptom_duration_months")
@@ -417,9 +412,7 @@ def buttons_only() -> Conversation:
     reasons = [reason("injections_not_tried", "injections", "not_tried",
                       "You have not had spinal (epidural) injections yet; they are usually tried before MILD.")]
     c.outcome("possible_consult", reasons)
-    c.ask("imaging_stenosis")
-    c.button({"imaging_stenosis": "yes"}, "blood_thinners")
-    c.button({"blood_thinners": "no"}, None)
+    c.notes_by_button(imaging_stenosis="yes", blood_thinners="no")
     c.end_form("possible_consult", reasons)
     c.action("action_listen")
     return c

@@ -1,0 +1,70 @@
+"""nlu_components.minilm: the NumPy MiniLM encoder against sentence-transformers' own output.
+
+tests/data/minilm/reference_embeddings.json was computed once with sentence-transformers and
+PyTorch from the same package's files (see its "source"); the NumPy port must give the same
+vectors.
+"""
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nlu_components.minilm import DIM, MAX_WORDPIECES, MiniLMEncoder
+from nlu_components.sentence_featurizer import token_vectors
+
+REFERENCE = json.loads((Path(__file__).parents[1] / "data/minilm/reference_embeddings.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return MiniLMEncoder.load()
+
+
+@pytest.mark.parametrize("index", range(len(REFERENCE["texts"])))
+def test_sentence_vectors_match_sentence_transformers(encoder, index):
+    text, expected = REFERENCE["texts"][index], np.array(REFERENCE["embeddings"][index])
+    vector = encoder.encode(text).sentence
+    assert vector.shape == (DIM,)
+    assert np.abs(vector - expected).max() < 1e-4
+    assert np.dot(vector, expected) > 0.9999
+
+
+def test_batches_give_the_same_vectors_as_single_texts(encoder):
+    texts = REFERENCE["texts"] + ["seventy-two", "PT and ibuprofen, didn't help"]
+    batch = encoder.encode_batch(texts, batch_size=3)
+    for text, enc in zip(texts, batch):
+        single = encoder.encode(text)
+        assert np.allclose(enc.sentence, single.sentence, atol=1e-5)
+        assert np.allclose(enc.tokens, single.tokens, atol=1e-4)
+
+
+def test_similar_questions_are_closer_than_unrelated_ones(encoder):
+    hurt = encoder.encode("does the procedure hurt").sentence
+    painful = encoder.encode("is it painful").sentence
+    weather = encoder.encode("what's the weather tomorrow").sentence
+    assert np.dot(hurt, painful) > np.dot(hurt, weather) + 0.2
+
+
+def test_word_pieces_carry_their_character_spans(encoder):
+    enc = encoder.encode("Epidurals didn't help")
+    assert len(enc.offsets) == len(enc.tokens)
+    assert enc.offsets[0][0] == 0 and enc.offsets[-1][1] == len("Epidurals didn't help")
+
+
+def test_huge_and_odd_text_is_truncated_not_an_error(encoder):
+    enc = encoder.encode("walk " * 10_000)
+    assert len(enc.tokens) == MAX_WORDPIECES - 2  # [CLS] and [SEP] are dropped
+    for text in ["", "   ", "😀😀", "<script>alert(1)</script>", "我的腿很痛"]:
+        vector = encoder.encode(text).sentence
+        assert np.isfinite(vector).all() and abs(np.linalg.norm(vector) - 1) < 1e-4
+
+
+def test_token_vectors_average_the_word_pieces_inside_each_token(encoder):
+    text = "epidurals helped"
+    enc = encoder.encode(text)
+    vectors = token_vectors(enc, [(0, 9), (10, 16), (20, 25)])
+    inside = [i for i, (s, e) in enumerate(enc.offsets) if s < 9]
+    assert np.allclose(vectors[0], enc.tokens[inside].mean(0))
+    assert vectors[1].any()  # a real token gets a real vector
+    assert not vectors[2].any()  # a span past the text gets zeros

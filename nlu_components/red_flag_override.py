@@ -1,6 +1,6 @@
 """Rasa graph component: a red flag in the text always wins over the classifier.
 
-Used in config.yml after DIETClassifier:
+Used in config.yml after the intent classifier:
 
     - name: nlu_components.red_flag_override.RedFlagIntentOverride
 

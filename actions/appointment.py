@@ -27,6 +27,18 @@ FIELDS = ("appointment_consent", "contact_name", "contact_phone", "preferred_off
 SCREENING_FACTS = set(questionnaire.SLOTS) | {"gate_answer"}
 
 
+def _attempts_an_answer(requested: Optional[str], text: str) -> bool:
+    """Whether the text is meant as the requested contact detail, whatever the classifier says.
+
+    Names look off-topic to the classifier, so any text asked for as a name is taken as one
+    (checked by screening.contact). Digits asked for as a phone number are an attempt at one,
+    even a wrong one ("12345" gets "that doesn't look like a phone number"); a phone question
+    without digits ("what's your number?") is still a side question."""
+    if requested == "contact_name":
+        return True
+    return requested == "contact_phone" and any(ch.isdigit() for ch in text)
+
+
 def next_field(slots: dict) -> Optional[str]:
     if slots.get("triage_outcome") == "emergency" or slots.get("appointment_consent") == "no":
         return None
@@ -52,7 +64,7 @@ class ValidateAppointmentForm(FormValidationAction):
             corrections = {k: v for k, v in facts.items() if k in SCREENING_FACTS}
             if corrections and messages.is_button_payload(text):
                 return events + self._correct_screening(dispatcher, tracker, slots, corrections)
-            if not facts and messages.is_side_question(tracker) and requested != "contact_name":
+            if not facts and messages.is_side_question(tracker) and not _attempts_an_answer(requested, text):
                 return []
             value = self._value(requested, text, facts, reply)
             if value is None:

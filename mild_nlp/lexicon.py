@@ -112,8 +112,8 @@ CONSERVATIVE_TREATMENTS = (
     "physical therapy", "physio", "physiotherapy", "pt", "p.t.", "therapy",
     "home exercises", "home exercise", "exercises", "exercise", "exercising",
     "stretches", "stretching", "core strengthening", "ibuprofen", "advil", "motrin",
-    "tylenol", "acetaminophen", "aleve", "naproxen", "meloxicam", "mobic", "celebrex",
-    "celecoxib", "diclofenac", "voltaren", "nsaids", "nsaid", "anti-inflammatories",
+    "tylenol", "acetaminophen", "ibuprofin", "ibuprophen", "ibprofen", "ibuprofen 800", "aleve", "naproxen", "meloxicam", "mobic", "celebrex",
+    "celecoxib", "diclofenac", "voltaren", "voltaren gel", "diclofenac gel", "nsaids", "nsaid", "anti-inflammatories",
     "anti inflammatories", "anti-inflammatory", "gabapentin", "neurontin", "lyrica",
     "pregabalin", "tramadol", "oxycodone", "hydrocodone", "percocet", "vicodin", "norco",
     "opioids", "narcotics", "pain meds", "pain medication", "pain medications",
@@ -121,6 +121,7 @@ CONSERVATIVE_TREATMENTS = (
     "medications", "medicine", "pills", "muscle relaxers", "muscle relaxants",
     "muscle relaxer", "flexeril", "cyclobenzaprine", "chiropractor", "chiropractic",
     "chiro", "massage", "massages", "acupuncture", "yoga", "pilates", "aqua therapy",
+    "aquatic therapy", "pool therapy",
     "water therapy", "tens unit", "back brace", "brace", "lidocaine patches",
     "prednisone", "steroid pills", "oral steroids", "medrol", "aspirin",
 )
@@ -129,7 +130,7 @@ NON_PAIN_CONDITIONS = frozenset(
     "blood pressure heart diabetes cholesterol thyroid sugar sleep anxiety depression".split()
 )
 INJECTION_TREATMENTS = (
-    "epidural", "epidurals", "epidural steroid injection", "epidural steroid injections",
+    "epidural", "epidurals", "epidurls", "epidurel", "epidurels", "epideral", "epiderals", "epidural steroid injection", "epidural steroid injections",
     "epidural injection", "epidural injections", "esi", "esis", "injection", "injections",
     "steroid injection", "steroid injections", "steroid shot", "steroid shots",
     "cortisone shot", "cortisone shots", "cortisone injection", "cortisone injections",
@@ -141,7 +142,7 @@ INJECTION_TREATMENTS = (
     "spinal injections", "back injection", "back injections", "spine injections",
 )
 NON_SPINAL_SHOT_WORDS = frozenset(
-    "flu covid booster vaccine vaccines tetanus b12 insulin allergy pneumonia shingles "
+    "flu covid booster vaccine vaccines tetanus b12 insulin allergy pneumonia shingles numbing "
     "ozempic".split()
 )
 

@@ -45,7 +45,7 @@ FEET_PER_MILE = 5280
 FEET_PER_WALKING_MINUTE = 264
 
 DISTANCE_UNITS = {
-    **dict.fromkeys(["block", "blocks", "blk", "blks"], FEET_PER_BLOCK),
+    **dict.fromkeys(["block", "blocks", "blk", "blks", "blok", "bloks", "bocks"], FEET_PER_BLOCK),
     **dict.fromkeys(["mile", "miles", "mi"], FEET_PER_MILE),
     **dict.fromkeys(["yard", "yards", "yd", "yds"], 3),
     **dict.fromkeys(["foot", "feet", "ft"], 1),
@@ -55,7 +55,7 @@ DISTANCE_UNITS = {
 }
 WALKING_TIME_UNITS = {
     **dict.fromkeys(["second", "seconds", "sec", "secs"], FEET_PER_WALKING_MINUTE / 60),
-    **dict.fromkeys(["minute", "minutes", "min", "mins"], FEET_PER_WALKING_MINUTE),
+    **dict.fromkeys(["minute", "minutes", "min", "mins", "minuts", "minuets", "minits"], FEET_PER_WALKING_MINUTE),
     **dict.fromkeys(["hour", "hours", "hr", "hrs"], FEET_PER_WALKING_MINUTE * 60),
 }
 WALKING_UNITS = {**DISTANCE_UNITS, **WALKING_TIME_UNITS}

@@ -37,6 +37,7 @@ SETS = {
     "TIME_UNIT": lx.TIME_UNIT_WORDS,
     "YEARS": frozenset(["year", "years", "yr", "yrs", "y"]),
     "CAN": frozenset(["can", "ca", "could"]),
+    "RELATIVE": lx.FAMILY_WORDS,
 }
 
 
@@ -91,6 +92,10 @@ NUMBER_ENTITIES = [
     ("age", "i 'm|am|m @HEDGE? #NUM"),
     ("age", "age|aged|ages :? @HEDGE? #NUM"),
     ("age", "my age is @HEDGE? #NUM"),
+    # about the person being screened by someone else: "she's 84", "my dad is 83"
+    ("age", "she|he 's|is @HEDGE? #NUM"),
+    ("age", "@RELATIVE 's|is @HEDGE? #NUM"),
+    ("age", "just? turned #NUM"),
     ("age|turning", "i|i'll 'll|will? turn|turning|be #NUM"),
     ("age|turning", "i 'm|am turning #NUM"),
     ("age|turning", "turning #NUM"),

@@ -8,6 +8,7 @@ is not a fall, "my mother had cancer" is not the patient's history.
 from spacy.tokens import Span
 
 from mild_nlp import lexicon as lx
+from mild_nlp.normalize import parse_age
 from mild_nlp.segments import containing, sentences
 
 FREQUENCY_WORDS = frozenset("a an per each every".split())
@@ -53,7 +54,13 @@ def _duration(span: Span) -> bool:
 
 
 def _age(span: Span) -> bool:
-    return _word(span, 0) not in NOT_AGE_AFTER
+    if _word(span, 0) in NOT_AGE_AFTER:
+        return False
+    # "he's 2 years into it" is a time, not a child's age; "72 years old" stays an age
+    if _word(span, 0) in ("years", "year", "yrs", "yr") and _word(span, 1) not in ("old", "of", "young"):
+        age = parse_age(span.text)
+        return age is not None and age >= 18
+    return True
 
 
 def _walking_distance(span: Span) -> bool:
@@ -130,16 +137,22 @@ def _progression_is_not_walking(span: Span) -> bool:
 PATIENT_PT_NEXT = frozenset(
     "says said states stated reports reported denies denied confirms confirmed agrees agreed has had "
     "is was wants wanted asks asked declines declined prefers refused unsure can't cannot doesn't "
-    "does don't not c/o complains febrile thinks believes feels answers answered".split()
+    "does don't not c/o complains febrile thinks believes feels answers answered tried ca can could "
+    "wo recalls remembers age aged walks uses takes took lives gets needs notes endorses describes".split()
 )
+# "pt 88 yo", "pt 72 M": a number and an age or sex marker after "pt" describe the patient
+PATIENT_AGE_MARKERS = frozenset("yo y/o yoa y yr yrs year years m f male female".split())
 
 
 def _treatment(span: Span) -> bool:
     text = span.text.lower()
     if text in ("shot", "shots", "injection", "injections"):
         return _word(span, -1) not in lx.NON_SPINAL_SHOT_WORDS
-    if text in ("pt", "p.t.") and span.start == 0 and _word(span, 0) in PATIENT_PT_NEXT:
-        return False
+    if text in ("pt", "p.t.") and span.start == 0:
+        if _word(span, 0) in PATIENT_PT_NEXT:
+            return False
+        if _word(span, 0).isdigit() and _word(span, 1) in PATIENT_AGE_MARKERS:
+            return False
     if text in lx.GENERIC_MEDICATION:
         following = {_word(span, k) for k in range(4)}
         if following & lx.NON_PAIN_CONDITIONS:

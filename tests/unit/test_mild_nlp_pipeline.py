@@ -35,6 +35,9 @@ def test_duration_spans_exclude_hedges(text, span):
     ("I'm 72", "72"), ("seventy-two years old", "seventy-two"), ("age 65", "65"),
     ("58 yo", "58"), ("58yo", "58"), ("I turn 80 next month", "80"),
     ("I'm about 70", "70"), ("a 72-year-old woman", "72"), ("72 y/o", "72"),
+    # someone screening for a relative, or staff notes
+    ("she's 84", "84"), ("my husband's 81", "81"), ("my dad is 83", "83"),
+    ("just turned 70", "70"), ("pt 88 yo, walks 30 feet", "88"), ("pt age 66, sx 1 yr", "66"),
 ])
 def test_age_span_is_the_number_only(text, span):
     assert (span, "age") in ents(text)
@@ -42,7 +45,7 @@ def test_age_span_is_the_number_only(text, span):
 
 @pytest.mark.parametrize("text", [
     "I was born in 1950", "72", "I'm 5 out of 10", "I'm 6 ft", "I am a retired nurse",
-    "I'm 150",
+    "I'm 150", "he's 2 years into it", "she's 5 blocks away",
 ])
 def test_not_an_age(text):
     assert [e for e in ents(text) if e[1] == "age"] == []
@@ -55,6 +58,7 @@ def test_not_an_age(text):
     ("I can walk 5 minutes", "5 minutes"), ("I stand for 10 min", "10 min"),
     ("a couple hundred feet", "a couple hundred feet"), ("a quarter mile", "a quarter mile"),
     ("2-3 blocks", "2-3 blocks"),
+    ("4 bloks", "4 bloks"), ("i can walk for about 20 minuts", "20 minuts"),  # typos
 ])
 def test_walking_distance_spans(text, span):
     assert (span, "walking_distance") in ents(text)
@@ -71,12 +75,18 @@ def test_walking_time_needs_walking_context():
     ("nerve blocks", "nerve blocks"), ("steroid shots", "steroid shots"),
     ("home exercises", "home exercises"), ("muscle relaxers", "muscle relaxers"),
     ("radiofrequency ablation", "radiofrequency ablation"), ("Tylenol", "Tylenol"),
+    ("voltaren gel and tylenol, no help", "voltaren gel"), ("i went to aquatic therapy", "aquatic therapy"),
+    ("ibuprofin and tylenol", "ibuprofin"), ("had epidurls, they didnt work", "epidurls"),
 ])
 def test_treatment_spans(text, span):
     assert (span, "treatment") in ents(text)
 
 
-@pytest.mark.parametrize("text", ["I had knee surgery", "an MRI", "blood thinners", "my flu shot"])
+@pytest.mark.parametrize("text", [
+    "I had knee surgery", "an MRI", "blood thinners", "my flu shot", "do they use a numbing shot",
+    # staff shorthand: "pt" is the patient here
+    "pt can't recall", "pt 88 yo", "pt age 66", "pt tried nothing yet",
+])
 def test_not_treatment_entities(text):
     assert [e for e in ents(text) if e[1] == "treatment"] == []
 

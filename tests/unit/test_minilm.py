@@ -1,8 +1,8 @@
-"""nlu_components.minilm: the NumPy MiniLM encoder against sentence-transformers' own output.
+"""nlu_components.minilm: the MiniLM encoder (our ONNX graph) against sentence-transformers' own output.
 
 tests/data/minilm/reference_embeddings.json was computed once with sentence-transformers and
-PyTorch from the same package's files (see its "source"); the NumPy port must give the same
-vectors.
+PyTorch from the same package's files (see its "source"); the graph written by
+nlu_components/minilm_graph.py must give the same vectors.
 """
 import json
 from pathlib import Path

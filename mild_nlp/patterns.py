@@ -118,8 +118,11 @@ RED_FLAGS = [
     "no|lost|loss|lack _1 feeling|sensation _4 inner thigh|thighs",
     "@CAN @NOT feel _3 @SADDLE",
     *cooccur(["@WEAK", "give|gives|giving|gave out|way", "foot drop", "drop foot",
-              "dragging my|the foot|leg"],
+              "dragging my|the foot|leg", "foot|feet slaps|slap|slapping|flops|flopping",
+              "slapping|floppy foot|feet"],
              ["@PROGRESS", "each|every day|week", "by the day", "day by day", "more and more"], 4),
+    # a slapping foot is foot drop; noticed while walking, so walking words may come between
+    "foot|feet slaps|slap|slapping|flops|flopping _7 getting|gotten|becoming|is worse|weaker",
     "getting|becoming|gotten|growing|grown weaker",
     "weaker and weaker",
     "@FEVER",

@@ -280,6 +280,7 @@ def test_correction_markers(text, correction):
     "back pain with fever", "I have chills", "no I have been wetting myself",
     "No. I lost control of my bladder yesterday", "I'm not sure if I have a fever",
     "no fever, but I can't pee", "my wife says I wet myself",
+    "my foot slaps when i walk and it's getting worse",  # progressive foot drop
 ])
 def test_red_flag_mentions(text):
     u = understand(text)
@@ -304,7 +305,7 @@ def test_negated_red_flags_are_not_red_flags(text, negated):
     "what if I get a fever after the procedure?", "I can pee fine",
     "my bladder control is fine", "bladder infection last year",
     "my husband has bladder problems", "is there a risk of infection or fever?",
-    "what are the signs of cauda equina?",
+    "what are the signs of cauda equina?", "my foot slaps the floor when I walk",
 ])
 def test_no_red_flag(text):
     assert not understand(text).red_flag

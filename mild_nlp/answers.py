@@ -8,11 +8,13 @@ sitting_leaning_relief in any turn); bare answers ("72", "maybe a block",
 Facts inside questions ("do I need to stop Eliquis?") are ignored.
 """
 
+from datetime import date
+
 from spacy.tokens import Doc, Span
 
 from mild_nlp import lexicon as lx
 from mild_nlp.message import ParsedMessage
-from mild_nlp.normalize import duration_to_months, parse_age, walking_bucket
+from mild_nlp.normalize import duration_to_months, months_since, parse_age, walking_bucket
 from mild_nlp.replies import DECLINED, NO, YES
 from mild_nlp.segments import clauses, containing
 from mild_nlp.treatments import treatment_answers
@@ -36,6 +38,9 @@ UPPER_BOUND_PAIRS = frozenset(
 )
 YEAR_WORDS = frozenset(["years", "year", "yrs", "yr"])
 DURATION_CONTEXT = SYMPTOM_START_WORDS | frozenset("for since ago been had past last".split())
+ONSET_CONTEXT = lx.LEG_SYMPTOMS | frozenset(
+    "symptoms symptom problem problems trouble it this they them".split()
+)
 HEDGED = frozenset("think maybe might probably possibly guess perhaps".split())
 
 
@@ -105,6 +110,29 @@ def _slot_duration(m: ParsedMessage):
         return duration_to_months(about_symptoms[0].text)
     if m.requested_slot == "symptom_duration_months" and spans:
         return duration_to_months(spans[0].text)
+    return _onset_months(m)
+
+
+def today() -> date:
+    """The date onsets are counted to (a function, so tests can fix it)."""
+    return date.today()
+
+
+def _onset_months(m: ParsedMessage) -> float | None:
+    """"since 2019", "it started last summer": months from then until today.
+
+    Outside the duration question the clause must be about the symptoms ("my legs
+    have hurt since March"), so "I've lived here since 2019" is not an answer.
+    """
+    requested = m.requested_slot == "symptom_duration_months"
+    for span in m.stated("onset"):
+        if span._.negated or not _is_symptom_duration(m, span):
+            continue
+        clause = {t.lower_ for t in containing(clauses(m.doc), span)}
+        if requested or clause & ONSET_CONTEXT:
+            months = months_since(span.text, today())
+            if months is not None:
+                return months
     return None
 
 

@@ -8,7 +8,7 @@ mild_entities
     leg_symptom, leg_ok, back_only, back_surgery, surgery, blood_thinner,
     imaging, stenosis, walk_phrase. Predicates that may overlap entities go to
     `doc.spans["mild_cues"]`: trigger, trigger_neg, relief, relief_neg,
-    tx_helped, tx_failed, tx_ellipsis. `Span._.mild_value` carries a category
+    tx_helped, tx_failed, tx_ellipsis, onset ("since 2019"). `Span._.mild_value` carries a category
     ("injection", a walking bucket, "turning" for "I turn 80").
 
 mild_negation
@@ -31,7 +31,8 @@ from mild_nlp.segments import is_question, sentences
 CUE_KEY = "mild_cues"
 NLU_ENTITY_LABELS = ("duration", "age", "walking_distance", "treatment")
 CUE_LABELS = frozenset(
-    ["trigger", "trigger_neg", "relief", "relief_neg", "tx_helped", "tx_failed", "tx_ellipsis"]
+    ["trigger", "trigger_neg", "relief", "relief_neg", "tx_helped", "tx_failed", "tx_ellipsis",
+     "onset"]
 )
 # Overlapping entity matches: the label listed first wins, then the longer span.
 ENTITY_PRIORITY = (
@@ -41,7 +42,7 @@ ENTITY_PRIORITY = (
 )
 # Cue groups whose members compete for the same tokens.
 CUE_GROUPS = (("trigger",), ("trigger_neg",), ("relief",), ("relief_neg",),
-              ("tx_helped", "tx_failed", "tx_ellipsis"))
+              ("tx_helped", "tx_failed", "tx_ellipsis"), ("onset",))
 INNER_NEGATION_LABELS = frozenset(["relief", "leg_symptom"])
 # A negation word inside these spans belongs to the phrase ("can't pee", "not far",
 # "can't walk far") and negates nothing after it.

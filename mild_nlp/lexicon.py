@@ -4,9 +4,15 @@ Everything is lowercase; multi-word entries are matched with a PhraseMatcher
 on the LOWER attribute, single words with Matcher `IN` sets.
 """
 
-from mild_nlp.normalize import DISTANCE_UNITS, DURATION_UNITS, WALKING_TIME_UNITS
+from mild_nlp.normalize import (
+    DISTANCE_UNITS, DURATION_UNITS, MONTHS, SEASONS, WALKING_TIME_UNITS, WEEKDAYS,
+)
 
 DURATION_UNIT_WORDS = frozenset(DURATION_UNITS)
+MONTH_WORDS = frozenset(MONTHS)
+SEASON_WORDS = frozenset(SEASONS)
+WEEKDAY_WORDS = frozenset(WEEKDAYS)
+HOLIDAY_WORDS = frozenset(["christmas", "xmas", "thanksgiving"])
 DISTANCE_UNIT_WORDS = frozenset(DISTANCE_UNITS)
 TIME_UNIT_WORDS = frozenset(WALKING_TIME_UNITS)
 

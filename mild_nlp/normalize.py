@@ -4,7 +4,10 @@
 - walking distances / times -> feet -> spec bucket:
   `walking_bucket("half a mile") == "2_blocks_to_2_miles"`
 - ages -> whole years 1..120: `parse_age("seventy two") == 72`
+- onsets -> months until today: `months_since("since March", date(2026, 11, 30)) == 8.5`
 """
+
+from datetime import date, timedelta
 
 from mild_nlp.numbers import RANGE_JOINERS, parse_words, split_words
 
@@ -35,6 +38,108 @@ def duration_to_months(text: str) -> float | None:
     if unit == "day":
         return round(amount / 30, 2)
     return round(amount * {"month": 1, "year": 12, "decade": 120}[unit], 2)
+
+
+# --- onsets: "since 2019", "started last summer" ---------------------------
+
+MONTHS = {
+    **{name: i for i, name in enumerate(
+        "january february march april may june july august september october november december"
+        .split(), start=1)},
+    **{name: i for i, name in enumerate(
+        "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)},
+    "sept": 9,
+}
+# The middle of each season as (month, day); "since the summer" is read as mid-July.
+SEASONS = {
+    "winter": (1, 15), "spring": (4, 15), "summer": (7, 15), "fall": (10, 15), "autumn": (10, 15),
+}
+WEEKDAYS = {
+    name: i for i, name in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())
+}
+DAYS_AGO = {"today": 0, "tonight": 0, "morning": 0, "yesterday": 1, "night": 1}
+OLDEST_ONSET_YEAR = 1920
+DAYS_PER_MONTH = 30.4375
+
+
+def months_since(text: str, today: date) -> float | None:
+    """Months from the start a phrase names until `today`; None if it names no past date.
+
+    A year or a month is read as its middle ("since 2019" -> 1 July 2019, "since March"
+    -> 15 March), unless that is still to come in the current year or month. Month
+    names, seasons, holidays and weekdays mean their most recent past occurrence.
+    """
+    start = onset_date(split_words(text), today)
+    if start is None or start > today:
+        return None
+    days = (today - start).days
+    return round(days / DAYS_PER_MONTH, 1) if days >= 30 else round(days / 30, 2)
+
+
+def onset_date(words: list[str], today: date) -> date | None:
+    """The date a list of words names as the start of something (see months_since)."""
+    year = next((int(w) for w in words if w.isdigit() and len(w) == 4), None)
+    if year is not None and not OLDEST_ONSET_YEAR <= year <= today.year:
+        return None
+    last = "last" in words or "past" in words
+    for word in words:
+        if word in MONTHS:
+            return _recent(today, year, MONTHS[word], 15, strictly_before=last)
+        if word in SEASONS:
+            return _recent(today, year, *SEASONS[word], strictly_before=False)
+        if word in ("christmas", "xmas"):
+            return _recent(today, year, 12, 25, strictly_before=False)
+        if word == "thanksgiving":
+            return _thanksgiving(today, year)
+        if word in WEEKDAYS:
+            back = (today.weekday() - WEEKDAYS[word]) % 7 or (7 if last else 0)
+            return today - timedelta(days=back)
+        if word in ("weekend", "weekends"):
+            return today - timedelta(days=(today.weekday() - 5) % 7 or 7)
+        if word in DAYS_AGO:
+            return today - timedelta(days=DAYS_AGO[word] if word != "night" or last else 0)
+        if word == "week":
+            return today - timedelta(days=7 if last else today.weekday())
+        if word == "month":
+            return today - timedelta(days=30 if last else today.day - 1)
+        if word == "year":
+            year = today.year - 1 if last else today.year
+    if year is None:
+        return None
+    return _middle_of_year(year, today)
+
+
+def _recent(today: date, year: int | None, month: int, day: int, strictly_before: bool) -> date:
+    """The given day of `year`, or its most recent occurrence before today."""
+    if year is not None:
+        return _clamp(date(year, month, day), date(year, month, 1), today)
+    candidate = date(today.year, month, day)
+    this_month = (today.year, today.month) == (candidate.year, candidate.month)
+    if this_month and not strictly_before:
+        return _clamp(candidate, date(today.year, month, 1), today)
+    if candidate > today or this_month:
+        candidate = date(today.year - 1, month, day)
+    return candidate
+
+
+def _middle_of_year(year: int, today: date) -> date:
+    return _clamp(date(year, 7, 1), date(year, 1, 1), today)
+
+
+def _clamp(middle: date, first: date, today: date) -> date:
+    """`middle`, or halfway from `first` to today when `middle` is still to come."""
+    if middle <= today:
+        return middle
+    return first + (today - first) / 2 if first <= today else middle
+
+
+def _thanksgiving(today: date, year: int | None) -> date:
+    """The most recent US Thanksgiving (the fourth Thursday of November)."""
+    def fourth_thursday(y: int) -> date:
+        first = date(y, 11, 1)
+        return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+    day = fourth_thursday(year if year is not None else today.year)
+    return day if day <= today or year is not None else fourth_thursday(today.year - 1)
 
 
 # --- walking distance ------------------------------------------------------

@@ -38,6 +38,10 @@ SETS = {
     "YEARS": frozenset(["year", "years", "yr", "yrs", "y"]),
     "CAN": frozenset(["can", "ca", "could"]),
     "RELATIVE": lx.FAMILY_WORDS,
+    "MONTH": lx.MONTH_WORDS,
+    "SEASON": lx.SEASON_WORDS,
+    "WEEKDAY": lx.WEEKDAY_WORDS,
+    "HOLIDAY": lx.HOLIDAY_WORDS,
 }
 
 
@@ -180,6 +184,24 @@ WALK_PHRASES = [
 
 # --- cues (doc.spans["mild_cues"]) -------------------------------------------------
 
+# When something started: "since 2019", "began last summer" (read by normalize.months_since).
+ONSET_ANCHORS = [
+    "since about|around|roughly|approximately?",
+    "started|start|starts|began|begin|begins|begun|starting|beginning back? "
+    "in|around|about|during|over|at|on|from?",
+    "noticed|noticing it|them|this|symptoms? first? in|around|during|over|on|at?",
+]
+ONSET_TIMES = [
+    "#NUM",  # a year: validate._onset keeps only 1920..2100
+    "@MONTH", "@MONTH #NUM", "@MONTH of #NUM", "last|this|early|late|mid @MONTH",
+    "the? @SEASON", "last|this @SEASON", "the? @SEASON of #NUM", "@SEASON #NUM",
+    "last|this week|month|year|weekend", "the weekend",
+    "this morning|afternoon|evening", "last night", "yesterday|today|tonight",
+    "@HOLIDAY", "last @HOLIDAY", "@HOLIDAY #NUM",
+    "last? @WEEKDAY",
+]
+ONSETS = [f"{anchor} {time}" for anchor in ONSET_ANCHORS for time in ONSET_TIMES]
+
 TRIGGERS = [
     "when|while|whenever|if|after|once|as i? 'm|am|m? @WALKSTAND",
     "after|within #NUM @DIST_UNIT|@TIME_UNIT",
@@ -261,6 +283,7 @@ def matcher_patterns() -> list[tuple[str, str]]:
         ("trigger", TRIGGERS), ("trigger_neg", TRIGGER_NEGATIONS), ("relief", RELIEF),
         ("relief_neg", RELIEF_NEGATIONS), ("tx_failed", TREATMENT_FAILED),
         ("tx_helped", TREATMENT_HELPED), ("tx_ellipsis", TREATMENT_ELLIPSIS),
+        ("onset", ONSETS),
     ]
     patterns = list(NUMBER_ENTITIES) + list(WALK_PHRASES)
     for key, notations in keyed:

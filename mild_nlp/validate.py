@@ -18,6 +18,8 @@ NOT_AGE_AFTER = (
     | frozenset("pounds lbs lb kg kilos percent % inches in times x out of more or to - / ' \" "
                 "into ft".split())
 ) - {"years", "year", "yrs", "yr"}
+ONSET_YEARS = (1920, 2100)
+MODAL_FOLLOWERS = frozenset("be been have has not n't i it you we they help".split())
 NOT_A_FALL_AFTER = frozenset("asleep apart out behind through short in".split())
 FALL_DETERMINERS = frozenset(["the"])
 SLIPPED_DISC = frozenset("disc disk discs disks".split())
@@ -51,6 +53,14 @@ def _duration(span: Span) -> bool:
         return False  # "3 days a week" is a frequency
     before = _word(span, -1)
     return before not in NOT_DURATION_BEFORE and before not in lx.DURATION_UNIT_WORDS
+
+
+def _onset(span: Span) -> bool:
+    """Numbers in "since 2019" are years ("started 2 weeks ago" is a duration, not an onset)."""
+    if span[-1].lower_ == "may" and _word(span, 0) in MODAL_FOLLOWERS:
+        return False  # "noticed it may have been..." is not the month
+    numbers = [t.text for t in span if t._.num_start or t._.num_in]
+    return all(n.isdigit() and ONSET_YEARS[0] <= int(n) <= ONSET_YEARS[1] for n in numbers)
 
 
 def _age(span: Span) -> bool:
@@ -182,6 +192,7 @@ def _ellipsis(span: Span) -> bool:
 
 CHECKS = {
     "duration": _duration,
+    "onset": _onset,
     "age": _age,
     "walking_distance": _walking_distance,
     "urgent_flag": _urgent_flag,

@@ -81,14 +81,32 @@ NEXT_STEPS = {
 }
 
 
-def _months(value: Any) -> str:
-    if not isinstance(value, (int, float)):
-        return "an unknown time"
-    if value >= 24 and value % 12 == 0:
-        return f"about {int(value // 12)} years"
+def months_phrase(value: Any) -> str | None:
+    """A duration in months as people say it: "about 2 weeks", "about 8 months",
+    "about 7 and a half years"; None if it is not a number."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+        return None
+    if value < 1:
+        days = round(value * 30)
+        if days >= 7:
+            weeks = round(days / 7)
+            return "about a week" if weeks == 1 else f"about {weeks} weeks"
+        return {0: "less than a day", 1: "about a day"}.get(days, f"about {days} days")
+    if value == 1:
+        return "about a month"
     if value == 12:
         return "about a year"
+    if value >= 24:
+        half_years = round(value / 6)
+        years, half = divmod(half_years, 2)
+        return f"about {years} and a half years" if half else f"about {years} years"
+    if value >= 3 and value * 2 != int(value * 2):
+        value = round(value)  # "about 11 months", not "about 11.2 months"
     return f"about {value:g} months"
+
+
+def _months(value: Any) -> str:
+    return months_phrase(value) or "an unknown time"
 
 
 REASONS = {

@@ -67,6 +67,17 @@ def test_typed_answers_in_plain_language(talk):
     assert c.slot("triage_outcome") == "recommend_consult"
 
 
+def test_duration_given_as_a_start_date(talk):
+    c = talk()
+    for answer in ["hi", "no", "no", "yes", "yes", "maybe a block"]:
+        c.say(answer)
+    assert c.slot("requested_slot") == "symptom_duration_months"
+    c.say("since 2019")
+    assert c.slot("symptom_duration_months") > 6 * 12  # counted from the middle of 2019 to today
+    assert c.slot("requested_slot") == "age_years"
+    assert "How old are you" in c.texts()
+
+
 def test_several_answers_in_one_message_are_not_asked_again(talk):
     c = talk()
     c.say("hello")

@@ -1,6 +1,7 @@
 """mild_nlp.extract.understand: answers, replies, red/urgent flags, robustness."""
 
 import time
+from datetime import date
 
 import pytest
 
@@ -125,6 +126,39 @@ def test_other_durations_are_not_symptom_duration(text):
 ])
 def test_duration_bare_answers(text, months):
     assert answers(text, "symptom_duration_months") == {"symptom_duration_months": months}
+
+
+@pytest.fixture
+def fixed_today(monkeypatch):
+    monkeypatch.setattr("mild_nlp.answers.today", lambda: date(2026, 11, 30))
+
+
+@pytest.mark.parametrize("text, months", [
+    ("my legs have hurt since 2019", 89.0), ("it started last summer", 4.5),
+    ("the leg pain began in the spring", 7.5), ("numbness since yesterday", 0.03),
+    ("I'm 72 and my legs go numb when I walk, it started in 2021", 65.0),
+])
+def test_onset_statements(fixed_today, text, months):
+    assert answers(text)["symptom_duration_months"] == pytest.approx(months)
+
+
+@pytest.mark.parametrize("text, months", [
+    ("since 2019", 89.0), ("since March", 8.5), ("since march 5", 8.5), ("since christmas", 11.2),
+    ("since the fall", 1.5), ("since about 2 years", 24),
+])
+def test_onset_bare_answers(fixed_today, text, months):
+    assert answers(text, "symptom_duration_months") == {"symptom_duration_months": months}
+
+
+@pytest.mark.parametrize("text, slot", [
+    ("I've lived here since 2019", None), ("I've been on gabapentin since March", None),
+    ("I've taken eliquis since 2019", None), ("PT since January, didn't help", None),
+    ("my back has hurt since my fall", None),
+    ("since 2030", "symptom_duration_months"),
+    ("I noticed it may be worse", "symptom_duration_months"),
+])
+def test_other_onsets_are_not_symptom_duration(fixed_today, text, slot):
+    assert "symptom_duration_months" not in answers(text, slot)
 
 
 # --- age ---------------------------------------------------------------------------------

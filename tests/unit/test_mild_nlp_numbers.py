@@ -1,11 +1,14 @@
 """mild_nlp.numbers and mild_nlp.normalize: numbers, durations, distances, ages."""
 
+from datetime import date
+
 import pytest
 
 from mild_nlp.normalize import (
     distance_to_feet,
     duration_to_months,
     feet_to_bucket,
+    months_since,
     parse_age,
     walking_bucket,
 )
@@ -55,6 +58,41 @@ def test_duration_to_months(text, months):
 @pytest.mark.parametrize("text", ["for a while", "since 2019", "years", "5 minutes", ""])
 def test_duration_needs_number_and_unit(text):
     assert duration_to_months(text) is None
+
+
+TODAY = date(2026, 11, 30)  # a Monday
+
+
+@pytest.mark.parametrize("text, months", [
+    ("since 2019", 89.0),  # the middle of 2019
+    ("started in 2021", 65.0),
+    ("since about 2019", 89.0),
+    ("since March", 8.5),  # 15 March this year
+    ("since march 2024", 32.5),
+    ("since December", 11.5),  # no December yet this year: last December
+    ("since November", 0.5),  # this month: its middle
+    ("since last November", 12.5),
+    ("since the summer", 4.5), ("since last winter", 10.5), ("since spring 2025", 19.5),
+    ("since christmas", 11.2), ("since thanksgiving", 0.13),
+    ("since Monday", 0.0), ("since last Monday", 0.23), ("since the weekend", 0.07),
+    ("since yesterday", 0.03), ("since last night", 0.03), ("since this morning", 0.0),
+    ("since last week", 0.23), ("since last month", 1.0),
+    ("since last year", 17.0),  # the middle of last year
+    ("since this year", 5.0), ("since 2026", 5.0),
+])
+def test_months_since(text, months):
+    assert months_since(text, TODAY) == pytest.approx(months)
+
+
+def test_months_since_early_in_the_year_does_not_reach_into_the_future():
+    february = date(2026, 2, 10)
+    assert months_since("since 2026", february) == 0.67  # halfway from 1 January
+    assert months_since("since feb", february) == 0.17
+
+
+@pytest.mark.parametrize("text", ["since 2027", "since 1900", "since then", ""])
+def test_months_since_needs_a_past_date(text):
+    assert months_since(text, TODAY) is None
 
 
 @pytest.mark.parametrize("text, feet", [

@@ -77,6 +77,9 @@ def test_readback_has_a_sentence_for_every_allowed_value():
             assert text.endswith(".") and ":" not in text, (slot, value, text)
     assert readback.sentence("symptom_duration_months", 24) == "You have had these symptoms for about 2 years."
     assert readback.sentence("symptom_duration_months", 1.5) == "You have had these symptoms for about 1.5 months."
+    assert readback.sentence("symptom_duration_months", 89.0) == "You have had these symptoms for about 7 and a half years."
+    assert readback.sentence("symptom_duration_months", 0.5) == "You have had these symptoms for about 2 weeks."
+    assert readback.sentence("symptom_duration_months", 11.2) == "You have had these symptoms for about 11 months."
     assert readback.sentence("age_years", 72) == "You are 72 years old."
     assert readback.sentence("age_years", "declined") == "You'd rather not give your age."
     assert readback.sentence("leg_symptoms", None) == ""

@@ -4,10 +4,10 @@ Wording only; the answers come from the tracker. Unknown values fall back to "<l
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from records.questions import SHORT, value_label
-from screening.wording import TOLERANCE_WORDS
+from screening.wording import TOLERANCE_WORDS, months_phrase
 
 _CARE_WORDS = {
     "conservative_care": "physical therapy, exercise or pain medication",
@@ -54,18 +54,6 @@ SENTENCES: dict[str, dict[str, str]] = {
 }
 
 
-def _months(value: Any) -> Optional[str]:
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        return None
-    if value >= 24 and value % 12 == 0:
-        return f"about {int(value // 12)} years"
-    if value == 12:
-        return "about a year"
-    if value == 1:
-        return "about a month"
-    return f"about {value:g} months"
-
-
 def sentence(slot: str, value: Any) -> str:
     """One answer as a sentence to read to the caller."""
     if value is None:
@@ -75,8 +63,8 @@ def sentence(slot: str, value: Any) -> str:
         return fixed
     if slot == "walking_tolerance" and value in TOLERANCE_WORDS:
         return f"You can walk {TOLERANCE_WORDS[value]} before you have to stop."
-    if slot == "symptom_duration_months" and _months(value):
-        return f"You have had these symptoms for {_months(value)}."
+    if slot == "symptom_duration_months" and months_phrase(value):
+        return f"You have had these symptoms for {months_phrase(value)}."
     if slot == "age_years":
         if value == "declined":
             return "You'd rather not give your age."

@@ -4,7 +4,9 @@ A pre-negation cue ("no", "not", "n't", "never", "without", "denies", "none of
 those", "nor", ...) negates spans that start within its scope. The scope runs
 forward up to MAX_SCOPE tokens and ends at a clause break ("but", "however",
 ";", ".", "except", ...) or where a new clause with its own subject begins
-(", I ...", "and I ..."). Pseudo-cues such as "not sure" or "don't know" are
+(", I ...", "and I ...") or after a comma that starts a statement rather than
+the next item of a list ("no fever, chills or weight loss" negates all three;
+"no fever, bladder leaks since yesterday" does not negate the leaks). Pseudo-cues such as "not sure" or "don't know" are
 not negations. A few post-cues ("is fine", "was negative", "ruled out")
 negate the span right before them.
 
@@ -17,6 +19,8 @@ spans such a cue has no scope of its own (the component drops those scopes).
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
+
+from mild_nlp.lexicon import WALK_STAND
 
 MAX_SCOPE = 8
 
@@ -38,6 +42,13 @@ SCOPE_ENDS = frozenset(
 )
 NEW_SUBJECTS_AFTER_COMMA = frozenset("i my it he she they we this that there".split())
 NEW_SUBJECTS_AFTER_AND = frozenset("i it he she they we there".split())
+# Words that make the part after a comma a statement of its own, not a list item.
+STATEMENT_WORDS = WALK_STAND | frozenset(
+    "when whenever while since after ago is are was were am 's 're "
+    "have has had having get gets got go goes went going feel feels felt do does did not "
+    "started began start begin yesterday today now lately recently every each".split()
+)
+LIST_JOINERS = frozenset(["or", "nor"])
 # "no" followed by these is an answer ("no, I ...", "no I ..."), not a determiner.
 NO_AS_ANSWER_BEFORE = NEW_SUBJECTS_AFTER_COMMA | {",", ".", "!", "but", "and"}
 POST_CUES = frozenset("fine normal ok okay negative unremarkable".split())
@@ -76,16 +87,34 @@ def _starts(words: list[str], i: int, phrase: tuple[str, ...]) -> bool:
 
 def _scope_end(words: list[str], start: int, stop_at_comma: bool = False) -> int:
     end = min(len(words), start + MAX_SCOPE)
-    for i in range(start, end):
+    i = start
+    while i < end:
         word = words[i]
         following = words[i + 1] if i + 1 < len(words) else ""
         if word in SCOPE_ENDS:
             return i
-        if word == "," and (stop_at_comma or following in NEW_SUBJECTS_AFTER_COMMA):
+        if word == "," and (
+            stop_at_comma or following in NEW_SUBJECTS_AFTER_COMMA or _starts_statement(words, i + 1)
+        ):
             return i
         if word in ("and", "or") and following in NEW_SUBJECTS_AFTER_AND:
             return i
+        if word == ",":
+            end = min(len(words), i + 1 + MAX_SCOPE)  # each list item gets the full window
+        i += 1
     return end
+
+
+def _starts_statement(words: list[str], start: int) -> bool:
+    """Whether the part from `start` to the next comma or scope end says something new."""
+    if start < len(words) and words[start] in LIST_JOINERS:
+        return False
+    for word in words[start:start + MAX_SCOPE]:
+        if word in STATEMENT_WORDS or word.isdigit():
+            return True
+        if word == "," or word in SCOPE_ENDS:
+            return False
+    return False
 
 
 def negation_scopes(words: list[str]) -> list[Scope]:

@@ -46,7 +46,8 @@ def treatment_answers(m: ParsedMessage) -> dict:
 def _read_treatments(m: ParsedMessage) -> Treatments:
     """Group treatments with the outcomes said about them ("PT and ibuprofen, didn't help").
 
-    Within a sentence, an outcome belongs to the treatments named before it; an
+    Within a sentence, an outcome belongs to the treatments named before it (back to
+    the last one not had, "no injections, PT didn't help"); an
     outcome before any treatment ("no relief from PT") to the ones after it; an
     outcome in a "but ..." part without a treatment ("worked, but wore off") to the
     last treatments named. The last outcome said about a group wins.
@@ -60,7 +61,9 @@ def _read_treatments(m: ParsedMessage) -> Treatments:
             part_groups, leading = [], []
             for span in _treatment_items(m, part, relief_tokens):
                 if span.label_ == "treatment":
-                    if not part_groups or part_groups[-1]["outcomes"]:
+                    if not part_groups or part_groups[-1]["outcomes"] or _negation_changes(
+                        part_groups[-1]["treatments"], span
+                    ):
                         part_groups.append({"treatments": [], "outcomes": []})
                     part_groups[-1]["treatments"].append(span)
                     continue
@@ -87,6 +90,11 @@ def _read_treatments(m: ParsedMessage) -> Treatments:
             if current is None or OUTCOME_RANK[value] > OUTCOME_RANK[current]:
                 result.by_category[category] = value
     return result
+
+
+def _negation_changes(group: list[Span], span: Span) -> bool:
+    """"no injections, PT didn't help": a treatment not had and one that failed are told apart."""
+    return bool(group) and group[-1]._.negated != span._.negated
 
 
 def _contrast_parts(sentence: Span) -> list[Span]:

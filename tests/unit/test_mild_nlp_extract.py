@@ -303,6 +303,22 @@ def test_correction_markers(text, correction):
     assert understand(text).is_correction is correction
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("no bladder problems, numbness in my legs when I stand",
+     {"leg_symptoms": "yes", "walking_standing_trigger": "yes"}),
+    ("no fever, no weight loss, legs go numb after a block",
+     {"leg_symptoms": "yes", "walking_standing_trigger": "yes", "walking_tolerance": "50_feet_to_2_blocks"}),
+    ("never had surgery, legs numb when walking, sitting helps",
+     {"leg_symptoms": "yes", "walking_standing_trigger": "yes", "sitting_leaning_relief": "yes",
+      "prior_back_surgery": "no"}),
+    ("denies fever, leg pain with walking", {"leg_symptoms": "yes"}),
+    ("no injections, PT didn't help", {"injections": "not_tried", "conservative_care": "failed"}),
+    ("I have no fever, chills, night sweats, or unexplained weight loss", {}),
+])
+def test_negation_ends_where_a_new_statement_starts(text, expected):
+    assert answers(text) == expected
+
+
 # --- red and urgent flags ------------------------------------------------------------------
 
 @pytest.mark.parametrize("text", [
@@ -315,6 +331,8 @@ def test_correction_markers(text, correction):
     "No. I lost control of my bladder yesterday", "I'm not sure if I have a fever",
     "no fever, but I can't pee", "my wife says I wet myself",
     "my foot slaps when i walk and it's getting worse",  # progressive foot drop
+    # a negation before a comma does not reach a new statement after it
+    "no fever, bladder incontinence since yesterday", "no fever, numb groin since monday",
 ])
 def test_red_flag_mentions(text):
     u = understand(text)
@@ -326,6 +344,13 @@ def test_red_flag_mentions(text):
     ("never lost bladder control", ["lost bladder control"]),
     ("I don't have any numbness in my groin", ["numbness in my groin"]),
     ("no fever or chills", ["fever", "chills"]),
+    # a negated list runs through its commas, each item with a full window
+    ("no fever, chills, weight loss or bladder problems", ["fever", "chills", "loss or bladder"]),
+    ("I don't have any numbness in my groin, bladder or bowel problems",
+     ["numbness in my groin", "bladder or bowel problems"]),
+    ("no numbness in groin, problems with bladder control",
+     ["numbness in groin", "problems with bladder control"]),
+    ("no cancer, fever, or bladder issues", ["fever", "bladder issues"]),
 ])
 def test_negated_red_flags_are_not_red_flags(text, negated):
     u = understand(text)

@@ -55,7 +55,7 @@ class ValidateAppointmentForm(FormValidationAction):
         events: List[EventType] = []
         if messages.has_new_message(tracker) and requested in FIELDS:
             text = messages.latest_text(tracker)
-            facts, reply, red_flag = read_message(tracker, None)
+            facts, reply, red_flag, _ = read_message(tracker, None)
             if red_flag:
                 state = State.from_slots(slots)
                 state.answers["red_flags"] = "yes"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import List, Optional, Text
+from typing import List, NamedTuple, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -39,14 +39,24 @@ def decision_events(plan: questionnaire.Plan) -> List[EventType]:
     ]
 
 
-def read_message(tracker: Tracker, requested_slot: Optional[str]) -> tuple[dict, Optional[str], bool]:
-    """What the latest message says: (facts, reply, red flag mentioned)."""
+class Reading(NamedTuple):
+    """What the latest message says."""
+
+    facts: dict
+    reply: Optional[str]
+    red_flag: bool
+    old_injury: bool = False  # a fall or injury a year or more ago (not a recent one)
+
+
+def read_message(tracker: Tracker, requested_slot: Optional[str]) -> Reading:
+    """What the latest message says: facts, reply, whether a red flag was mentioned, ..."""
     text = messages.latest_text(tracker)
     if messages.is_button_payload(text):
-        return messages.payload_values(tracker, PAYLOAD_SLOTS), None, False
+        return Reading(messages.payload_values(tracker, PAYLOAD_SLOTS), None, False)
     understanding = understand(text, requested_slot)
     reply = understanding.reply or messages.reply_from_intent(tracker)
-    return dict(understanding.answers), reply, understanding.red_flag
+    return Reading(dict(understanding.answers), reply, understanding.red_flag,
+                   bool(understanding.old_injury_mentions))
 
 
 def screening_start_events(tracker: Tracker) -> List[EventType]:
@@ -72,7 +82,7 @@ class ValidateScreeningForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
 
         if messages.has_new_message(tracker):
-            facts, reply, red_flag = read_message(tracker, requested)
+            facts, reply, red_flag, old_injury = read_message(tracker, requested)
             if red_flag:
                 facts["red_flags"] = "yes"
             if not facts and not reply and messages.is_side_question(tracker):
@@ -81,7 +91,11 @@ class ValidateScreeningForm(FormValidationAction):
             events += [SlotSet(slot, value) for slot, value in result.changes.items()]
             if result.corrections and not state.answers.get("red_flags") == "yes":
                 dispatcher.utter_message(response="utter_correction_noted")
-            attempts = 0 if result.understood or not requested else int(tracker.get_slot("failed_attempts") or 0) + 1
+            explained = old_injury and requested == "urgent_flags" and not result.understood
+            if explained:
+                dispatcher.utter_message(response="utter_old_injury_not_recent")
+            attempts = 0 if result.understood or explained or not requested \
+                else int(tracker.get_slot("failed_attempts") or 0) + 1
             events.append(SlotSet("failed_attempts", attempts))
             logger.info("screening turn: requested=%s understood=%s changed=%s",
                         requested, result.understood, sorted(result.changes))

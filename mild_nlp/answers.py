@@ -8,10 +8,9 @@ sitting_leaning_relief in any turn); bare answers ("72", "maybe a block",
 Facts inside questions ("do I need to stop Eliquis?") are ignored.
 """
 
-from datetime import date
-
 from spacy.tokens import Doc, Span
 
+from mild_nlp import clock
 from mild_nlp import lexicon as lx
 from mild_nlp.message import ParsedMessage
 from mild_nlp.normalize import duration_to_months, months_since, parse_age, walking_bucket
@@ -113,11 +112,6 @@ def _slot_duration(m: ParsedMessage):
     return _onset_months(m)
 
 
-def today() -> date:
-    """The date onsets are counted to (a function, so tests can fix it)."""
-    return date.today()
-
-
 def _onset_months(m: ParsedMessage) -> float | None:
     """"since 2019", "it started last summer": months from then until today.
 
@@ -130,7 +124,7 @@ def _onset_months(m: ParsedMessage) -> float | None:
             continue
         clause = {t.lower_ for t in containing(clauses(m.doc), span)}
         if requested or clause & ONSET_CONTEXT:
-            months = months_since(span.text, today())
+            months = months_since(span.text, clock.today())
             if months is not None:
                 return months
     return None
@@ -144,7 +138,7 @@ def _is_symptom_duration(m: ParsedMessage, span: Span) -> bool:
     ]
     if any(clause.start <= e.start < clause.end for e in others):
         return False
-    if span.end < len(m.doc) and m.doc[span.end].lower_ == "ago":
+    if span.end < len(m.doc) and m.doc[span.end].lower_ in ("ago", "back"):
         return bool({t.lower_ for t in clause} & SYMPTOM_START_WORDS)
     return True
 

@@ -5,7 +5,7 @@ mild_entities
     then sets `doc.ents` from Matcher/PhraseMatcher rules: the NLU entity types
     duration, age, walking_distance, treatment (spans as in
     docs/nlu-guidelines.md) and internal labels red_flag, urgent_flag,
-    leg_symptom, leg_ok, back_only, back_surgery, surgery, blood_thinner,
+    old_injury (a fall or injury a year or more ago), leg_symptom, leg_ok, back_only, back_surgery, surgery, blood_thinner,
     imaging, stenosis, walk_phrase. Predicates that may overlap entities go to
     `doc.spans["mild_cues"]`: trigger, trigger_neg, relief, relief_neg,
     tx_helped, tx_failed, tx_ellipsis, onset ("since 2019"). `Span._.mild_value` carries a category
@@ -36,7 +36,7 @@ CUE_LABELS = frozenset(
 )
 # Overlapping entity matches: the label listed first wins, then the longer span.
 ENTITY_PRIORITY = (
-    "red_flag", "urgent_flag", "age", "blood_thinner", "back_surgery", "treatment",
+    "red_flag", "urgent_flag", "old_injury", "age", "blood_thinner", "back_surgery", "treatment",
     "duration", "walking_distance", "walk_phrase", "surgery", "imaging", "stenosis",
     "leg_ok", "leg_symptom", "back_only",
 )
@@ -100,6 +100,8 @@ class MildEntities:
             label, _, value = key.partition("|")
             span = Span(doc, start, end, label=label)
             if not validate.keep(label, span):
+                if label == "urgent_flag" and validate.old_injury(span):
+                    entities.append((Span(doc, start, end, label="old_injury"), None))
                 continue
             if label == "age":
                 span = _age_number(doc, span)

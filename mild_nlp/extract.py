@@ -30,6 +30,7 @@ class Understanding:
     red_flag_mentions: list[str] = field(default_factory=list)
     negated_red_flag_mentions: list[str] = field(default_factory=list)
     urgent_flag_mentions: list[str] = field(default_factory=list)
+    old_injury_mentions: list[str] = field(default_factory=list)  # a year or more ago: not urgent
     is_correction: bool = False
     entities: list[dict] = field(default_factory=list)
 
@@ -53,6 +54,7 @@ def understand(text: str, requested_slot: str | None = None) -> Understanding:
         red_flag_mentions=flags.red,
         negated_red_flag_mentions=flags.negated_red,
         urgent_flag_mentions=flags.urgent,
+        old_injury_mentions=flags.old_injuries,
         is_correction=is_correction(text),
         entities=[
             {"entity": e.label_, "start": e.start_char, "end": e.end_char, "value": e.text}

@@ -18,6 +18,7 @@ class FlagMentions:
     red: list[str] = field(default_factory=list)
     negated_red: list[str] = field(default_factory=list)
     urgent: list[str] = field(default_factory=list)
+    old_injuries: list[str] = field(default_factory=list)
 
 
 def is_mild_doc(doc: object) -> bool:
@@ -29,7 +30,11 @@ def flag_mentions(doc: Doc) -> FlagMentions:
     """Collect red/urgent flag mentions from a doc made by the project pipeline."""
     found = FlagMentions()
     for ent in doc.ents:
-        if ent._.hypothetical or ent.label_ not in ("red_flag", "urgent_flag"):
+        if ent._.hypothetical or ent.label_ not in ("red_flag", "urgent_flag", "old_injury"):
+            continue
+        if ent.label_ == "old_injury":
+            if not ent._.negated:
+                found.old_injuries.append(ent.text)
             continue
         if ent.label_ == "red_flag":
             (found.negated_red if ent._.negated else found.red).append(ent.text)

@@ -7,9 +7,10 @@ is not a fall, "my mother had cancer" is not the patient's history.
 
 from spacy.tokens import Span
 
+from mild_nlp import clock
 from mild_nlp import lexicon as lx
-from mild_nlp.normalize import parse_age
-from mild_nlp.segments import containing, sentences
+from mild_nlp.normalize import duration_to_months, months_since, parse_age
+from mild_nlp.segments import clauses, containing, sentences
 
 FREQUENCY_WORDS = frozenset("a an per each every".split())
 NOT_DURATION_BEFORE = frozenset("times time twice once per every in within next".split())
@@ -19,6 +20,15 @@ NOT_AGE_AFTER = (
                 "into ft".split())
 ) - {"years", "year", "yrs", "yr"}
 ONSET_YEARS = (1920, 2100)
+MONTHS_LONG_AGO = 12
+LONG_AGO_WORDS = frozenset(["decades", "childhood"])
+LONG_AGO_PHRASES = (
+    ("long", "ago"), ("long", "time", "ago"), ("years", "ago"), ("years", "back"), ("as", "a", "kid"),
+    ("as", "a", "child"), ("as", "a", "teenager"), ("as", "a", "teen"), ("when", "i", "was", "young"),
+    ("when", "i", "was", "younger"), ("when", "i", "was", "a"), ("in", "high", "school"),
+    ("in", "college"), ("in", "my", "twenties"), ("in", "my", "20s"), ("in", "my", "thirties"),
+    ("in", "my", "30s"),
+)
 MODAL_FOLLOWERS = frozenset("be been have has not n't i it you we they help".split())
 NOT_A_FALL_AFTER = frozenset("asleep apart out behind through short in".split())
 FALL_DETERMINERS = frozenset(["the"])
@@ -79,11 +89,22 @@ def _walking_distance(span: Span) -> bool:
     return True
 
 
-def _urgent_flag(span: Span) -> bool:
+def old_injury(span: Span) -> bool:
+    """An urgent-flag match that is a fall or injury from a year or more ago."""
+    return _urgent_flag(span, recent_only=False) and _is_injury(span) and _long_ago(span)
+
+
+def _is_injury(span: Span) -> bool:
+    words = {t.lower_ for t in span}
+    return not (words & lx.CANCER_WORDS or words & {"cancer", "weight", "pounds", "lbs", "lb", "kilos", "kg",
+                                                     "kilograms", "radiation"})
+
+
+def _urgent_flag(span: Span, recent_only: bool = True) -> bool:
     first = span[0].lower_
     if first in ("fell", "fallen", "falls") or span[-1].lower_ == "fall":
-        if _word(span, 0) in NOT_A_FALL_AFTER:
-            return False
+        if _word(span, 0) in NOT_A_FALL_AFTER and not _word(span, 1).isdigit():
+            return False  # "fell asleep", "fell in love"; "fell in 2025" is a fall
         if first in FALL_DETERMINERS and _word(span, -1) in lx.SEASON_MARKERS:
             return False
     if first == "slipped" and _word(span, 0) in SLIPPED_DISC:
@@ -92,7 +113,34 @@ def _urgent_flag(span: Span) -> bool:
         return _own_cancer(span)
     if "weight" in {t.lower_ for t in span} or span[-1].lower_ in ("pounds", "lbs", "lb", "kilos", "kg", "kilograms"):
         return _unintended_weight_loss(span)
-    return True
+    return not (recent_only and _long_ago(span))  # a fall, injury or accident: only a recent one counts
+
+
+def _long_ago(span: Span) -> bool:
+    """"I fell 10 years ago", "a car accident in 1998", "hurt my back as a kid": a year or more ago.
+
+    Anything less, or no time at all, stays a recent injury (the safe reading).
+    """
+    if "again" in _sentence_words(span):
+        return False  # "I fell in 2015 and again last week"
+    words = [t.lower_ for t in containing(clauses(span.doc), span)]
+    if set(words) & LONG_AGO_WORDS or any(
+        tuple(words[i:i + len(p)]) == p for p in LONG_AGO_PHRASES for i in range(len(words))
+    ):
+        return True
+    for i, word in enumerate(words):
+        if word in ("ago", "back") and i:
+            months = next(
+                (m for k in range(1, 5) if (m := duration_to_months(" ".join(words[max(0, i - k):i])))),
+                None,
+            )
+            if months is not None and months >= MONTHS_LONG_AGO:
+                return True
+        if word.isdigit() and len(word) == 4 and i and words[i - 1] in ("in", "back", "around", "since"):
+            months = months_since(word, clock.today())
+            if months is not None and months >= MONTHS_LONG_AGO:
+                return True
+    return False
 
 
 def _own_cancer(span: Span) -> bool:

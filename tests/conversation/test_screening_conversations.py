@@ -78,6 +78,19 @@ def test_duration_given_as_a_start_date(talk):
     assert "How old are you" in c.texts()
 
 
+def test_an_old_injury_is_not_a_recent_one(talk):
+    c = talk()
+    c.say("hi")
+    c.say("no")
+    c.say("I was in a car accident years ago")
+    assert "doesn't count as recent" in c.texts()
+    assert "didn't catch" not in c.texts()
+    assert c.slot("requested_slot") == "urgent_flags"  # asked again, about recent ones
+    c.say("no")
+    assert c.slot("urgent_flags") == "no"
+    assert GATE_Q in c.texts()
+
+
 def test_several_answers_in_one_message_are_not_asked_again(talk):
     c = talk()
     c.say("hello")

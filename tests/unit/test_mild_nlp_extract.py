@@ -130,7 +130,7 @@ def test_duration_bare_answers(text, months):
 
 @pytest.fixture
 def fixed_today(monkeypatch):
-    monkeypatch.setattr("mild_nlp.answers.today", lambda: date(2026, 11, 30))
+    monkeypatch.setattr("mild_nlp.clock.today", lambda: date(2026, 11, 30))
 
 
 @pytest.mark.parametrize("text, months", [
@@ -389,6 +389,29 @@ def test_urgent_flag_mentions(text, mention):
 def test_not_urgent_flags(text):
     u = understand(text)
     assert u.urgent_flag_mentions == [] and "urgent_flags" not in u.answers
+
+
+@pytest.mark.parametrize("text, mention", [
+    ("I fell 10 years ago", "fell"), ("a car accident in 1998", "car accident"),
+    ("I hurt my back as a kid", "hurt my back"), ("I had a fall 2 years ago", "a fall"),
+    ("old back injury from the army decades ago", "back injury"), ("a few years ago I fell", "fell"),
+    ("fell 3 years back", "fell"),
+])
+def test_old_injuries_are_not_recent(fixed_today, text, mention):
+    """The question is about a recent fall or injury; one a year or more ago is reported apart."""
+    u = understand(text, "urgent_flags")
+    assert u.urgent_flag_mentions == [] and u.answers == {}
+    assert any(mention in m or m in mention for m in u.old_injury_mentions)
+
+
+@pytest.mark.parametrize("text", [
+    "I fell 2 weeks ago", "I fell 6 months ago", "I slipped on ice yesterday", "I fell in 2026",
+    "I fell in 2015 and again last week",  # another fall, recent
+    "I had cancer 10 years ago",  # a history of cancer counts however old
+])
+def test_recent_injuries_and_old_cancer_stay_urgent(fixed_today, text):
+    u = understand(text)
+    assert u.answers["urgent_flags"] == "yes" and u.old_injury_mentions == []
 
 
 # --- robustness ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ help:
 	@echo "make train     train the Rasa model if config, domain or data changed"
 	@echo "make validate  train + rasa data validate"
 	@echo "make shell     chat in the terminal (starts the action server)"
-	@echo "make eval      NLU intent/entity evaluation on a held-out split"
+	@echo "make eval      NLU intent/entity evaluation on a held-out split and on a blind test set"
 	@echo "make bench     latency/throughput of a full screening vs a bare 'rasa init' assistant"
 
 install:
@@ -45,7 +45,7 @@ test-browser: train
 test: train
 	bash scripts/test_all.sh
 
-eval: install
+eval: train
 	bash scripts/eval_nlu.sh
 
 bench: train

@@ -116,6 +116,8 @@ SEASON_MARKERS = frozenset("in since until by through last this next every durin
 
 CONSERVATIVE_TREATMENTS = (
     "physical therapy", "physio", "physiotherapy", "pt", "p.t.", "therapy",
+    "physcial therapy", "phisical therapy", "pysical therapy", "physical therepy", "physical theraphy",
+    "pyhsical therapy", "phsyical therapy",
     "home exercises", "home exercise", "exercises", "exercise", "exercising",
     "stretches", "stretching", "core strengthening", "ibuprofen", "advil", "motrin",
     "tylenol", "acetaminophen", "ibuprofin", "ibuprophen", "ibprofen", "ibuprofen 800", "aleve", "naproxen", "meloxicam", "mobic", "celebrex",

@@ -17,7 +17,7 @@ DURATION_UNITS = {
     **dict.fromkeys(["day", "days"], "day"),
     **dict.fromkeys(["week", "weeks", "wk", "wks"], "week"),
     **dict.fromkeys(["month", "months", "mo", "mos", "mth", "mths"], "month"),
-    **dict.fromkeys(["year", "years", "yr", "yrs"], "year"),
+    **dict.fromkeys(["year", "years", "yr", "yrs", "yeras", "yaers", "yers", "yeaes"], "year"),
     **dict.fromkeys(["decade", "decades"], "decade"),
 }
 WEEKS_PER_MONTH = 4.345

@@ -89,7 +89,7 @@ NUMBER_ENTITIES = [
     ("walking_distance", "#NUM @DIST_UNIT and a|one half"),
     ("walking_distance", "#NUM @DIST_UNIT or|to|- #NUM"),
     ("walking_distance", "#NUM @TIME_UNIT"),
-    ("age", "#NUM -? @YEARS -? old"),
+    ("age", "#NUM -? @YEARS -? old|young"),
     ("age", "#NUM yo|y/o|yrs/o|yoa"),
     ("age", "#NUM y / o"),
     ("age", "#NUM @YEARS of age"),

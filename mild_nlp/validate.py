@@ -74,6 +74,8 @@ def _onset(span: Span) -> bool:
 
 
 def _age(span: Span) -> bool:
+    if _word(span, 0) == "in" and _word(span, 1).isalpha():
+        return True  # "I turn sixty in june" ("in" after a number is inches only in heights)
     if _word(span, 0) in NOT_AGE_AFTER:
         return False
     # "he's 2 years into it" is a time, not a child's age; "72 years old" stays an age
@@ -200,17 +202,15 @@ PATIENT_PT_NEXT = frozenset(
 )
 # "pt 88 yo", "pt 72 M": a number and an age or sex marker after "pt" describe the patient
 PATIENT_AGE_MARKERS = frozenset("yo y/o yoa y yr yrs year years m f male female".split())
+PATIENT_PT_BEFORE = frozenset("per elderly female male".split())
 
 
 def _treatment(span: Span) -> bool:
     text = span.text.lower()
     if text in ("shot", "shots", "injection", "injections"):
         return _word(span, -1) not in lx.NON_SPINAL_SHOT_WORDS
-    if text in ("pt", "p.t.") and span.start == 0:
-        if _word(span, 0) in PATIENT_PT_NEXT:
-            return False
-        if _word(span, 0).isdigit() and _word(span, 1) in PATIENT_AGE_MARKERS:
-            return False
+    if text in ("pt", "p.t.") and _means_patient(span):
+        return False
     if text in lx.GENERIC_MEDICATION:
         following = {_word(span, k) for k in range(4)}
         if following & lx.NON_PAIN_CONDITIONS:
@@ -218,6 +218,20 @@ def _treatment(span: Span) -> bool:
         # "which meds do I stop before the procedure?": the person's usual medicines, asked about
         return not _in_question(span)
     return True
+
+
+def _means_patient(span: Span) -> bool:
+    """Staff shorthand "pt" for the patient: "pt says no", "per pt", "83 y/o pt", "pt on plavix"."""
+    before, after = _word(span, -1), _word(span, 0)
+    if before in PATIENT_PT_BEFORE or (before in PATIENT_AGE_MARKERS and _word(span, -2)[:1].isdigit()):
+        return True
+    if (_word(span, -3), _word(span, -2), before) == ("y", "/", "o"):
+        return True  # "83 y/o pt"
+    if after == "on" and any(_word(span, 1) == t.split()[0] for t in lx.BLOOD_THINNERS):
+        return True
+    if span.start != 0:
+        return False
+    return after in PATIENT_PT_NEXT or (after.isdigit() and _word(span, 1) in PATIENT_AGE_MARKERS)
 
 
 def _in_question(span: Span) -> bool:

@@ -1,6 +1,6 @@
 """Prints the held-out NLU figures from a `rasa test nlu` report folder.
 
-    python -m scripts.nlu_report results/eval/report
+    python -m scripts.nlu_report results/eval/report ["blind examples"]
 """
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ INTENT_TARGET = 0.95
 ENTITY_TARGET = 0.90
 
 
-def main(folder: str) -> int:
+def main(folder: str, title: str = "held-out examples") -> int:
     report = Path(folder)
     intents = json.loads((report / "intent_report.json").read_text())
     n_test = intents["macro avg"]["support"]
     intent_f1 = intents["macro avg"]["f1-score"]
-    print(f"held-out examples: {n_test}")
+    print(f"{title}: {n_test}")
     print(f"intent macro-F1:   {intent_f1:.3f}  (target >= {INTENT_TARGET})")
     worst = sorted((v["f1-score"], k) for k, v in intents.items()
                    if isinstance(v, dict) and "f1-score" in v and k not in ("macro avg", "weighted avg", "micro avg"))
@@ -36,4 +36,4 @@ def main(folder: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(*sys.argv[1:3]))

@@ -164,6 +164,18 @@ def test_other_onsets_are_not_symptom_duration(fixed_today, text, slot):
 # --- age ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, age", [
+    ("I turn sixty in june", 59), ("91 years young", 91), ("I'm 72 years old", 72),
+])
+def test_age_statements(text, age):
+    assert answers(text)["age_years"] == age
+
+
+@pytest.mark.parametrize("text, months", [("for 3 yeras now", 36), ("2 yers", 24)])
+def test_duration_typos(text, months):
+    assert answers(text, "symptom_duration_months")["symptom_duration_months"] == months
+
+
+@pytest.mark.parametrize("text, age", [
     ("72", 72), ("seventy two", 72), ("seventy-two", 72), ("72 yo", 72), ("I'm 72", 72),
     ("72 years", 72), ("about 65", 65), ("I turn 80 next month", 79),
 ])
@@ -203,6 +215,13 @@ def test_bare_number_is_not_an_age_without_the_question():
     ("I take aspirin for the pain", {"conservative_care": "tried"}),
     ("no PT but the meds helped", {"conservative_care": "helped"}),
     ("I had injections twice, they helped for about 3 months each time", {"injections": "failed"}),
+    ("tried physcial therapy last year no help", {"conservative_care": "failed"}),  # typo
+    ("the PT helped", {"conservative_care": "helped"}),
+    # staff shorthand: "pt" for the patient is not physical therapy
+    ("no prior back surgery per pt, has had injections x2", {"prior_back_surgery": "no", "injections": "tried"}),
+    ("83 y/o pt, lives alone", {"age_years": 83}),
+    ("pt on plavix", {"blood_thinners": "yes"}),
+    ("72 yo pt, PT didn't help", {"age_years": 72, "conservative_care": "failed"}),
 ])
 def test_treatment_statements(text, expected):
     assert answers(text) == expected

@@ -1,0 +1,68 @@
+"""Slot-filling accuracy of mild_nlp on written cases: message -> questionnaire answers.
+
+    python -m scripts.slot_eval tests/data/slots_blind/cases.yml [--show]
+
+Each case gives the message, the question open when it was sent (`asked`) and the answers
+it settles (`expect`, spec slot names and values). A (slot, value) pair counts as correct
+when the value matches (durations within 0.1 month); a slot filled that was not expected
+is a false positive. Prints micro precision/recall/F1, the share of messages read exactly
+right, and per-slot F1; --show lists every message read differently.
+"""
+from __future__ import annotations
+
+import sys
+from collections import Counter
+
+import yaml
+
+from mild_nlp.extract import understand
+
+
+def _same(slot: str, got, want) -> bool:
+    if slot == "symptom_duration_months" and isinstance(got, (int, float)) and isinstance(want, (int, float)):
+        return abs(got - want) <= 0.1
+    return str(got) == str(want)
+
+
+def score(cases: list[dict]) -> tuple[dict, list[tuple[dict, dict]]]:
+    counts: dict[str, Counter] = {}
+    wrong = []
+    for case in cases:
+        got = understand(case["text"], case.get("asked")).answers
+        want = case.get("expect") or {}
+        for slot in set(got) | set(want):
+            c = counts.setdefault(slot, Counter())
+            if slot in got and slot in want and _same(slot, got[slot], want[slot]):
+                c["tp"] += 1
+                continue
+            if slot in got:
+                c["fp"] += 1
+            if slot in want:
+                c["fn"] += 1
+        if set(got) != set(want) or not all(_same(s, got[s], want[s]) for s in want):
+            wrong.append((case, got))
+    return counts, wrong
+
+
+def _f1(c: Counter) -> tuple[float, float, float]:
+    p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
+    r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def main(path: str, show: bool = False) -> int:
+    cases = yaml.safe_load(open(path, encoding="utf-8"))
+    counts, wrong = score(cases)
+    p, r, f = _f1(sum(counts.values(), Counter()))
+    print(f"slot cases:        {len(cases)} messages, {sum(c['tp'] + c['fn'] for c in counts.values())} expected answers")
+    print(f"slot micro-F1:     {f:.3f}  (precision {p:.3f}, recall {r:.3f}); "
+          f"messages read exactly right {1 - len(wrong) / len(cases):.1%}")
+    print("per slot:          " + ", ".join(f"{s} {_f1(c)[2]:.2f}" for s, c in sorted(counts.items())))
+    if show:
+        for case, got in wrong:
+            print(f"- {case['text']!r} (asked {case.get('asked')})\n    expected {case.get('expect') or {}}\n    got      {got}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], "--show" in sys.argv[2:]))

@@ -1,4 +1,10 @@
-"""Slot-filling accuracy of mild_nlp on written cases: message -> questionnaire answers.
+"""Slot-filling accuracy on written cases: message -> questionnaire answers.
+
+A message is read as the screening form reads it: mild_nlp's `understand`, a red flag
+mention as red_flags yes, and the reply ("yes", "not sure") applied by the questionnaire to
+the open question (for leg_symptoms that is the combined gate question "pain, numbness or
+heaviness in your buttocks or legs when you walk or stand?"). The Rasa intent, which the form
+also consults when no reply polarity is found, is not used here.
 
     python -m scripts.slot_eval tests/data/slots_blind/cases.yml [--show]
 
@@ -16,6 +22,7 @@ from collections import Counter
 import yaml
 
 from mild_nlp.extract import understand
+from screening import questionnaire
 
 
 def _same(slot: str, got, want) -> bool:
@@ -24,11 +31,24 @@ def _same(slot: str, got, want) -> bool:
     return str(got) == str(want)
 
 
+def read(text: str, asked: str | None) -> dict:
+    """The answers one message settles, as the form would record them ("tried" kept)."""
+    understanding = understand(text, asked)
+    facts = dict(understanding.answers)
+    if understanding.red_flag:
+        facts["red_flags"] = "yes"
+    result = questionnaire.apply_understanding(questionnaire.State(), asked, facts, understanding.reply)
+    got = {s: v for s, v in result.changes.items() if s in questionnaire.SLOTS and v is not None}
+    if result.changes.get("pending_result"):
+        got[result.changes["pending_result"]] = "tried"
+    return got
+
+
 def score(cases: list[dict]) -> tuple[dict, list[tuple[dict, dict]]]:
     counts: dict[str, Counter] = {}
     wrong = []
     for case in cases:
-        got = understand(case["text"], case.get("asked")).answers
+        got = read(case["text"], case.get("asked"))
         want = case.get("expect") or {}
         for slot in set(got) | set(want):
             c = counts.setdefault(slot, Counter())

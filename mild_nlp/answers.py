@@ -40,6 +40,9 @@ DURATION_CONTEXT = SYMPTOM_START_WORDS | frozenset("for since ago been had past 
 ONSET_CONTEXT = lx.LEG_SYMPTOMS | frozenset(
     "symptoms symptom problem problems trouble it this they them".split()
 )
+LEG_WORDS = lx.LEG_REGIONS | frozenset(["sciatica"])
+PAST_ABILITY = frozenset(["used"])  # "I used to walk two miles"
+CORRECTING_WORDS = frozenset("said meant actually really correction mean".split())
 HEDGED = frozenset("think maybe might probably possibly guess perhaps".split())
 
 
@@ -106,7 +109,9 @@ def _slot_duration(m: ParsedMessage):
         spans = [s for s in spans if not _reads_as_age(s)]
     about_symptoms = [s for s in spans if _is_symptom_duration(m, s)]
     if about_symptoms:
-        return duration_to_months(about_symptoms[0].text)
+        # "back pain for 20 years but the leg pain only started 4 months ago": the legs' duration
+        about_legs = [s for s in about_symptoms if _clause_words(m, s) & LEG_WORDS]
+        return duration_to_months((about_legs or about_symptoms)[0].text)
     if m.requested_slot == "symptom_duration_months" and spans:
         return duration_to_months(spans[0].text)
     return _onset_months(m)
@@ -133,9 +138,10 @@ def _onset_months(m: ParsedMessage) -> float | None:
 def _is_symptom_duration(m: ParsedMessage, span: Span) -> bool:
     """Not the duration of a treatment, its effect, a medication, a fall, ... ("PT for 6 weeks")."""
     clause = containing(clauses(m.doc), span)
-    others = [e for e in m.doc.ents if e.label_ in OTHER_TOPICS] + [
-        c for label in OUTCOME_CUES for c in m.stated(label)
-    ]
+    others = [e for e in m.doc.ents if e.label_ in OTHER_TOPICS]
+    if any(e.label_ == "treatment" for e in m.doc.ents):
+        # "it helped for 3 months": the duration of an effect (not "the pain came back 8 months ago")
+        others += [c for label in OUTCOME_CUES for c in m.stated(label)]
     if any(clause.start <= e.start < clause.end for e in others):
         return False
     if span.end < len(m.doc) and m.doc[span.end].lower_ in ("ago", "back"):
@@ -146,6 +152,12 @@ def _is_symptom_duration(m: ParsedMessage, span: Span) -> bool:
 def _slot_walking(m: ParsedMessage):
     requested = m.requested_slot == "walking_tolerance"
     candidates = sorted(m.stated("walking_distance") + m.stated("walk_phrase"), key=lambda s: s.start)
+    # a number before a vague phrase ("not far at all, maybe 10 steps"); what is said now,
+    # not what used to be ("I used to walk two miles, now ..."); the corrected distance last
+    candidates = [s for s in candidates if not _clause_words(m, s) & PAST_ABILITY]
+    candidates.sort(key=lambda s: s.label_ == "walk_phrase")
+    if len(candidates) > 1 and {t.lower_ for t in m.doc} & CORRECTING_WORDS:
+        candidates.reverse()
     for span in candidates:
         if not requested and not m.words_near(span) & lx.WALKING_CONTEXT:
             continue
@@ -174,6 +186,17 @@ def _is_upper_bound(span: Span) -> bool:
     return bool(before and before[-1] in UPPER_BOUND_BEFORE) or tuple(before) in UPPER_BOUND_PAIRS
 
 
+def _unsure_before(m: ParsedMessage, span: Span) -> bool:
+    sentence = m.sentence_of(span)
+    words = [("not" if t.norm_ == "not" else t.lower_) for t in m.doc[sentence.start:span.start]]
+    pairs = set(zip(words, words[1:]))
+    return "unsure" in words or bool(pairs & {("not", "sure"), ("not", "know"), ("not", "certain")})
+
+
+def _clause_words(m: ParsedMessage, span: Span) -> set[str]:
+    return {t.lower_ for t in containing(clauses(m.doc), span)}
+
+
 # --- symptoms pattern ----------------------------------------------------------------
 
 
@@ -193,9 +216,11 @@ def _slot_trigger(m: ParsedMessage):
     for span in triggers:
         if span._.negated:
             continue
-        in_context = asked or m.words_near(span) & TRIGGER_CONTEXT or any(
-            m.sentence_of(leg) == m.sentence_of(span) for leg in legs
-        )
+        same_sentence_legs = any(m.sentence_of(leg) == m.sentence_of(span) for leg in legs)
+        near = m.words_near(span)
+        if not asked and not same_sentence_legs and "back" in near and not near & LEG_WORDS:
+            continue  # "my lower back aches when I stand": the question is about the legs
+        in_context = asked or near & TRIGGER_CONTEXT or same_sentence_legs
         if in_context:
             return YES
     if m.stated("trigger_neg") or any(s._.negated for s in triggers):
@@ -206,6 +231,8 @@ def _slot_trigger(m: ParsedMessage):
 def _slot_relief(m: ParsedMessage):
     reliefs = m.stated("relief")
     if any(not s._.negated for s in reliefs):
+        if any(_unsure_before(m, s) for s in reliefs):
+            return "unsure"  # "I'm not sure if sitting helps"
         return YES
     if m.stated("relief_neg") or reliefs:
         return NO
@@ -254,10 +281,23 @@ def _has_phrase(sentence: Span, phrases) -> bool:
 
 
 def _slot_blood_thinners(m: ParsedMessage):
-    spans = m.stated("blood_thinner")
-    if any(not s._.negated for s in spans):
+    spans = [s for s in m.stated("blood_thinner") if not _someone_elses(m, s)]
+    if any(not s._.negated and not _stopped(m, s) for s in spans):
         return YES
     return NO if spans else None
+
+
+def _someone_elses(m: ParsedMessage, span: Span) -> bool:
+    """"my husband takes warfarin": a relative's medicine."""
+    clause = containing(clauses(m.doc), span)
+    return any(t.lower_ in lx.FAMILY_WORDS for t in m.doc[clause.start:span.start])
+
+
+def _stopped(m: ParsedMessage, span: Span) -> bool:
+    """"I used to be on coumadin but I stopped": not taken now."""
+    return bool(m.words_near(span) & {"stopped", "quit", "discontinued"}) or (
+        "used" in _clause_words(m, span) and "to" in _clause_words(m, span)
+    )
 
 
 def _slot_red_flags(m: ParsedMessage):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.util import compile_infix_regex, compile_suffix_regex
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 import mild_nlp.components  # noqa: F401  (registers the factories in this process)
 
@@ -26,11 +26,15 @@ GLUED_UNITS = (
     r"|yards?|yds?|steps?)"
 )
 DIGIT_DASH = r"(?<=[0-9])[–—](?=[0-9])"
+APPROX_SIGN = r"~(?=[0-9])"  # staff shorthand "~1 blk", "~3 yrs"
 
 
 def create_nlp() -> Language:
     """A fresh in-memory pipeline (no files needed)."""
     nlp = spacy.blank("en")
+    nlp.tokenizer.prefix_search = compile_prefix_regex(
+        list(nlp.Defaults.prefixes) + [APPROX_SIGN]
+    ).search
     nlp.tokenizer.suffix_search = compile_suffix_regex(
         list(nlp.Defaults.suffixes) + [GLUED_UNITS]
     ).search

@@ -43,10 +43,10 @@ LEG_SYMPTOMS = frozenset(
     "pain pains painful hurt hurts hurting ache aches aching achy numb numbness "
     "tingle tingles tingling tingly heavy heaviness weak weakness burning burn burns "
     "cramp cramps cramping sore soreness throbbing shooting tired fatigue fatigued "
-    "jelly rubbery sciatica radiates radiating radiate spreads spreading travels".split()
+    "jelly rubbery sciatica radiates radiating radiate spreads spreading travels numm nunb numbe tingeling".split()
 )
 WALK_STAND = frozenset(
-    "walk walking walks walked stand standing stands stood hike hiking".split()
+    "walk walking walks walked stand standing stands stood hike hiking amb ambulation ambulating ambulate".split()
 )
 POSTURES = frozenset(
     "sit sits sitting sat seated lean leans leaning leaned bend bends bending bent "
@@ -56,12 +56,12 @@ POSTURES = frozenset(
 RELIEF_WORDS = frozenset(
     "help helps helped helping better ease eases eased easing relief relieves relieve "
     "relieved away gone fades fade disappears disappear improves improve improved "
-    "subsides subside calms settles fine okay ok".split()
+    "subsides subside calms settles fine okay ok fixes fix fixed".split()
 )
 # Words that make a walking quantity a statement about walking tolerance.
 WALKING_CONTEXT = WALK_STAND | frozenset(
     "stop stopping stops rest resting after before until till manage make go get "
-    "far distance limit".split()
+    "far distance limit walker cane rollator".split()
 )
 
 # --- red flags -----------------------------------------------------------------
@@ -118,7 +118,8 @@ CONSERVATIVE_TREATMENTS = (
     "physical therapy", "physio", "physiotherapy", "pt", "p.t.", "therapy",
     "physcial therapy", "phisical therapy", "pysical therapy", "physical therepy", "physical theraphy",
     "pyhsical therapy", "phsyical therapy",
-    "home exercises", "home exercise", "exercises", "exercise", "exercising",
+    "home exercises", "home exercise", "exercises", "exercise", "exercising", "hep",
+    "home exercise program",
     "stretches", "stretching", "core strengthening", "ibuprofen", "advil", "motrin",
     "tylenol", "acetaminophen", "ibuprofin", "ibuprophen", "ibprofen", "ibuprofen 800", "aleve", "naproxen", "meloxicam", "mobic", "celebrex",
     "celecoxib", "diclofenac", "voltaren", "voltaren gel", "diclofenac gel", "nsaids", "nsaid", "anti-inflammatories",
@@ -158,6 +159,8 @@ NON_SPINAL_SHOT_WORDS = frozenset(
 
 BACK_SURGERY_TERMS = (
     "laminectomy", "laminotomy", "discectomy", "microdiscectomy", "diskectomy",
+    "lamenectomy", "laminectomey", "lami", "lumbar surg", "back surg", "spine surg",
+    "lumbar surgeries",
     "microdiskectomy", "spinal fusion", "lumbar fusion", "back fusion", "fusion",
     "foraminotomy", "decompression surgery", "spine surgery", "spinal surgery",
     "back surgery", "back surgeries", "lower back surgery", "lumbar surgery",
@@ -191,7 +194,8 @@ IMAGING_TERMS = (
     "xray", "xrays", "myelogram", "ct myelogram",
 )
 STENOSIS_TERMS = (
-    "stenosis", "spinal stenosis", "lumbar stenosis", "canal stenosis",
+    "stenosis", "spinal stenosis", "lumbar stenosis", "canal stenosis", "stenossis", "stenosys",
+    "stenoses", "stenosus", "stenois", "lss",
     "foraminal stenosis", "narrowing", "narrowed", "narrow canal", "narrow spinal canal",
     "spinal narrowing",
 )
@@ -199,5 +203,7 @@ IMAGING_NORMAL = frozenset("normal clear fine nothing negative unremarkable".spl
 IMAGING_UNKNOWN = (
     ("not", "sure"), ("n't", "know"), ("n't", "remember"), ("n't", "recall"),
     ("waiting",), ("pending",), ("no", "results"), ("n't", "heard"), ("unsure",),
+    ("told", "me", "what", "it", "showed"), ("n't", "know", "what", "it", "showed"),
+    ("never", "got", "the", "results"), ("never", "heard", "back"),
 )
 IMAGING_NOT_YET = frozenset("scheduled upcoming next".split())

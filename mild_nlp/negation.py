@@ -25,7 +25,7 @@ from mild_nlp.lexicon import WALK_STAND
 MAX_SCOPE = 8
 
 CUE_WORDS = frozenset(
-    "no not never without denies deny denied none nor neither unable cannot".split()
+    "no not never without denies deny denied none nor neither unable cannot nothing w/o".split()
 )
 # Multi-word cues whose words are not cues on their own.
 CUE_PHRASES = (("free", "of"), ("absence", "of"), ("negative", "for"), ("no", "longer"))
@@ -49,6 +49,8 @@ STATEMENT_WORDS = WALK_STAND | frozenset(
     "started began start begin yesterday today now lately recently every each".split()
 )
 LIST_JOINERS = frozenset(["or", "nor"])
+# A part after a comma that starts with these says something new ("no surgery, on plavix").
+STATEMENT_STARTS = frozenset("on taking takes uses using".split())
 # "no" followed by these is an answer ("no, I ...", "no I ..."), not a determiner.
 NO_AS_ANSWER_BEFORE = NEW_SUBJECTS_AFTER_COMMA | {",", ".", "!", "but", "and"}
 POST_CUES = frozenset("fine normal ok okay negative unremarkable".split())
@@ -109,6 +111,8 @@ def _starts_statement(words: list[str], start: int) -> bool:
     """Whether the part from `start` to the next comma or scope end says something new."""
     if start < len(words) and words[start] in LIST_JOINERS:
         return False
+    if start < len(words) and words[start] in STATEMENT_STARTS:
+        return True
     for word in words[start:start + MAX_SCOPE]:
         if word in STATEMENT_WORDS or word.isdigit():
             return True

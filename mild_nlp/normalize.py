@@ -20,9 +20,9 @@ DURATION_UNITS = {
     **dict.fromkeys(["year", "years", "yr", "yrs", "yeras", "yaers", "yers", "yeaes"], "year"),
     **dict.fromkeys(["decade", "decades"], "decade"),
 }
-WEEKS_PER_MONTH = 4.345
-# clinical-spec.md fixes "6 weeks is 1.5" months (6 / 4.345 would round to 1.4).
-SPEC_WEEK_EQUIVALENTS = {6: 1.5}
+# clinical-spec.md fixes "6 weeks is 1.5" months: four weeks a month, as clinicians count
+# (12 weeks is the 3 months of the spec's threshold).
+WEEKS_PER_MONTH = 4
 
 
 def duration_to_months(text: str) -> float | None:
@@ -32,9 +32,7 @@ def duration_to_months(text: str) -> float | None:
         return None
     amount, unit = quantity
     if unit == "week":
-        if amount in SPEC_WEEK_EQUIVALENTS:
-            return SPEC_WEEK_EQUIVALENTS[amount]
-        return round(amount / WEEKS_PER_MONTH, 1)
+        return round(amount / WEEKS_PER_MONTH, 2)
     if unit == "day":
         return round(amount / 30, 2)
     return round(amount * {"month": 1, "year": 12, "decade": 120}[unit], 2)

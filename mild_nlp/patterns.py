@@ -96,6 +96,7 @@ NUMBER_ENTITIES = [
     ("age", "i 'm|am|m @HEDGE? #NUM"),
     ("age", "age|aged|ages :? @HEDGE? #NUM"),
     ("age", "my age is @HEDGE? #NUM"),
+    ("age", "caller|patient|pt|client 's|is @HEDGE? #NUM"),
     # about the person being screened by someone else: "she's 84", "my dad is 83"
     ("age", "she|he 's|is @HEDGE? #NUM"),
     ("age", "@RELATIVE 's|is @HEDGE? #NUM"),
@@ -121,6 +122,9 @@ RED_FLAGS = [
     "no|lost|loss|lack _1 feeling|sensation _4 @SADDLE",
     "no|lost|loss|lack _1 feeling|sensation _4 inner thigh|thighs",
     "@CAN @NOT feel _3 @SADDLE",
+    # saddle numbness in everyday words
+    "@CAN @NOT feel _3 toilet|seat|paper|wipe|wiping",
+    "numb|numbness _4 when|while i? wipe|wiping",
     *cooccur(["@WEAK", "give|gives|giving|gave out|way", "foot drop", "drop foot",
               "dragging my|the foot|leg", "foot|feet slaps|slap|slapping|flops|flopping",
               "slapping|floppy foot|feet"],
@@ -134,7 +138,7 @@ RED_FLAGS = [
 ]
 
 URGENT_FLAGS = [
-    "fell", "fallen", "falls",
+    "fell", "fallen", "falls", "did|do fall|trip|slip",
     "a|my|the|recent|bad|nasty|hard|big|another fall",
     "slipped", "tripped",
     "car|auto|motorcycle|bike|bicycle|motor|traffic|work|sports|skiing accident|crash|wreck",
@@ -152,6 +156,8 @@ URGENT_FLAGS = [
 LEG = [
     *cooccur(["@LEG_SYMPTOM", "pins and needles"], ["@LEG_REGION"], 4),
     "sciatica",
+    "both|bilateral|bilat legs|leg|le",
+    "@LEG_REGION _2 give|gives|gave|giving out",
 ]
 LEG_OK = [
     "@LEG_REGION are|is|feel|feels|seem|seems|'re fine|ok|okay|good|normal",
@@ -167,7 +173,7 @@ SURGERY = [
 WALK_PHRASES = [
     ("walk_phrase|under_50_feet", "@CAN @NOT walk _1 at all"),
     ("walk_phrase|under_50_feet", "unable to walk _1 at all"),
-    ("walk_phrase|under_50_feet", "across the room"),
+    ("walk_phrase|under_50_feet", "across the|my living|bed? room"),
     ("walk_phrase|50_feet_to_2_blocks", "to the mailbox|corner"),
     ("walk_phrase|50_feet_to_2_blocks", "to the mail box"),
     ("walk_phrase|50_feet_to_2_blocks", "to the end of the|my driveway"),
@@ -204,7 +210,10 @@ ONSETS = [f"{anchor} {time}" for anchor in ONSET_ANCHORS for time in ONSET_TIMES
 
 TRIGGERS = [
     "when|while|whenever|if|after|once|as i? 'm|am|m? @WALKSTAND",
-    "after|within #NUM @DIST_UNIT|@TIME_UNIT",
+    "after|within @HEDGE? #NUM @DIST_UNIT|@TIME_UNIT",
+    "worse|worsens _3 the longer|more|further|farther i @WALKSTAND",
+    "worse|harder @WALKSTAND",
+    "with|w/ prolonged? @WALKSTAND",
     "@WALKSTAND _2 make|makes|made|making _2 worse",
     "worse|worsens|hurts|hurt|numb|aches _2 with|when|while|after|on @WALKSTAND",
     "@WALKSTAND _2 bring|brings|brought|triggers|trigger|causes|cause",
@@ -218,6 +227,7 @@ TRIGGERS = [
     "unable to @WALKSTAND _2 far|long|much|more",
     "long walks",
     "@WALKSTAND in line|lines",
+    "@WALKSTAND _5 before|until|till _2 @LEG_REGION",
 ]
 TRIGGER_NEGATIONS = [
     "@WALKSTAND does|do|did @NOT bother|affect|matter|change|make|trigger|cause",
@@ -231,17 +241,30 @@ RELIEF = cooccur(
      "sit|sitting down"],
     ["@RELIEF"], 5,
 )
+RELIEF += [
+    # the shopping-cart sign: leaning on something to keep going
+    "lean|leaning|leant|leaned|bend|bending on|over _2 cart|carts|carriage|trolley|walker|counter|sink",
+    *cooccur(["@POSTURE", "lean|leaning|bend|bending forward"], ["pressure|edge|weight off"], 6),
+]
 RELIEF_NEGATIONS = [
     "@POSTURE _1 make|makes|made _2 worse",
     "worse _2 @POSTURE",
     "@POSTURE hurts|hurt|kills",
     "even @POSTURE",
+    "@POSTURE down? _2 makes|made|make no|little difference",
+    # (not "help": "sitting doesn't help" is a negated relief span, and a cue with the same
+    # extent would share its Span._ values in spaCy 3.4)
+    "@POSTURE down? does|do|did @NOT matter|change _1 anything?",
     "hurts|hurt|painful _3 @POSTURE",
 ]
 TREATMENT_FAILED = [
     "@NOT help|helped|helps|helping|work|worked|works|working|last|lasted|do|did",
     "no|little|minimal|zero|without|limited relief|help|improvement|difference|luck|change|benefit|effect",
     "not much|enough relief|help|improvement|difference|better",
+    "@NOT nearly|quite|really|near enough",
+    "none|neither|nothing of? them|it? did|does|do anything|much",
+    "did|does|do @NOT do anything|much",
+    "#NUM day|days|week|weeks|wk|wks of? relief",  # a short spell of relief
     "barely|hardly any relief|help|improvement|difference",
     "nothing|none|neither _3 help|helped|helps|worked|works|work",
     "wore|wear|wears|wearing|worn off",

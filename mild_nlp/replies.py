@@ -27,7 +27,7 @@ PHRASES = {
     ],
     UNSURE: [
         "not sure", "im not sure", "i am not sure", "unsure", "idk", "i dont know",
-        "dont know", "dunno", "no idea", "maybe", "sometimes", "hard to say", "not certain",
+        "dont know", "dunno", "no idea", "maybe", "sometimes", "hard to say", "hard to tell", "not certain",
         "i dont remember", "dont remember", "i cant remember", "cant remember",
         "i dont recall", "possibly", "perhaps", "probably", "kind of", "sort of", "i guess",
         "i think", "🤷",

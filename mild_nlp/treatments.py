@@ -30,6 +30,10 @@ def treatment_answers(m: ParsedMessage) -> dict:
     treatments = _read_treatments(m)
     answers = {TREATMENT_SLOTS[c]: v for c, v in treatments.by_category.items()}
     slot = m.requested_slot
+    if not treatments.by_category and _tried_nothing(m):
+        # "haven't tried anything yet": about the treatment asked, else the first line of care
+        answers[slot if slot in TREATMENT_SLOTS.values() else "conservative_care"] = "not_tried"
+        return answers
     if slot in TREATMENT_SLOTS.values() and slot not in answers:
         # With another treatment named, "I didn't ..." is about that one: only a
         # set-apart "no," / "yes," still answers the question asked.
@@ -90,6 +94,18 @@ def _read_treatments(m: ParsedMessage) -> Treatments:
             if current is None or OUTCOME_RANK[value] > OUTCOME_RANK[current]:
                 result.by_category[category] = value
     return result
+
+
+NOTHING_TRIED = (
+    ("not", "tried", "anything"), ("not", "done", "anything"), ("not", "had", "anything"),
+    ("tried", "nothing"), ("not", "tried", "any", "treatment"), ("no", "treatment"),
+    ("no", "treatments"),
+)
+
+
+def _tried_nothing(m: ParsedMessage) -> bool:
+    words = [("not" if t.norm_ == "not" else t.lower_) for t in m.doc]
+    return any(tuple(words[i:i + len(p)]) == p for p in NOTHING_TRIED for i in range(len(words)))
 
 
 def _negation_changes(group: list[Span], span: Span) -> bool:

@@ -20,6 +20,9 @@ NOT_AGE_AFTER = (
                 "into ft".split())
 ) - {"years", "year", "yrs", "yr"}
 ONSET_YEARS = (1920, 2100)
+RESOLVED_PHRASES = (("gone",), ("went", "away"), ("resolved",), ("cleared", "up"), ("is", "over"),
+                    ("'s", "over"), ("got", "over"), ("broke",))
+INJECTION_WORDS = frozenset(lx.INJECTION_TREATMENTS)
 MONTHS_LONG_AGO = 12
 LONG_AGO_WORDS = frozenset(["decades", "childhood"])
 LONG_AGO_PHRASES = (
@@ -62,6 +65,8 @@ def _duration(span: Span) -> bool:
     if after[0] in FREQUENCY_WORDS and after[1] in lx.DURATION_UNIT_WORDS:
         return False  # "3 days a week" is a frequency
     before = _word(span, -1)
+    if before in lx.DISTANCE_UNIT_WORDS | lx.TIME_UNIT_WORDS:
+        return False  # "2 miles a day", "20 minutes a day" is a frequency
     return before not in NOT_DURATION_BEFORE and before not in lx.DURATION_UNIT_WORDS
 
 
@@ -167,7 +172,17 @@ def _unintended_weight_loss(span: Span) -> bool:
 
 
 def _red_flag(span: Span) -> bool:
-    return _about_the_patient(span) and _progression_is_not_walking(span)
+    return _about_the_patient(span) and _progression_is_not_walking(span) and not _resolved(span)
+
+
+def _resolved(span: Span) -> bool:
+    """"I had a fever last week but it's gone now": a past fever, not back pain with fever now."""
+    if not {t.lower_ for t in span} & lx.FEVER_WORDS:
+        return False
+    doc = span.doc
+    sentence = containing(sentences(doc), span)
+    after = [t.lower_ for t in doc[span.end:sentence.end]]
+    return any(tuple(after[i:i + len(p)]) == p for p in RESOLVED_PHRASES for i in range(len(after)))
 
 
 def _about_the_patient(span: Span) -> bool:
@@ -207,6 +222,10 @@ PATIENT_PT_BEFORE = frozenset("per elderly female male".split())
 
 def _treatment(span: Span) -> bool:
     text = span.text.lower()
+    if text in INJECTION_WORDS:
+        after = {_word(span, k) for k in range(4)}
+        if after & lx.OTHER_BODY_PARTS and after & {"in", "into", "on"}:
+            return False  # "a cortisone shot in my shoulder"
     if text in ("shot", "shots", "injection", "injections"):
         return _word(span, -1) not in lx.NON_SPINAL_SHOT_WORDS
     if text in ("pt", "p.t.") and _means_patient(span):
@@ -252,7 +271,17 @@ def _ellipsis(span: Span) -> bool:
     return _word(span, 0) in ELLIPSIS_FOLLOWERS | {""}
 
 
+def _trigger(span: Span) -> bool:
+    """"after 5 minutes" is a trigger only about walking or standing, not about sitting's relief
+    ("sitting down makes it go away within a minute or two")."""
+    if span[0].lower_ not in ("after", "within"):
+        return True
+    words = {t.lower_ for t in containing(clauses(span.doc), span)}
+    return bool(words & lx.WALK_STAND) or not words & (lx.POSTURES | lx.RELIEF_WORDS)
+
+
 CHECKS = {
+    "trigger": _trigger,
     "duration": _duration,
     "onset": _onset,
     "age": _age,

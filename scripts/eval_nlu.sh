@@ -3,6 +3,7 @@
 # the other 20% (never seen in training) is classified; prints intent macro-F1 and entity F1.
 # Then the blind set tests/data/nlu_blind (written apart from data/nlu and the rules, never
 # trained on or tuned to) through the assistant's own model, trained on all of data/nlu.
+# Last, the written slot cases (tests/data/slots_blind): each message read as the form reads it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -22,3 +23,6 @@ echo
   --out "$out/blind" > "$out/blind.log" 2>&1
 .venv/bin/python -m scripts.nlu_report "$out/blind" "blind examples"
 .venv/bin/python -m scripts.entity_eval "$out/blind_unseen.yml"
+
+echo
+.venv/bin/python -m scripts.slot_eval tests/data/slots_blind/cases.yml

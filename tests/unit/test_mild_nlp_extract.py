@@ -105,7 +105,7 @@ def test_walking_time_outside_walking_context_is_ignored():
 
 @pytest.mark.parametrize("text, months", [
     ("my back has hurt for 10 years", 120), ("it started 6 months ago", 6),
-    ("it's been 3 weeks", 0.7), ("I've had this for about a year", 12),
+    ("it's been 3 weeks", 0.75), ("I've had this for about a year", 12),
 ])
 def test_duration_statements(text, months):
     assert answers(text)["symptom_duration_months"] == pytest.approx(months)
@@ -330,12 +330,48 @@ def test_correction_markers(text, correction):
     ("never had surgery, legs numb when walking, sitting helps",
      {"leg_symptoms": "yes", "walking_standing_trigger": "yes", "sitting_leaning_relief": "yes",
       "prior_back_surgery": "no"}),
-    ("denies fever, leg pain with walking", {"leg_symptoms": "yes"}),
+    ("denies fever, leg pain with walking", {"leg_symptoms": "yes", "walking_standing_trigger": "yes"}),
     ("no injections, PT didn't help", {"injections": "not_tried", "conservative_care": "failed"}),
     ("I have no fever, chills, night sweats, or unexplained weight loss", {}),
 ])
 def test_negation_ends_where_a_new_statement_starts(text, expected):
     assert answers(text) == expected
+
+
+@pytest.mark.parametrize("text, slot, expected", [
+    # everyday and staff wording found by the written slot cases
+    ("since this morning I can't feel the toilet seat under me", None, {"red_flags": "yes"}),
+    ("I had a fever last week with the flu but it's gone now", None, {}),
+    ("no fever, bladder's fine, nothing numb down there", "red_flags", {}),
+    ("my husband takes warfarin", None, {}),
+    ("I used to be on coumadin but I stopped years ago", "blood_thinners", {"blood_thinners": "no"}),
+    ("no prior lumbar surg, on plavix", None, {"prior_back_surgery": "no", "blood_thinners": "yes"}),
+    ("I had a cortisone shot in my shoulder last month", None, {}),
+    ("I used to walk two miles, now I can barely make it a block", None,
+     {"walking_tolerance": "50_feet_to_2_blocks"}),
+    ("not far at all, maybe 10 steps", "walking_tolerance", {"walking_tolerance": "under_50_feet"}),
+    ("sorry I said one block, it's really more like 10 minutes of walking", "walking_tolerance",
+     {"walking_tolerance": "2_blocks_to_2_miles"}),
+    ("back pain for 20 years but the leg pain only started 4 months ago", None,
+     {"leg_symptoms": "yes", "symptom_duration_months": 4}),
+    ("haven't tried anything yet", None, {"conservative_care": "not_tried"}),
+    ("NSAIDs + HEP w/o relief, 1 ESI w/ 2 wks relief", None, {"conservative_care": "failed", "injections": "failed"}),
+    ("sx onset ~3 yrs", None, {"symptom_duration_months": 36}),
+    ("gabapentin takes the edge off but not nearly enough", None, {"conservative_care": "failed"}),
+    ("three epidural injections and none of them did anything", None, {"injections": "failed"}),
+    ("if I lean on the grocery cart I can make it around the store", None, {"sitting_leaning_relief": "yes"}),
+    ("sitting down makes no difference", None, {"sitting_leaning_relief": "no"}),
+    ("sitting down makes it go away within a minute or two", None, {"sitting_leaning_relief": "yes"}),
+    ("I'm not sure if sitting helps or not", None, {"sitting_leaning_relief": "unsure"}),
+    ("my lower back aches when I stand for a long time", None, {}),
+    ("the leg pain gets worse the longer I walk", None, {"leg_symptoms": "yes", "walking_standing_trigger": "yes"}),
+    ("76M c/o bilat LE pain w/ amb, MRI + LSS, s/p lami 2012", None,
+     {"leg_symptoms": "yes", "walking_standing_trigger": "yes", "imaging_stenosis": "yes",
+      "prior_back_surgery": "yes"}),
+    ("he walks 2 miles a day", None, {"walking_tolerance": "over_2_miles"}),  # a frequency, not a duration
+])
+def test_everyday_and_staff_wording(text, slot, expected):
+    assert answers(text, slot) == expected
 
 
 # --- red and urgent flags ------------------------------------------------------------------

@@ -47,8 +47,8 @@ def test_find_numbers_takes_longest_phrases():
     ("a year and a half", 18), ("18 months", 18), ("6 weeks", 1.5), ("six weeks", 1.5),
     ("6 wks", 1.5), ("a few months", 3), ("a couple of years", 24), ("several years", 36),
     ("a decade", 120), ("3 mos", 3), ("two to three years", 30), ("2-3 years", 30),
-    ("one and a half years", 18), ("a year or two", 18), ("4 weeks", 0.9),
-    ("12 weeks", 2.8), ("2 weeks", 0.5), ("10 days", 0.33), ("30 days", 1),
+    ("one and a half years", 18), ("a year or two", 18), ("4 weeks", 1.0),
+    ("12 weeks", 3.0), ("2 weeks", 0.5), ("10 weeks", 2.5), ("10 days", 0.33), ("30 days", 1),
     ("a month and a half", 1.5), ("two decades", 240),
 ])
 def test_duration_to_months(text, months):

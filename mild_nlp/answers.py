@@ -30,7 +30,7 @@ TRIGGER_CONTEXT = lx.LEG_SYMPTOMS | frozenset(
     "worse worst bad unbearable symptoms it they them this".split()
 )
 OUTCOME_CUES = frozenset(["tx_helped", "tx_failed"])
-UPPER_BOUND_BEFORE = frozenset("under almost nearly barely".split())
+UPPER_BOUND_BEFORE = frozenset("under almost nearly barely <".split())
 UPPER_BOUND_PAIRS = frozenset(
     [("less", "than"), ("fewer", "than"), ("not", "even"), ("n't", "even"), ("not", "quite"),
      ("shy", "of")]
@@ -42,6 +42,12 @@ ONSET_CONTEXT = lx.LEG_SYMPTOMS | frozenset(
 )
 LEG_WORDS = lx.LEG_REGIONS | frozenset(["sciatica"])
 PAST_ABILITY = frozenset(["used"])  # "I used to walk two miles"
+NOT_SYMPTOM_CONTEXT = frozenset("infection antibiotics flu clear remission pregnant pregnancy".split())
+STAND_WORDS = frozenset("stand standing stands stood".split())
+BUCKET_BELOW = {
+    "over_2_miles": "2_blocks_to_2_miles", "2_blocks_to_2_miles": "50_feet_to_2_blocks",
+    "50_feet_to_2_blocks": "under_50_feet", "under_50_feet": "under_50_feet",
+}
 CORRECTING_WORDS = frozenset("said meant actually really correction mean".split())
 HEDGED = frozenset("think maybe might probably possibly guess perhaps".split())
 
@@ -68,10 +74,10 @@ def read_answers(
 
 
 def _slot_age(m: ParsedMessage):
-    for span in m.stated("age"):
-        if not span._.negated:
-            age = parse_age(span.text)
-            return age - 1 if span._.mild_value == "turning" else age
+    ages = [s for s in m.stated("age") if not s._.negated]
+    for span in reversed(ages) if _corrects(m) else ages:
+        age = parse_age(span.text)
+        return age - 1 if span._.mild_value == "turning" else age
     if m.requested_slot != "age_years":
         return None
     if m.reply == DECLINED:
@@ -94,6 +100,8 @@ def _bare_age(m: ParsedMessage) -> int | None:
         ):
             continue
         candidates.append(parse_age(m.doc[start:end].text))
+    if len(candidates) > 1 and _corrects(m):
+        return candidates[-1]  # "58... no wait, 59"
     return candidates[0] if len(candidates) == 1 else None
 
 
@@ -108,6 +116,8 @@ def _slot_duration(m: ParsedMessage):
     if m.requested_slot == "age_years":
         spans = [s for s in spans if not _reads_as_age(s)]
     about_symptoms = [s for s in spans if _is_symptom_duration(m, s)]
+    if len(about_symptoms) > 1 and _corrects(m):
+        about_symptoms.reverse()  # "earlier I said six months but it's been two years"
     if about_symptoms:
         # "back pain for 20 years but the leg pain only started 4 months ago": the legs' duration
         about_legs = [s for s in about_symptoms if _clause_words(m, s) & LEG_WORDS]
@@ -144,6 +154,10 @@ def _is_symptom_duration(m: ParsedMessage, span: Span) -> bool:
         others += [c for label in OUTCOME_CUES for c in m.stated(label)]
     if any(clause.start <= e.start < clause.end for e in others):
         return False
+    if {t.lower_ for t in clause} & NOT_SYMPTOM_CONTEXT:
+        return False  # "been clear for twenty years"
+    if _followed_by(m, span, "ago") and m.words_near(span) & NOT_SYMPTOM_CONTEXT:
+        return False  # "a kidney infection with fever and back pain two years ago"
     if span.end < len(m.doc) and m.doc[span.end].lower_ in ("ago", "back"):
         return bool({t.lower_ for t in clause} & SYMPTOM_START_WORDS)
     return True
@@ -156,19 +170,25 @@ def _slot_walking(m: ParsedMessage):
     # not what used to be ("I used to walk two miles, now ..."); the corrected distance last
     candidates = [s for s in candidates if not _clause_words(m, s) & PAST_ABILITY]
     candidates.sort(key=lambda s: s.label_ == "walk_phrase")
-    if len(candidates) > 1 and {t.lower_ for t in m.doc} & CORRECTING_WORDS:
+    if len(candidates) > 1 and _corrects(m):
         candidates.reverse()
     for span in candidates:
         if not requested and not m.words_near(span) & lx.WALKING_CONTEXT:
             continue
+        if span[-1].lower_ in lx.TIME_UNIT_WORDS and _about_standing(m, span):
+            continue  # "after 5 min of standing at the sink": not how far they can walk
         if span.label_ == "walk_phrase":
-            if not span._.negated:
-                return span._.mild_value
-            continue
+            # "can't even walk to the mailbox": less than that
+            return BUCKET_BELOW.get(span._.mild_value) if span._.negated else span._.mild_value
         bucket = walking_bucket(span.text, upper_bound=span._.negated or _is_upper_bound(span))
         if bucket:
             return bucket
     return _bare_walking_time(m) if requested else None
+
+
+def _about_standing(m: ParsedMessage, span: Span) -> bool:
+    words = m.words_near(span)
+    return bool(words & STAND_WORDS) and not words & (lx.WALK_STAND - STAND_WORDS)
 
 
 def _bare_walking_time(m: ParsedMessage) -> str | None:
@@ -191,6 +211,15 @@ def _unsure_before(m: ParsedMessage, span: Span) -> bool:
     words = [("not" if t.norm_ == "not" else t.lower_) for t in m.doc[sentence.start:span.start]]
     pairs = set(zip(words, words[1:]))
     return "unsure" in words or bool(pairs & {("not", "sure"), ("not", "know"), ("not", "certain")})
+
+
+def _followed_by(m: ParsedMessage, span: Span, word: str) -> bool:
+    return span.end < len(m.doc) and m.doc[span.end].lower_ == word
+
+
+def _corrects(m: ParsedMessage) -> bool:
+    words = {t.lower_ for t in m.doc}
+    return bool(words & CORRECTING_WORDS) or {"no", "wait"} <= words or "typo" in words
 
 
 def _clause_words(m: ParsedMessage, span: Span) -> set[str]:
@@ -257,6 +286,8 @@ def _slot_surgery(m: ParsedMessage):
 def _slot_imaging(m: ParsedMessage):
     answers = set()
     for span in m.stated("stenosis"):
+        if _someone_elses(m, span):
+            continue  # "my sister has stenosis too"
         if span._.negated:
             answers.add(NO)
         else:

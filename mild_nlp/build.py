@@ -27,6 +27,7 @@ GLUED_UNITS = (
 )
 DIGIT_DASH = r"(?<=[0-9])[–—](?=[0-9])"
 APPROX_SIGN = r"~(?=[0-9])"  # staff shorthand "~1 blk", "~3 yrs"
+GLUED_SEX = r"(?<=[0-9])(?i:m|f)$"  # staff shorthand "pt 77M", "68F"
 
 
 def create_nlp() -> Language:
@@ -36,7 +37,7 @@ def create_nlp() -> Language:
         list(nlp.Defaults.prefixes) + [APPROX_SIGN]
     ).search
     nlp.tokenizer.suffix_search = compile_suffix_regex(
-        list(nlp.Defaults.suffixes) + [GLUED_UNITS]
+        list(nlp.Defaults.suffixes) + [GLUED_UNITS, GLUED_SEX]
     ).search
     nlp.tokenizer.infix_finditer = compile_infix_regex(
         list(nlp.Defaults.infixes) + [DIGIT_DASH]

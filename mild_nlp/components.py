@@ -46,7 +46,9 @@ CUE_GROUPS = (("trigger",), ("trigger_neg",), ("relief",), ("relief_neg",),
 INNER_NEGATION_LABELS = frozenset(["relief", "leg_symptom"])
 # A negation word inside these spans belongs to the phrase ("can't pee", "not far",
 # "can't walk far") and negates nothing after it.
-CONSUMING_LABELS = (frozenset(ENTITY_PRIORITY) | {"trigger"}) - INNER_NEGATION_LABELS
+# Likewise inside an outcome phrase: "none of them did a thing", "didn't do much".
+CONSUMING_LABELS = (frozenset(ENTITY_PRIORITY) | {"trigger", "tx_failed", "tx_ellipsis"}) \
+    - INNER_NEGATION_LABELS
 POST_NEGATION_LABELS = frozenset(
     ["red_flag", "urgent_flag", "imaging", "stenosis", "leg_symptom"]
 )
@@ -142,6 +144,10 @@ class MildEntities:
         return sorted(chosen, key=lambda s: (s.start, s.end))
 
 
+def _overlap(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
 def _age_number(doc: Doc, match: Span) -> Span | None:
     """The number inside an age match ("I'm about 72" -> "72"), if it is a valid age."""
     for start, end, _ in doc._.mild_numbers:
@@ -159,8 +165,11 @@ class MildNegation:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.ents) + list(doc.spans.get(CUE_KEY, []))
+        reliefs = [s for s in spans if s.label_ == "relief"]
         consumed = {
             i for span in spans if span.label_ in CONSUMING_LABELS
+            # "no relief when I sit": that "no" still negates the relief it overlaps
+            and not (span.label_.startswith("tx_") and any(_overlap(span, r) for r in reliefs))
             for i in range(span.start, span.end)
         }
         words = negation.words_of(doc)

@@ -43,10 +43,10 @@ LEG_SYMPTOMS = frozenset(
     "pain pains painful hurt hurts hurting ache aches aching achy numb numbness "
     "tingle tingles tingling tingly heavy heaviness weak weakness burning burn burns "
     "cramp cramps cramping sore soreness throbbing shooting tired fatigue fatigued "
-    "jelly rubbery sciatica radiates radiating radiate spreads spreading travels numm nunb numbe tingeling".split()
+    "jelly rubbery sciatica radiates radiating radiate spreads spreading travels numm nunb numbe tingeling shoots fire".split()
 )
 WALK_STAND = frozenset(
-    "walk walking walks walked stand standing stands stood hike hiking amb ambulation ambulating ambulate".split()
+    "walk walking walks walked stand standing stands stood hike hiking amb ambulation ambulating ambulate wlak walkin walkng".split()
 )
 POSTURES = frozenset(
     "sit sits sitting sat seated lean leans leaning leaned bend bends bending bent "
@@ -56,7 +56,7 @@ POSTURES = frozenset(
 RELIEF_WORDS = frozenset(
     "help helps helped helping better ease eases eased easing relief relieves relieve "
     "relieved away gone fades fade disappears disappear improves improve improved "
-    "subsides subside calms settles fine okay ok fixes fix fixed".split()
+    "subsides subside calms settles fine okay ok fixes fix fixed passes".split()
 )
 # Words that make a walking quantity a statement about walking tolerance.
 WALKING_CONTEXT = WALK_STAND | frozenset(
@@ -152,6 +152,7 @@ INJECTION_TREATMENTS = (
 )
 NON_SPINAL_SHOT_WORDS = frozenset(
     "flu covid booster vaccine vaccines tetanus b12 insulin allergy pneumonia shingles numbing "
+    "dental novocaine "
     "ozempic".split()
 )
 
@@ -203,7 +204,7 @@ IMAGING_NORMAL = frozenset("normal clear fine nothing negative unremarkable".spl
 IMAGING_UNKNOWN = (
     ("not", "sure"), ("n't", "know"), ("n't", "remember"), ("n't", "recall"),
     ("waiting",), ("pending",), ("no", "results"), ("n't", "heard"), ("unsure",),
-    ("told", "me", "what", "it", "showed"), ("n't", "know", "what", "it", "showed"),
+    ("told", "me", "what", "it", "showed"), ("told", "me", "the", "results"), ("nobody", "told"), ("n't", "know", "what", "it", "showed"),
     ("never", "got", "the", "results"), ("never", "heard", "back"),
 )
 IMAGING_NOT_YET = frozenset("scheduled upcoming next".split())

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from mild_nlp.lexicon import WALK_STAND
+from mild_nlp.lexicon import POSTURES, RELIEF_WORDS, WALK_STAND
 
 MAX_SCOPE = 8
 
@@ -43,7 +43,7 @@ SCOPE_ENDS = frozenset(
 NEW_SUBJECTS_AFTER_COMMA = frozenset("i my it he she they we this that there".split())
 NEW_SUBJECTS_AFTER_AND = frozenset("i it he she they we there".split())
 # Words that make the part after a comma a statement of its own, not a list item.
-STATEMENT_WORDS = WALK_STAND | frozenset(
+STATEMENT_WORDS = WALK_STAND | POSTURES | RELIEF_WORDS - {"fine", "okay", "ok"} | frozenset(
     "when whenever while since after ago is are was were am 's 're "
     "have has had having get gets got go goes went going feel feels felt do does did not "
     "started began start begin yesterday today now lately recently every each".split()
@@ -133,6 +133,9 @@ def negation_scopes(words: list[str]) -> list[Scope]:
         phrase = next((p for p in CUE_PHRASES if _starts(words, i, p)), None)
         if phrase:
             length = len(phrase)
+        elif word == "without" and "not" in words[max(0, i - 6):i]:
+            i += 1  # "I can't walk a block without my legs going numb": the symptom happens
+            continue
         elif word in CUE_WORDS and not (word == "no" and following in NO_AS_ANSWER_BEFORE | {""}):
             length = 1
         else:

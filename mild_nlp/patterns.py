@@ -99,6 +99,10 @@ NUMBER_ENTITIES = [
     ("age", "caller|patient|pt|client 's|is @HEDGE? #NUM"),
     # about the person being screened by someone else: "she's 84", "my dad is 83"
     ("age", "she|he 's|is @HEDGE? #NUM"),
+    ("age", "shes|hes @HEDGE? #NUM"),
+    ("age", "she|he s @HEDGE? #NUM"),
+    ("age", "pt|patient|caller #NUM m|f|male|female|yo|y/o"),
+    ("age", "mom|dad|mother|father|husband|wife ( #NUM )"),
     ("age", "@RELATIVE 's|is @HEDGE? #NUM"),
     ("age", "just? turned #NUM"),
     ("age|turning", "i|i'll 'll|will? turn|turning|be #NUM"),
@@ -112,6 +116,9 @@ RED_FLAGS = [
     "unable to control|hold _2 @ORGAN",
     "@CAN @NOT _1 pee|urinate|void|piss|poop",
     "unable to pee|urinate|void|piss|poop",
+    "need|needs|have|has|had to pee|urinate|go but? nothing|little comes|came out",
+    "nothing comes|came out when i? pee|urinate|try",
+    "@CAN @NOT empty my? bladder",
     "@NOT been? able to pee|urinate|void|piss|poop",
     "incontinence", "incontinent", "cauda equina",
     "wet|wetting|wets|peed|peeing|pooped|pooping|soiled|soiling|messed myself|self",
@@ -147,6 +154,9 @@ URGENT_FLAGS = [
     "injury|trauma to my|the back|spine",
     "@CANCER",
     "history of cancer",
+    "hx|h/o ca",
+    "prostate|breast|lung|colon|bladder|kidney|skin ca",
+    "tx'd|treated|treatment with radiation|chemo",
     "radiation therapy|treatment|treatments",
     "weight loss",
     "lost|losing|dropped|dropping|shed _3 weight|pounds|lbs|lb|kilos|kg|kilograms",
@@ -183,7 +193,7 @@ WALK_PHRASES = [
     ("walk_phrase|over_2_miles", "no limit|limits"),
     ("walk_phrase|over_2_miles", "as far|long|much as i want|like|need|wish|choose"),
     ("walk_phrase|over_2_miles", "for? hours|miles"),
-    ("walk_phrase|over_2_miles", "all day"),
+    ("walk_phrase|over_2_miles", "@WALKSTAND _2 all day"),
     ("walk_phrase|over_2_miles", "forever"),
     ("walk_phrase|over_2_miles", "unlimited"),
 ]
@@ -227,7 +237,7 @@ TRIGGERS = [
     "unable to @WALKSTAND _2 far|long|much|more",
     "long walks",
     "@WALKSTAND in line|lines",
-    "@WALKSTAND _5 before|until|till _2 @LEG_REGION",
+    "@WALKSTAND _5 before|until|till|then _2 @LEG_REGION",
 ]
 TRIGGER_NEGATIONS = [
     "@WALKSTAND does|do|did @NOT bother|affect|matter|change|make|trigger|cause",
@@ -239,7 +249,7 @@ TRIGGER_NEGATIONS = [
 RELIEF = cooccur(
     ["@POSTURE", "shopping cart", "lean|leaning|bend|bending forward", "bend|bending over",
      "sit|sitting down"],
-    ["@RELIEF"], 5,
+    ["@RELIEF"], 7,
 )
 RELIEF += [
     # the shopping-cart sign: leaning on something to keep going
@@ -273,12 +283,23 @@ TREATMENT_FAILED = [
     "temporary relief",
     "short -? lived|term",
     "not enough",
-    "made|makes|make it|them|things|everything? worse",
+    "made|makes|make it|them|things|everything|her|him|me? worse",
     "useless", "waste", "failed",
     "barely|hardly|slightly|somewhat helped|helps|worked",
     "help|helped|helps|worked a little|bit",
     "help|helped|helps|worked for a|some while|bit|time|few|couple|little",
     "help|helped|helps|worked _2 at first|initially|temporarily|briefly",
+    "help|helped|helps|worked _2 initially|temporarily|briefly",
+    "help|helped|helps|worked _2 the first time",
+    "but not this time|anymore|now",
+    "not anymore", "no longer",
+    "did|does|do nothing",
+    "nothing for me",
+    "did|does|do @NOT? a|one thing",
+    "barely|hardly touches|touched it",
+    "still @CAN @NOT",
+    "relief _2 #NUM day|days|week|weeks|wk|wks",
+    "then gone",
     "help|helped|helps|worked|lasted for? @HEDGE? #NUM @DUR_UNIT",
     "came|comes back",
     "still hurt|hurts|hurting|aches|painful|numb",
@@ -289,6 +310,8 @@ TREATMENT_FAILED = [
     "@NOT feel|felt _1 better|different",
 ]
 TREATMENT_HELPED = [
+    "still feeling|doing|feel good|great|well|better",
+    "still holding|working|helping",
     "help|helps|helped|helping|work|works|worked|working|relief|better|improved|improves",
     "improvement|effective",
     "did|does the trick",

@@ -31,8 +31,9 @@ def treatment_answers(m: ParsedMessage) -> dict:
     answers = {TREATMENT_SLOTS[c]: v for c, v in treatments.by_category.items()}
     slot = m.requested_slot
     if not treatments.by_category and _tried_nothing(m):
-        # "haven't tried anything yet": about the treatment asked, else the first line of care
-        answers[slot if slot in TREATMENT_SLOTS.values() else "conservative_care"] = "not_tried"
+        # "haven't tried anything yet": about the treatment asked, else about all of them
+        for target in ([slot] if slot in TREATMENT_SLOTS.values() else TREATMENT_SLOTS.values()):
+            answers[target] = "not_tried"
         return answers
     if slot in TREATMENT_SLOTS.values() and slot not in answers:
         # With another treatment named, "I didn't ..." is about that one: only a
@@ -64,6 +65,8 @@ def _read_treatments(m: ParsedMessage) -> Treatments:
         for part in _contrast_parts(sentence):
             part_groups, leading = [], []
             for span in _treatment_items(m, part, relief_tokens):
+                if span.label_ == "treatment" and _planned(m, span):
+                    continue  # "my doctor wants me to try injections next"
                 if span.label_ == "treatment":
                     if not part_groups or part_groups[-1]["outcomes"] or _negation_changes(
                         part_groups[-1]["treatments"], span
@@ -101,6 +104,14 @@ NOTHING_TRIED = (
     ("tried", "nothing"), ("not", "tried", "any", "treatment"), ("no", "treatment"),
     ("no", "treatments"),
 )
+
+
+PLAN_WORDS = frozenset("wants want suggested suggests recommended recommends considering next".split())
+
+
+def _planned(m: ParsedMessage, span: Span) -> bool:
+    before = {t.lower_ for t in m.doc[max(m.sentence_of(span).start, span.start - 5):span.start]}
+    return bool(before & PLAN_WORDS) and "try" in before
 
 
 def _tried_nothing(m: ParsedMessage) -> bool:

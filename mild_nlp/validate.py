@@ -20,7 +20,7 @@ NOT_AGE_AFTER = (
                 "into ft".split())
 ) - {"years", "year", "yrs", "yr"}
 ONSET_YEARS = (1920, 2100)
-RESOLVED_PHRASES = (("gone",), ("went", "away"), ("resolved",), ("cleared", "up"), ("is", "over"),
+RESOLVED_PHRASES = (("gone",), ("went", "away"), ("resolved",), ("cleared",), ("is", "over"),
                     ("'s", "over"), ("got", "over"), ("broke",))
 INJECTION_WORDS = frozenset(lx.INJECTION_TREATMENTS)
 MONTHS_LONG_AGO = 12
@@ -33,7 +33,7 @@ LONG_AGO_PHRASES = (
     ("in", "my", "30s"),
 )
 MODAL_FOLLOWERS = frozenset("be been have has not n't i it you we they help".split())
-NOT_A_FALL_AFTER = frozenset("asleep apart out behind through short in".split())
+NOT_A_FALL_AFTER = frozenset("asleep apart out behind through short".split())
 FALL_DETERMINERS = frozenset(["the"])
 SLIPPED_DISC = frozenset("disc disk discs disks".split())
 ELLIPSIS_FOLLOWERS = frozenset(". , ! ; either really though at".split())
@@ -110,8 +110,10 @@ def _is_injury(span: Span) -> bool:
 def _urgent_flag(span: Span, recent_only: bool = True) -> bool:
     first = span[0].lower_
     if first in ("fell", "fallen", "falls") or span[-1].lower_ == "fall":
-        if _word(span, 0) in NOT_A_FALL_AFTER and not _word(span, 1).isdigit():
-            return False  # "fell asleep", "fell in love"; "fell in 2025" is a fall
+        if _word(span, 0) in NOT_A_FALL_AFTER:
+            return False  # "fell asleep", "fell apart"
+        if _word(span, 0) == "in" and _word(span, 1) in ("love", "line", "place"):
+            return False  # "fell in love"; "fell in the shower", "fell in 2025" are falls
         if first in FALL_DETERMINERS and _word(span, -1) in lx.SEASON_MARKERS:
             return False
     if first == "slipped" and _word(span, 0) in SLIPPED_DISC:
@@ -165,8 +167,8 @@ def _unintended_weight_loss(span: Span) -> bool:
     sentence = containing(sentences(span.doc), span)
     for token in sentence:
         if token.lower_ in lx.INTENTIONAL_WEIGHT_LOSS:
-            before = token.doc[token.i - 1].lower_ if token.i else ""
-            if not (token.lower_ in ("trying", "tried") and (before in ("without", "not") or before == "n't")):
+            before = {token.doc[k].norm_ for k in range(max(0, token.i - 2), token.i)}
+            if not (token.lower_ in ("trying", "tried") and before & {"without", "not"}):
                 return False
     return True
 
@@ -182,7 +184,10 @@ def _resolved(span: Span) -> bool:
     doc = span.doc
     sentence = containing(sentences(doc), span)
     after = [t.lower_ for t in doc[span.end:sentence.end]]
-    return any(tuple(after[i:i + len(p)]) == p for p in RESOLVED_PHRASES for i in range(len(after)))
+    if any(tuple(after[i:i + len(p)]) == p for p in RESOLVED_PHRASES for i in range(len(after))):
+        return True
+    words = {t.lower_ for t in sentence}
+    return "ago" in words and not words & {"still", "now", "since", "ongoing", "again"}
 
 
 def _about_the_patient(span: Span) -> bool:
@@ -228,7 +233,7 @@ def _treatment(span: Span) -> bool:
             return False  # "a cortisone shot in my shoulder"
     if text in ("shot", "shots", "injection", "injections"):
         return _word(span, -1) not in lx.NON_SPINAL_SHOT_WORDS
-    if text in ("pt", "p.t.") and _means_patient(span):
+    if text in ("pt", "p.t.") and (_means_patient(span) or _patients_relative(span)):
         return False
     if text in lx.GENERIC_MEDICATION:
         following = {_word(span, k) for k in range(4)}
@@ -248,9 +253,16 @@ def _means_patient(span: Span) -> bool:
         return True  # "83 y/o pt"
     if after == "on" and any(_word(span, 1) == t.split()[0] for t in lx.BLOOD_THINNERS):
         return True
-    if span.start != 0:
+    if span.start != 0 and before not in (",", ".", ";", "(", "-"):
         return False
-    return after in PATIENT_PT_NEXT or (after.isdigit() and _word(span, 1) in PATIENT_AGE_MARKERS)
+    return after in PATIENT_PT_NEXT or after in ("'s", "’s") or (
+        after.isdigit() and _word(span, 1) in PATIENT_AGE_MARKERS
+    )
+
+
+def _patients_relative(span: Span) -> bool:
+    """"caller is pt's son"."""
+    return _word(span, 0) in ("'s", "’s") and _word(span, 1) in lx.FAMILY_WORDS | {"caregiver", "nurse"}
 
 
 def _in_question(span: Span) -> bool:

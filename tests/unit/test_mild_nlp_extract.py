@@ -354,7 +354,7 @@ def test_negation_ends_where_a_new_statement_starts(text, expected):
      {"walking_tolerance": "2_blocks_to_2_miles"}),
     ("back pain for 20 years but the leg pain only started 4 months ago", None,
      {"leg_symptoms": "yes", "symptom_duration_months": 4}),
-    ("haven't tried anything yet", None, {"conservative_care": "not_tried"}),
+    ("haven't tried anything yet", None, {"conservative_care": "not_tried", "injections": "not_tried"}),
     ("NSAIDs + HEP w/o relief, 1 ESI w/ 2 wks relief", None, {"conservative_care": "failed", "injections": "failed"}),
     ("sx onset ~3 yrs", None, {"symptom_duration_months": 36}),
     ("gabapentin takes the edge off but not nearly enough", None, {"conservative_care": "failed"}),

@@ -13,6 +13,7 @@ import glob
 import json
 import os
 import secrets
+import socket
 import subprocess
 import sys
 import time
@@ -39,9 +40,20 @@ def _unavailable(message: str):
     pytest.skip(message)
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# The tests' own server: its own directory and a free port, so a developer's server on the
+# default port (or one left behind by an earlier run) is neither used nor in the way.
+SERVER_ENV = {"PG_BASE": str(REPO_ROOT / "var" / "postgres-test"), "PG_PORT": str(_free_port())}
+
+
 def _script(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     return subprocess.run(["bash", str(SCRIPT), *args], cwd=REPO_ROOT, capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, env={**os.environ, **SERVER_ENV})
 
 
 @pytest.fixture(scope="module")

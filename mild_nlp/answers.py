@@ -21,7 +21,7 @@ from mild_nlp.validate import NOT_AGE_AFTER
 
 OTHER_TOPICS = frozenset(
     ["treatment", "back_surgery", "surgery", "blood_thinner", "imaging", "stenosis",
-     "urgent_flag", "red_flag", "age"]
+     "urgent_flag", "red_flag"]
 )
 SYMPTOM_START_WORDS = lx.LEG_SYMPTOMS | frozenset(
     "started start began begin first noticed symptoms symptom problems problem it this".split()
@@ -41,7 +41,12 @@ ONSET_CONTEXT = lx.LEG_SYMPTOMS | frozenset(
     "symptoms symptom problem problems trouble it this they them".split()
 )
 LEG_WORDS = lx.LEG_REGIONS | frozenset(["sciatica"])
-PAST_ABILITY = frozenset(["used"])  # "I used to walk two miles"
+# "I used to walk two miles", "I could walk 5 miles in my forties"
+PAST_ABILITY = frozenset("used younger thirties forties fifties sixties career".split())
+TREATMENT_SLOT_NAMES = frozenset(["conservative_care", "injections"])
+LIFE_EVENTS = frozenset(
+    "worked work job career carrier married lived retired employed served army navy".split()
+)
 NOT_SYMPTOM_CONTEXT = frozenset("infection antibiotics flu clear remission pregnant pregnancy".split())
 STAND_WORDS = frozenset("stand standing stands stood".split())
 BUCKET_BELOW = {
@@ -149,7 +154,7 @@ def _is_symptom_duration(m: ParsedMessage, span: Span) -> bool:
     """Not the duration of a treatment, its effect, a medication, a fall, ... ("PT for 6 weeks")."""
     clause = containing(clauses(m.doc), span)
     others = [e for e in m.doc.ents if e.label_ in OTHER_TOPICS]
-    if any(e.label_ == "treatment" for e in m.doc.ents):
+    if any(e.label_ == "treatment" for e in m.doc.ents) or m.requested_slot in TREATMENT_SLOT_NAMES:
         # "it helped for 3 months": the duration of an effect (not "the pain came back 8 months ago")
         others += [c for label in OUTCOME_CUES for c in m.stated(label)]
     if any(clause.start <= e.start < clause.end for e in others):
@@ -158,9 +163,10 @@ def _is_symptom_duration(m: ParsedMessage, span: Span) -> bool:
         return False  # "been clear for twenty years"
     if _followed_by(m, span, "ago") and m.words_near(span) & NOT_SYMPTOM_CONTEXT:
         return False  # "a kidney infection with fever and back pain two years ago"
+    words = {t.lower_ for t in clause}
     if span.end < len(m.doc) and m.doc[span.end].lower_ in ("ago", "back"):
-        return bool({t.lower_ for t in clause} & SYMPTOM_START_WORDS)
-    return True
+        return bool(words & SYMPTOM_START_WORDS)
+    return not words & LIFE_EVENTS  # "I was a mail carrier for 30 years"
 
 
 def _slot_walking(m: ParsedMessage):
@@ -242,9 +248,10 @@ def _slot_trigger(m: ParsedMessage):
     asked = m.requested_slot in ("leg_symptoms", "walking_standing_trigger")
     legs = [s for s in m.stated("leg_symptom") if not s._.negated]
     triggers = m.stated("trigger")
+    denials = m.stated("trigger_neg")
     for span in triggers:
-        if span._.negated:
-            continue
+        if span._.negated or any(d.start < span.end and span.start < d.end for d in denials):
+            continue  # "walking doesn't make it worse"
         same_sentence_legs = any(m.sentence_of(leg) == m.sentence_of(span) for leg in legs)
         near = m.words_near(span)
         if not asked and not same_sentence_legs and "back" in near and not near & LEG_WORDS:

@@ -37,26 +37,26 @@ WH_WORDS = frozenset("what whats how why where which who".split())
 
 LEG_REGIONS = frozenset(
     "leg legs buttock buttocks butt bum glute glutes thigh thighs calf calves "
-    "foot feet toes shin shins hamstring hamstrings bottom".split()
+    "foot feet toes shin shins hamstring hamstrings bottom legz".split()
 )
 LEG_SYMPTOMS = frozenset(
     "pain pains painful hurt hurts hurting ache aches aching achy numb numbness "
     "tingle tingles tingling tingly heavy heaviness weak weakness burning burn burns "
     "cramp cramps cramping sore soreness throbbing shooting tired fatigue fatigued "
-    "jelly rubbery sciatica radiates radiating radiate spreads spreading travels numm nunb numbe tingeling shoots fire".split()
+    "jelly rubbery sciatica radiates radiating radiate spreads spreading travels numm nunb numbe tingeling shoots fire screaming killing".split()
 )
 WALK_STAND = frozenset(
     "walk walking walks walked stand standing stands stood hike hiking amb ambulation ambulating ambulate wlak walkin walkng".split()
 )
 POSTURES = frozenset(
-    "sit sits sitting sat seated lean leans leaning leaned bend bends bending bent "
+    "sit sits sitting sittin sat seated lean leans leaning leaned bend bends bending bent "
     "stoop stooping hunch hunched hunching cart carts walker squat squatting crouch "
     "crouching chair".split()
 )
 RELIEF_WORDS = frozenset(
     "help helps helped helping better ease eases eased easing relief relieves relieve "
     "relieved away gone fades fade disappears disappear improves improve improved "
-    "subsides subside calms settles fine okay ok fixes fix fixed passes".split()
+    "subsides subside calms settles fine okay ok fixes fix fixed passes stop stops sorts".split()
 )
 # Words that make a walking quantity a statement about walking tolerance.
 WALKING_CONTEXT = WALK_STAND | frozenset(
@@ -79,7 +79,7 @@ SADDLE_REGIONS = frozenset(
     "groin groins crotch saddle perineum perineal genitals genital genitalia privates "
     "vagina vaginal penis scrotum testicles anus rectum rectal".split()
 )
-NUMBNESS = frozenset("numb numbness tingling tingly anesthesia anaesthesia".split())
+NUMBNESS = frozenset("numb numbness tingling tingly anesthesia anaesthesia asleep".split())
 WEAKNESS = frozenset("weak weakness weaker buckle buckles buckling buckled".split())
 PROGRESSION = frozenset(
     "worse worsening quickly rapidly suddenly sudden progressing progressive "
@@ -103,7 +103,7 @@ CANCER_WORDS = frozenset(
 FAMILY_WORDS = frozenset(
     "mother mom mum father dad sister brother wife husband son daughter family aunt "
     "uncle grandmother grandfather grandma grandpa cousin parents parent friend "
-    "mother's mom's father's dad's".split()
+    "mother's mom's father's dad's hubby".split()
 )
 NOT_A_CANCER_HISTORY = frozenset("screening screen scare test tests".split())
 INTENTIONAL_WEIGHT_LOSS = frozenset(
@@ -152,7 +152,7 @@ INJECTION_TREATMENTS = (
 )
 NON_SPINAL_SHOT_WORDS = frozenset(
     "flu covid booster vaccine vaccines tetanus b12 insulin allergy pneumonia shingles numbing "
-    "dental novocaine "
+    "dental novocaine lovenox heparin "
     "ozempic".split()
 )
 
@@ -173,7 +173,7 @@ OTHER_BODY_PARTS = frozenset(
     "knee knees hip hips heart shoulder shoulders eye eyes cataract cataracts hernia "
     "gallbladder bypass cardiac bariatric neck cervical hand hands wrist wrists foot "
     "ankle breast brain carpal dental sinus prostate colon appendix bladder thyroid "
-    "elbow cosmetic plastic weight".split()
+    "elbow cosmetic plastic weight belly stomach abdomen tummy arm".split()
 )
 SURGERY_PLANS = frozenset(
     "want wants need needs recommend recommended recommends avoid avoiding plan planning "
@@ -204,7 +204,8 @@ IMAGING_NORMAL = frozenset("normal clear fine nothing negative unremarkable".spl
 IMAGING_UNKNOWN = (
     ("not", "sure"), ("n't", "know"), ("n't", "remember"), ("n't", "recall"),
     ("waiting",), ("pending",), ("no", "results"), ("n't", "heard"), ("unsure",),
-    ("told", "me", "what", "it", "showed"), ("told", "me", "the", "results"), ("nobody", "told"), ("n't", "know", "what", "it", "showed"),
+    ("told", "me", "what", "it", "showed"), ("told", "me", "the", "results"), ("nobody", "told"),
+    ("over", "the", "results"), ("n't", "know", "what", "it", "showed"),
     ("never", "got", "the", "results"), ("never", "heard", "back"),
 )
 IMAGING_NOT_YET = frozenset("scheduled upcoming next".split())

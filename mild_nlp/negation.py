@@ -38,7 +38,7 @@ PSEUDO_CUES = frozenset([
 SCOPE_ENDS = frozenset(
     [".", "!", "?", ";", ":", "\n", "but", "however", "though", "although", "except",
      "apart", "aside", "whereas", "yet", "still", "just", "only", "which", "who",
-     "because", "since", "so", "then", "while"]
+     "because", "since", "so", "then", "while", "without"]
 )
 NEW_SUBJECTS_AFTER_COMMA = frozenset("i my it he she they we this that there".split())
 NEW_SUBJECTS_AFTER_AND = frozenset("i it he she they we there".split())

@@ -16,6 +16,7 @@ from mild_nlp.numbers import RANGE_JOINERS, parse_words, split_words
 DURATION_UNITS = {
     **dict.fromkeys(["day", "days"], "day"),
     **dict.fromkeys(["week", "weeks", "wk", "wks"], "week"),
+    **dict.fromkeys(["fortnight", "fortnights"], "fortnight"),
     **dict.fromkeys(["month", "months", "mo", "mos", "mth", "mths"], "month"),
     **dict.fromkeys(["year", "years", "yr", "yrs", "yeras", "yaers", "yers", "yeaes"], "year"),
     **dict.fromkeys(["decade", "decades"], "decade"),
@@ -31,8 +32,8 @@ def duration_to_months(text: str) -> float | None:
     if quantity is None:
         return None
     amount, unit = quantity
-    if unit == "week":
-        return round(amount / WEEKS_PER_MONTH, 2)
+    if unit in ("week", "fortnight"):
+        return round(amount * (2 if unit == "fortnight" else 1) / WEEKS_PER_MONTH, 2)
     if unit == "day":
         return round(amount / 30, 2)
     return round(amount * {"month": 1, "year": 12, "decade": 120}[unit], 2)

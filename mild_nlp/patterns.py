@@ -128,10 +128,20 @@ RED_FLAGS = [
                          "private area|parts|region", "down there"], 4),
     "no|lost|loss|lack _1 feeling|sensation _4 @SADDLE",
     "no|lost|loss|lack _1 feeling|sensation _4 inner thigh|thighs",
-    "@CAN @NOT feel _3 @SADDLE",
+    "@CAN @NOT really|even|quite? feel _3 @SADDLE",
     # saddle numbness in everyday words
-    "@CAN @NOT feel _3 toilet|seat|paper|wipe|wiping",
+    "@CAN @NOT really|even|quite? feel _3 toilet|seat|paper|wipe|wiping",
+    "@CAN @NOT really|even|quite? feel _2 bottom|butt|backside|bum|behind _5 toilet|sit|sits|sitting|wipe|wiping",
     "numb|numbness _4 when|while i? wipe|wiping",
+    "numb|numbness where i sit",
+    "@SADDLE _4 gone|went|going|fallen|fell to sleep",
+    "@SADDLE _4 asleep",
+    "@CAN @NOT hold|control my|his|her? water|urine",
+    "accident|accidents in my|his|her|the pants|underwear|bed|chair|diaper",
+    "floppier|floppy|weaker _3 by the day",
+    "floppier|floppy|weaker _3 every|each day",
+    "floppier|floppy|weaker _3 day by day",
+    "running|temp|temperature|fever of? @HEDGE? #NUM",
     *cooccur(["@WEAK", "give|gives|giving|gave out|way", "foot drop", "drop foot",
               "dragging my|the foot|leg", "foot|feet slaps|slap|slapping|flops|flopping",
               "slapping|floppy foot|feet"],
@@ -149,6 +159,7 @@ URGENT_FLAGS = [
     "a|my|the|recent|bad|nasty|hard|big|another fall",
     "slipped", "tripped",
     "car|auto|motorcycle|bike|bicycle|motor|traffic|work|sports|skiing accident|crash|wreck",
+    "mva", "mvc", "rear-ended", "rear ended",
     "injured|hurt|wrenched|twisted|injuring|hurting my|his|her back|spine",
     "back|spine|spinal injury|injuries|trauma",
     "injury|trauma to my|the back|spine",
@@ -164,7 +175,7 @@ URGENT_FLAGS = [
 ]
 
 LEG = [
-    *cooccur(["@LEG_SYMPTOM", "pins and needles"], ["@LEG_REGION"], 4),
+    *cooccur(["@LEG_SYMPTOM", "pins and needles"], ["@LEG_REGION"], 6),
     "sciatica",
     "both|bilateral|bilat legs|leg|le",
     "@LEG_REGION _2 give|gives|gave|giving out",
@@ -177,7 +188,7 @@ BACK_ONLY = ["just|only in? my|the? lower? back"]
 
 SURGERY = [
     "surgery|surgeries|operation|operated on? my|the lower? back|spine",
-    "had my|the lower? back|spine operated on",
+    "had my|the|his|her lower? back|spine operated on",
 ]
 
 WALK_PHRASES = [
@@ -220,6 +231,9 @@ ONSETS = [f"{anchor} {time}" for anchor in ONSET_ANCHORS for time in ONSET_TIMES
 
 TRIGGERS = [
     "when|while|whenever|if|after|once|as i? 'm|am|m? @WALKSTAND",
+    "when|while|whenever|wen i|im? 'm|am|m? out|up|on|about|around @WALKSTAND",
+    "from @WALKSTAND",
+    "#NUM @TIME_UNIT|@DIST_UNIT of @WALKSTAND and|then my|his|her? @LEG_REGION",
     "after|within @HEDGE? #NUM @DIST_UNIT|@TIME_UNIT",
     "worse|worsens _3 the longer|more|further|farther i @WALKSTAND",
     "worse|harder @WALKSTAND",
@@ -234,6 +248,7 @@ TRIGGERS = [
     "@WALKSTAND for any length|amount",
     "@WALKSTAND for long periods",
     "@CAN @NOT @WALKSTAND _2 far|long|much|more",
+    "@CAN @NOT @WALKSTAND _4 without",
     "unable to @WALKSTAND _2 far|long|much|more",
     "long walks",
     "@WALKSTAND in line|lines",
@@ -252,6 +267,8 @@ RELIEF = cooccur(
     ["@RELIEF"], 7,
 )
 RELIEF += [
+    *cooccur(["@POSTURE"], ["carry on", "keep going", "go on", "get going", "keep walking"], 8),
+    "have|has|had to sit|sit down",
     # the shopping-cart sign: leaning on something to keep going
     "lean|leaning|leant|leaned|bend|bending on|over _2 cart|carts|carriage|trolley|walker|counter|sink",
     *cooccur(["@POSTURE", "lean|leaning|bend|bending forward"], ["pressure|edge|weight off"], 6),
@@ -272,7 +289,7 @@ TREATMENT_FAILED = [
     "no|little|minimal|zero|without|limited relief|help|improvement|difference|luck|change|benefit|effect",
     "not much|enough relief|help|improvement|difference|better",
     "@NOT nearly|quite|really|near enough",
-    "none|neither|nothing of? them|it? did|does|do anything|much",
+    "none|neither|nothing of? them|it|one? did|does|do anything|much",
     "did|does|do @NOT do anything|much",
     "#NUM day|days|week|weeks|wk|wks of? relief",  # a short spell of relief
     "barely|hardly any relief|help|improvement|difference",
@@ -291,9 +308,12 @@ TREATMENT_FAILED = [
     "help|helped|helps|worked _2 at first|initially|temporarily|briefly",
     "help|helped|helps|worked _2 initially|temporarily|briefly",
     "help|helped|helps|worked _2 the first time",
-    "but not this time|anymore|now",
+    "but not this time",
+    "but not anymore|now",
     "not anymore", "no longer",
     "did|does|do nothing",
+    "@NOT make|made|making a dent",
+    "@NOT cutting|cut it",
     "nothing for me",
     "did|does|do @NOT? a|one thing",
     "barely|hardly touches|touched it",
@@ -312,6 +332,8 @@ TREATMENT_FAILED = [
 TREATMENT_HELPED = [
     "still feeling|doing|feel good|great|well|better",
     "still holding|working|helping",
+    "keeps|keep|kept me going",
+    "under control",
     "help|helps|helped|helping|work|works|worked|working|relief|better|improved|improves",
     "improvement|effective",
     "did|does the trick",

@@ -24,6 +24,8 @@ PHRASES = {
         "none of them", "nothing", "not at all", "negative", "i dont", "i do not", "i didnt",
         "i did not", "i havent", "i have not", "it doesnt", "it does not", "it didnt",
         "they dont", "not that i know of", "i dont think so", "no way", "neither", "👎", "❌",
+        "denies", "denies all", "denied", "pt denies", "caller denies", "caller denies all",
+        "pt denies all", "patient denies",
     ],
     UNSURE: [
         "not sure", "im not sure", "i am not sure", "unsure", "idk", "i dont know",
@@ -39,7 +41,8 @@ PHRASES = {
         "i prefer not to answer", "id prefer not to say", "id prefer not to answer", "skip",
         "pass", "decline", "i decline", "none of your business", "not telling",
         "dont want to say", "dont want to answer", "i dont want to say",
-        "i dont want to answer", "no comment", "private",
+        "i dont want to answer", "no comment", "private", "prefer not to share",
+        "id prefer not to share", "id rather not share", "rather not share",
     ],
 }
 # Replies that only count when they are the whole answer ("right leg" is not "right").

@@ -111,7 +111,7 @@ PLAN_WORDS = frozenset("wants want suggested suggests recommended recommends con
 
 def _planned(m: ParsedMessage, span: Span) -> bool:
     before = {t.lower_ for t in m.doc[max(m.sentence_of(span).start, span.start - 5):span.start]}
-    return bool(before & PLAN_WORDS) and "try" in before
+    return bool(before & PLAN_WORDS) and bool(before & {"try", "start", "do"})
 
 
 def _tried_nothing(m: ParsedMessage) -> bool:

@@ -23,6 +23,7 @@ ONSET_YEARS = (1920, 2100)
 RESOLVED_PHRASES = (("gone",), ("went", "away"), ("resolved",), ("cleared",), ("is", "over"),
                     ("'s", "over"), ("got", "over"), ("broke",))
 INJECTION_WORDS = frozenset(lx.INJECTION_TREATMENTS)
+CHILDBIRTH_WORDS = frozenset("labor labour delivery birth baby daughter son pregnant pregnancy c-section".split())
 MONTHS_LONG_AGO = 12
 LONG_AGO_WORDS = frozenset(["decades", "childhood"])
 LONG_AGO_PHRASES = (
@@ -64,6 +65,8 @@ def _duration(span: Span) -> bool:
         return False
     if after[0] in FREQUENCY_WORDS and after[1] in lx.DURATION_UNIT_WORDS:
         return False  # "3 days a week" is a frequency
+    if _word(span, -1).endswith("x") and _word(span, -1)[:-1].isdigit():
+        return False  # "3x a week"
     before = _word(span, -1)
     if before in lx.DISTANCE_UNIT_WORDS | lx.TIME_UNIT_WORDS:
         return False  # "2 miles a day", "20 minutes a day" is a frequency
@@ -174,18 +177,31 @@ def _unintended_weight_loss(span: Span) -> bool:
 
 
 def _red_flag(span: Span) -> bool:
-    return _about_the_patient(span) and _progression_is_not_walking(span) and not _resolved(span)
+    return (_about_the_patient(span) and _progression_is_not_walking(span) and not _resolved(span)
+            and _fever_temperature(span))
+
+
+def _fever_temperature(span: Span) -> bool:
+    """"running 101.5": a temperature is a fever from 100.4 °F (38 °C)."""
+    numbers = [t.text for t in span if t._.num_start or t._.num_in]
+    if not numbers:
+        return True
+    try:
+        value = float(numbers[0])
+    except ValueError:
+        return False
+    return 100.4 <= value <= 108 or 38 <= value <= 42
 
 
 def _resolved(span: Span) -> bool:
-    """"I had a fever last week but it's gone now": a past fever, not back pain with fever now."""
-    if not {t.lower_ for t in span} & lx.FEVER_WORDS:
-        return False
+    """"that bladder trouble cleared up long ago", "I had a fever last week but it's gone now"."""
     doc = span.doc
     sentence = containing(sentences(doc), span)
     after = [t.lower_ for t in doc[span.end:sentence.end]]
     if any(tuple(after[i:i + len(p)]) == p for p in RESOLVED_PHRASES for i in range(len(after))):
         return True
+    if not {t.lower_ for t in span} & lx.FEVER_WORDS:
+        return False  # "I lost control of my bladder two days ago" is when it began
     words = {t.lower_ for t in sentence}
     return "ago" in words and not words & {"still", "now", "since", "ongoing", "again"}
 
@@ -193,12 +209,12 @@ def _resolved(span: Span) -> bool:
 def _about_the_patient(span: Span) -> bool:
     """False for "my husband has bladder problems" (unless "... I ..." follows the relative)."""
     doc = span.doc
-    for i in range(span.start - 1, max(-1, span.start - 5), -1):
+    for i in range(span.start - 1, max(-1, span.start - 7), -1):
         word = doc[i].lower_
         if word in lx.FIRST_PERSON or word in lx.CLAUSE_BREAKS:
             return True
-        if word in lx.FAMILY_WORDS:
-            return False
+        if word in lx.FAMILY_WORDS or (word == "law" and doc[max(0, i - 2)].lower_ == "in"):
+            return False  # "my husband", "my brother-in-law"
     return True
 
 
@@ -227,6 +243,8 @@ PATIENT_PT_BEFORE = frozenset("per elderly female male".split())
 
 def _treatment(span: Span) -> bool:
     text = span.text.lower()
+    if text in INJECTION_WORDS and _sentence_words(span) & CHILDBIRTH_WORDS:
+        return False  # "an epidural when I had my daughter"
     if text in INJECTION_WORDS:
         after = {_word(span, k) for k in range(4)}
         if after & lx.OTHER_BODY_PARTS and after & {"in", "into", "on"}:
@@ -271,6 +289,12 @@ def _in_question(span: Span) -> bool:
     return bool(words) and (words[-1] == "?" or words[0] in lx.QUESTION_STARTERS)
 
 
+def _back_surgery(span: Span) -> bool:
+    """"neck surgery (C5-6 fusion)" is not lower-back surgery."""
+    before = [_word(span, -k) for k in range(1, 4)]
+    return not any(w in ("neck", "cervical") or (w[:1] == "c" and w[1:2].isdigit()) for w in before)
+
+
 def _surgery(span: Span) -> bool:
     before = {_word(span, -1), _word(span, -2)}
     after = [_word(span, k) for k in range(3)]
@@ -302,5 +326,6 @@ CHECKS = {
     "red_flag": _red_flag,
     "treatment": _treatment,
     "surgery": _surgery,
+    "back_surgery": _back_surgery,
     "tx_ellipsis": _ellipsis,
 }

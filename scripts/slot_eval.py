@@ -39,8 +39,9 @@ def read(text: str, asked: str | None) -> dict:
         facts["red_flags"] = "yes"
     result = questionnaire.apply_understanding(questionnaire.State(), asked, facts, understanding.reply)
     got = {s: v for s, v in result.changes.items() if s in questionnaire.SLOTS and v is not None}
-    if result.changes.get("pending_result"):
-        got[result.changes["pending_result"]] = "tried"
+    for slot in ("conservative_care", "injections"):  # the form asks how each one went
+        if facts.get(slot) == "tried" and slot not in got:
+            got[slot] = "tried"
     return got
 
 

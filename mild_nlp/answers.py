@@ -104,7 +104,9 @@ def _bare_age(m: ParsedMessage) -> int | None:
             following in NOT_AGE_AFTER and following not in YEAR_WORDS
         ):
             continue
-        candidates.append(parse_age(m.doc[start:end].text))
+        age = parse_age(m.doc[start:end].text)
+        if age is not None:  # "72, and I had a laminectomy in 2015"
+            candidates.append(age)
     if len(candidates) > 1 and _corrects(m):
         return candidates[-1]  # "58... no wait, 59"
     return candidates[0] if len(candidates) == 1 else None
@@ -161,6 +163,8 @@ def _is_symptom_duration(m: ParsedMessage, span: Span) -> bool:
         return False
     if {t.lower_ for t in clause} & NOT_SYMPTOM_CONTEXT:
         return False  # "been clear for twenty years"
+    if m.words_near(span) & {"survivor", "remission"}:
+        return False  # "a breast cancer survivor, 15 years now"
     if _followed_by(m, span, "ago") and m.words_near(span) & NOT_SYMPTOM_CONTEXT:
         return False  # "a kidney infection with fever and back pain two years ago"
     words = {t.lower_ for t in clause}
@@ -298,7 +302,8 @@ def _slot_imaging(m: ParsedMessage):
         if span._.negated:
             answers.add(NO)
         else:
-            answers.add("unsure" if m.words_near(span) & HEDGED else YES)
+            hedged = m.words_near(span) & HEDGED or _unsure_before(m, span)
+            answers.add("unsure" if hedged else YES)
     for span in m.stated("imaging"):
         words = m.words_near(span)
         if span._.negated or words & (lx.IMAGING_NORMAL | lx.IMAGING_NOT_YET):
@@ -333,7 +338,7 @@ def _someone_elses(m: ParsedMessage, span: Span) -> bool:
 
 def _stopped(m: ParsedMessage, span: Span) -> bool:
     """"I used to be on coumadin but I stopped": not taken now."""
-    return bool(m.words_near(span) & {"stopped", "quit", "discontinued"}) or (
+    return bool(m.words_near(span) & {"stopped", "quit", "discontinued", "off"}) or (
         "used" in _clause_words(m, span) and "to" in _clause_words(m, span)
     )
 

@@ -47,7 +47,8 @@ INNER_NEGATION_LABELS = frozenset(["relief", "leg_symptom"])
 # A negation word inside these spans belongs to the phrase ("can't pee", "not far",
 # "can't walk far") and negates nothing after it.
 # Likewise inside an outcome phrase: "none of them did a thing", "didn't do much".
-CONSUMING_LABELS = (frozenset(ENTITY_PRIORITY) | {"trigger", "tx_failed", "tx_ellipsis"}) \
+CONSUMING_LABELS = (frozenset(ENTITY_PRIORITY)
+                    | {"trigger", "trigger_neg", "relief_neg", "tx_failed", "tx_ellipsis"}) \
     - INNER_NEGATION_LABELS
 POST_NEGATION_LABELS = frozenset(
     ["red_flag", "urgent_flag", "imaging", "stenosis", "leg_symptom"]

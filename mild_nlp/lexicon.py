@@ -37,13 +37,13 @@ WH_WORDS = frozenset("what whats how why where which who".split())
 
 LEG_REGIONS = frozenset(
     "leg legs buttock buttocks butt bum glute glutes thigh thighs calf calves "
-    "foot feet toes shin shins hamstring hamstrings bottom legz".split()
+    "foot feet toes shin shins hamstring hamstrings bottom legz leggs".split()
 )
 LEG_SYMPTOMS = frozenset(
     "pain pains painful hurt hurts hurting ache aches aching achy numb numbness "
     "tingle tingles tingling tingly heavy heaviness weak weakness burning burn burns "
     "cramp cramps cramping sore soreness throbbing shooting tired fatigue fatigued "
-    "jelly rubbery sciatica radiates radiating radiate spreads spreading travels numm nunb numbe tingeling shoots fire screaming killing".split()
+    "jelly rubbery sciatica radiates radiating radiate spreads spreading travels numm nunb numbe tingeling shoots fire screaming killing dead".split()
 )
 WALK_STAND = frozenset(
     "walk walking walks walked stand standing stands stood hike hiking amb ambulation ambulating ambulate wlak walkin walkng".split()
@@ -51,7 +51,7 @@ WALK_STAND = frozenset(
 POSTURES = frozenset(
     "sit sits sitting sittin sat seated lean leans leaning leaned bend bends bending bent "
     "stoop stooping hunch hunched hunching cart carts walker squat squatting crouch "
-    "crouching chair".split()
+    "crouching chair flexion flexed".split()
 )
 RELIEF_WORDS = frozenset(
     "help helps helped helping better ease eases eased easing relief relieves relieve "
@@ -117,7 +117,7 @@ SEASON_MARKERS = frozenset("in since until by through last this next every durin
 CONSERVATIVE_TREATMENTS = (
     "physical therapy", "physio", "physiotherapy", "pt", "p.t.", "therapy",
     "physcial therapy", "phisical therapy", "pysical therapy", "physical therepy", "physical theraphy",
-    "pyhsical therapy", "phsyical therapy",
+    "pyhsical therapy", "phsyical therapy", "physcial therepy", "phisical therepy",
     "home exercises", "home exercise", "exercises", "exercise", "exercising", "hep",
     "home exercise program",
     "stretches", "stretching", "core strengthening", "ibuprofen", "advil", "motrin",

@@ -25,7 +25,8 @@ from mild_nlp.lexicon import POSTURES, RELIEF_WORDS, WALK_STAND
 MAX_SCOPE = 8
 
 CUE_WORDS = frozenset(
-    "no not never without denies deny denied none nor neither unable cannot nothing w/o".split()
+    "no not never without denies deny denied none nor neither unable cannot nothing w/o nobody "
+    "noone".split()
 )
 # Multi-word cues whose words are not cues on their own.
 CUE_PHRASES = (("free", "of"), ("absence", "of"), ("negative", "for"), ("no", "longer"))
@@ -46,7 +47,8 @@ NEW_SUBJECTS_AFTER_AND = frozenset("i it he she they we there".split())
 STATEMENT_WORDS = WALK_STAND | POSTURES | RELIEF_WORDS - {"fine", "okay", "ok"} | frozenset(
     "when whenever while since after ago is are was were am 's 're "
     "have has had having get gets got go goes went going feel feels felt do does did not "
-    "started began start begin yesterday today now lately recently every each".split()
+    "started began start begin yesterday today now lately recently every each "
+    "showed shows show said says found revealed".split()
 )
 LIST_JOINERS = frozenset(["or", "nor"])
 # A part after a comma that starts with these says something new ("no surgery, on plavix").

@@ -133,6 +133,7 @@ RED_FLAGS = [
     "@CAN @NOT really|even|quite? feel _3 toilet|seat|paper|wipe|wiping",
     "@CAN @NOT really|even|quite? feel _2 bottom|butt|backside|bum|behind _5 toilet|sit|sits|sitting|wipe|wiping",
     "numb|numbness _4 when|while i? wipe|wiping",
+    "wipe|wiping _4 @CAN @NOT really|even|quite? feel",
     "numb|numbness where i sit",
     "@SADDLE _4 gone|went|going|fallen|fell to sleep",
     "@SADDLE _4 asleep",
@@ -148,7 +149,7 @@ RED_FLAGS = [
              ["@PROGRESS", "each|every day|week", "by the day", "day by day", "more and more"], 4),
     # a slapping foot is foot drop; noticed while walking, so walking words may come between
     "foot|feet slaps|slap|slapping|flops|flopping _7 getting|gotten|becoming|is worse|weaker",
-    "getting|becoming|gotten|growing|grown weaker",
+    "getting|becoming|gotten|growing|grown _2 weaker",
     "weaker and weaker",
     "@FEVER",
     "high? temperature", "running a temp|temperature",
@@ -176,7 +177,7 @@ URGENT_FLAGS = [
 
 LEG = [
     *cooccur(["@LEG_SYMPTOM", "pins and needles"], ["@LEG_REGION"], 6),
-    "sciatica",
+    "sciatica", "nic", "claudication",
     "both|bilateral|bilat legs|leg|le",
     "@LEG_REGION _2 give|gives|gave|giving out",
 ]
@@ -252,7 +253,9 @@ TRIGGERS = [
     "unable to @WALKSTAND _2 far|long|much|more",
     "long walks",
     "@WALKSTAND in line|lines",
-    "@WALKSTAND _5 before|until|till|then _2 @LEG_REGION",
+    "@WALKSTAND _8 before|until|till|then _2 @LEG_REGION",
+    "after|when i? 've|have|had? been @WALKSTAND",
+    "nic", "claudication",
 ]
 TRIGGER_NEGATIONS = [
     "@WALKSTAND does|do|did @NOT bother|affect|matter|change|make|trigger|cause",

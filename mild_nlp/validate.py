@@ -25,6 +25,11 @@ RESOLVED_PHRASES = (("gone",), ("went", "away"), ("resolved",), ("cleared",), ("
 INJECTION_WORDS = frozenset(lx.INJECTION_TREATMENTS)
 CHILDBIRTH_WORDS = frozenset("labor labour delivery birth baby daughter son pregnant pregnancy c-section".split())
 MONTHS_LONG_AGO = 12
+BODY_TEMPERATURES = (34, 110)  # °C or °F
+TIME_WORDS = frozenset(
+    "ago last yesterday today week weeks month months year years recently recent kid child "
+    "teenager young younger decades".split()
+)
 LONG_AGO_WORDS = frozenset(["decades", "childhood"])
 LONG_AGO_PHRASES = (
     ("long", "ago"), ("long", "time", "ago"), ("years", "ago"), ("years", "back"), ("as", "a", "kid"),
@@ -136,6 +141,9 @@ def _long_ago(span: Span) -> bool:
     if "again" in _sentence_words(span):
         return False  # "I fell in 2015 and again last week"
     words = [t.lower_ for t in containing(clauses(span.doc), span)]
+    if not any(w in TIME_WORDS or w.isdigit() for w in words):
+        # "I was in a car accident in 1998 and hurt my back": the time is in the sentence
+        words = [t.lower_ for t in containing(sentences(span.doc), span)]
     if set(words) & LONG_AGO_WORDS or any(
         tuple(words[i:i + len(p)]) == p for p in LONG_AGO_PHRASES for i in range(len(words))
     ):
@@ -182,15 +190,23 @@ def _red_flag(span: Span) -> bool:
 
 
 def _fever_temperature(span: Span) -> bool:
-    """"running 101.5": a temperature is a fever from 100.4 °F (38 °C)."""
-    numbers = [t.text for t in span if t._.num_start or t._.num_in]
-    if not numbers:
+    """"running 101.5": a temperature is a fever from 100.4 °F (38 °C); "a temperature of 98.6"
+    is not. Only numbers that read as body temperatures count ("a fever for 2 days" stays one)."""
+    if not {t.lower_ for t in span} & {"running", "temp", "temperature", "fever"}:
         return True
+    after = span.doc[span.end:min(len(span.doc), span.end + 3)]
+    temperatures = [value for t in list(span) + list(after) if (value := _number(t.text)) is not None
+                    and BODY_TEMPERATURES[0] <= value <= BODY_TEMPERATURES[1]]
+    if not temperatures:
+        return True
+    return any(100.4 <= value <= 108 or 38 <= value <= 42 for value in temperatures)
+
+
+def _number(text: str) -> float | None:
     try:
-        value = float(numbers[0])
+        return float(text)
     except ValueError:
-        return False
-    return 100.4 <= value <= 108 or 38 <= value <= 42
+        return None
 
 
 def _resolved(span: Span) -> bool:
@@ -274,7 +290,7 @@ def _means_patient(span: Span) -> bool:
     if span.start != 0 and before not in (",", ".", ";", "(", "-"):
         return False
     return after in PATIENT_PT_NEXT or after in ("'s", "’s") or (
-        after.isdigit() and _word(span, 1) in PATIENT_AGE_MARKERS
+        after.isdigit() and _word(span, 1) in PATIENT_AGE_MARKERS | {",", "."}
     )
 
 

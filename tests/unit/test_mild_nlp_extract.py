@@ -497,3 +497,22 @@ def test_understand_is_fast():
     for _ in range(50):
         understand(text)
     assert (time.perf_counter() - start) / 50 < 0.005
+
+
+@pytest.mark.parametrize("text", [
+    "my right leg has gotten a lot weaker just in the last few days",  # "a" is not a temperature
+    "running 101.5 tonight and my back is on fire",
+    "when I wipe I can't feel anything back there, that's new this week",
+])
+def test_red_flags_in_everyday_words(text):
+    assert understand(text).red_flag
+
+
+@pytest.mark.parametrize("text", ["running 99 and my back hurts", "I had a temperature of 98.6"])
+def test_normal_temperatures_are_not_fevers(text):
+    assert not understand(text).red_flag
+
+
+@pytest.mark.parametrize("text", ["I've had a fever for 2 days", "fever of 38.5", "temp 102"])
+def test_fevers_with_numbers(text):
+    assert understand(text).red_flag

@@ -13,9 +13,10 @@ from spacy.tokens import Doc, Span
 from mild_nlp import clock
 from mild_nlp import lexicon as lx
 from mild_nlp.message import ParsedMessage
+from mild_nlp.negation import words_of
 from mild_nlp.normalize import duration_to_months, months_since, parse_age, walking_bucket
 from mild_nlp.replies import DECLINED, NO, YES
-from mild_nlp.segments import clauses, containing
+from mild_nlp.segments import clauses, contains_phrase, containing, overlaps
 from mild_nlp.treatments import treatment_answers
 from mild_nlp.validate import NOT_AGE_AFTER
 
@@ -54,6 +55,7 @@ BUCKET_BELOW = {
     "50_feet_to_2_blocks": "under_50_feet", "under_50_feet": "under_50_feet",
 }
 CORRECTING_WORDS = frozenset("said meant actually really correction mean".split())
+UNSURE_PHRASES = (("not", "sure"), ("not", "know"), ("not", "certain"))
 HEDGED = frozenset("think maybe might probably possibly guess perhaps".split())
 
 
@@ -144,8 +146,7 @@ def _onset_months(m: ParsedMessage) -> float | None:
     for span in m.stated("onset"):
         if span._.negated or not _is_symptom_duration(m, span):
             continue
-        clause = {t.lower_ for t in containing(clauses(m.doc), span)}
-        if requested or clause & ONSET_CONTEXT:
+        if requested or _clause_words(m, span) & ONSET_CONTEXT:
             months = months_since(span.text, clock.today())
             if months is not None:
                 return months
@@ -161,14 +162,15 @@ def _is_symptom_duration(m: ParsedMessage, span: Span) -> bool:
         others += [c for label in OUTCOME_CUES for c in m.stated(label)]
     if any(clause.start <= e.start < clause.end for e in others):
         return False
-    if {t.lower_ for t in clause} & NOT_SYMPTOM_CONTEXT:
+    words, near = {t.lower_ for t in clause}, m.words_near(span)
+    if words & NOT_SYMPTOM_CONTEXT:
         return False  # "been clear for twenty years"
-    if m.words_near(span) & {"survivor", "remission"}:
+    if near & {"survivor", "remission"}:
         return False  # "a breast cancer survivor, 15 years now"
-    if _followed_by(m, span, "ago") and m.words_near(span) & NOT_SYMPTOM_CONTEXT:
+    ago = _followed_by(m, span, "ago")
+    if ago and near & NOT_SYMPTOM_CONTEXT:
         return False  # "a kidney infection with fever and back pain two years ago"
-    words = {t.lower_ for t in clause}
-    if span.end < len(m.doc) and m.doc[span.end].lower_ in ("ago", "back"):
+    if ago or _followed_by(m, span, "back"):
         return bool(words & SYMPTOM_START_WORDS)
     return not words & LIFE_EVENTS  # "I was a mail carrier for 30 years"
 
@@ -217,10 +219,8 @@ def _is_upper_bound(span: Span) -> bool:
 
 
 def _unsure_before(m: ParsedMessage, span: Span) -> bool:
-    sentence = m.sentence_of(span)
-    words = [("not" if t.norm_ == "not" else t.lower_) for t in m.doc[sentence.start:span.start]]
-    pairs = set(zip(words, words[1:]))
-    return "unsure" in words or bool(pairs & {("not", "sure"), ("not", "know"), ("not", "certain")})
+    words = words_of(m.doc[m.sentence_of(span).start:span.start])
+    return "unsure" in words or contains_phrase(words, UNSURE_PHRASES)
 
 
 def _followed_by(m: ParsedMessage, span: Span, word: str) -> bool:
@@ -228,7 +228,7 @@ def _followed_by(m: ParsedMessage, span: Span, word: str) -> bool:
 
 
 def _corrects(m: ParsedMessage) -> bool:
-    words = {t.lower_ for t in m.doc}
+    words = set(m.words)
     return bool(words & CORRECTING_WORDS) or {"no", "wait"} <= words or "typo" in words
 
 
@@ -254,7 +254,7 @@ def _slot_trigger(m: ParsedMessage):
     triggers = m.stated("trigger")
     denials = m.stated("trigger_neg")
     for span in triggers:
-        if span._.negated or any(d.start < span.end and span.start < d.end for d in denials):
+        if span._.negated or any(overlaps(d, span) for d in denials):
             continue  # "walking doesn't make it worse"
         same_sentence_legs = any(m.sentence_of(leg) == m.sentence_of(span) for leg in legs)
         near = m.words_near(span)
@@ -263,7 +263,7 @@ def _slot_trigger(m: ParsedMessage):
         in_context = asked or near & TRIGGER_CONTEXT or same_sentence_legs
         if in_context:
             return YES
-    if m.stated("trigger_neg") or any(s._.negated for s in triggers):
+    if denials or any(s._.negated for s in triggers):
         return NO
     return None
 
@@ -318,9 +318,7 @@ def _slot_imaging(m: ParsedMessage):
 
 def _has_phrase(sentence: Span, phrases) -> bool:
     words = ["n't" if t.norm_ == "not" and t.lower_ != "not" else t.lower_ for t in sentence]
-    return any(
-        tuple(words[i:i + len(p)]) == p for p in phrases for i in range(len(words))
-    )
+    return contains_phrase(words, phrases)
 
 
 def _slot_blood_thinners(m: ParsedMessage):
@@ -339,7 +337,7 @@ def _someone_elses(m: ParsedMessage, span: Span) -> bool:
 def _stopped(m: ParsedMessage, span: Span) -> bool:
     """"I used to be on coumadin but I stopped": not taken now."""
     return bool(m.words_near(span) & {"stopped", "quit", "discontinued", "off"}) or (
-        "used" in _clause_words(m, span) and "to" in _clause_words(m, span)
+        {"used", "to"} <= _clause_words(m, span)
     )
 
 

@@ -26,7 +26,7 @@ from spacy.util import filter_spans
 from mild_nlp import negation, patterns, validate
 from mild_nlp.normalize import parse_age
 from mild_nlp.numbers import find_numbers
-from mild_nlp.segments import is_question, sentences
+from mild_nlp.segments import is_question, overlaps, sentences
 
 CUE_KEY = "mild_cues"
 NLU_ENTITY_LABELS = ("duration", "age", "walking_distance", "treatment")
@@ -145,10 +145,6 @@ class MildEntities:
         return sorted(chosen, key=lambda s: (s.start, s.end))
 
 
-def _overlap(a: Span, b: Span) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
 def _age_number(doc: Doc, match: Span) -> Span | None:
     """The number inside an age match ("I'm about 72" -> "72"), if it is a valid age."""
     for start, end, _ in doc._.mild_numbers:
@@ -170,7 +166,7 @@ class MildNegation:
         consumed = {
             i for span in spans if span.label_ in CONSUMING_LABELS
             # "no relief when I sit": that "no" still negates the relief it overlaps
-            and not (span.label_.startswith("tx_") and any(_overlap(span, r) for r in reliefs))
+            and not (span.label_.startswith("tx_") and any(overlaps(span, r) for r in reliefs))
             for i in range(span.start, span.end)
         }
         words = negation.words_of(doc)

@@ -7,6 +7,7 @@ from spacy.tokens import Doc, Span
 
 from mild_nlp.components import CUE_KEY
 from mild_nlp.flags import FlagMentions, flag_mentions
+from mild_nlp.negation import words_of
 from mild_nlp.segments import containing, is_question, sentences
 
 
@@ -22,6 +23,11 @@ class ParsedMessage:
     @cached_property
     def sentences(self) -> list[Span]:
         return sentences(self.doc)
+
+    @cached_property
+    def words(self) -> list[str]:
+        """The message's lowercase words, "n't" as "not" (negation.words_of)."""
+        return words_of(self.doc)
 
     @cached_property
     def flags(self) -> FlagMentions:

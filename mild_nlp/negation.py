@@ -78,7 +78,7 @@ class Scope:
     end: int
 
 
-def words_of(doc: Doc) -> list[str]:
+def words_of(doc: Doc | Span) -> list[str]:
     """Lowercase words with contractions normalised ("n't" -> "not"), newlines as "\n"."""
     return [
         "not" if t.norm_ == "not" else "\n" if "\n" in t.text else t.lower_ for t in doc

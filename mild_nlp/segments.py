@@ -1,4 +1,4 @@
-"""Sentence and clause boundaries from punctuation and conjunctions.
+"""Sentence and clause boundaries from punctuation and conjunctions, and small span helpers.
 
 The blank English pipeline has no parser, so a "sentence" ends at . ! ? ; or a
 newline, and a "clause" additionally at commas and clause-joining words.
@@ -27,6 +27,18 @@ def containing(parts: list[Span], span: Span) -> Span:
         if part.start <= span.start < part.end:
             return part
     return span
+
+
+def overlaps(a: Span, b: Span) -> bool:
+    """Whether two spans share a token."""
+    return a.start < b.end and b.start < a.end
+
+
+def contains_phrase(words: list[str], phrases) -> bool:
+    """Whether any phrase (a tuple of words) occurs as consecutive items of `words`."""
+    return any(
+        tuple(words[i:i + len(p)]) == p for p in phrases for i in range(len(words) - len(p) + 1)
+    )
 
 
 def is_question(sentence: Span) -> bool:

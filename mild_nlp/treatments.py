@@ -12,6 +12,7 @@ from spacy.tokens import Span
 from mild_nlp import lexicon as lx
 from mild_nlp.message import ParsedMessage
 from mild_nlp.replies import NO, YES
+from mild_nlp.segments import contains_phrase
 
 OUTCOME_RANK = {"helped": 3, "failed": 2, "tried": 1, "not_tried": 0}
 TREATMENT_SLOTS = {"conservative": "conservative_care", "injection": "injections"}
@@ -115,8 +116,7 @@ def _planned(m: ParsedMessage, span: Span) -> bool:
 
 
 def _tried_nothing(m: ParsedMessage) -> bool:
-    words = [("not" if t.norm_ == "not" else t.lower_) for t in m.doc]
-    return any(tuple(words[i:i + len(p)]) == p for p in NOTHING_TRIED for i in range(len(words)))
+    return contains_phrase(m.words, NOTHING_TRIED)
 
 
 def _negation_changes(group: list[Span], span: Span) -> bool:

@@ -10,7 +10,7 @@ from spacy.tokens import Span
 from mild_nlp import clock
 from mild_nlp import lexicon as lx
 from mild_nlp.normalize import duration_to_months, months_since, parse_age
-from mild_nlp.segments import clauses, containing, sentences
+from mild_nlp.segments import clauses, contains_phrase, containing, sentences
 
 FREQUENCY_WORDS = frozenset("a an per each every".split())
 NOT_DURATION_BEFORE = frozenset("times time twice once per every in within next".split())
@@ -70,9 +70,9 @@ def _duration(span: Span) -> bool:
         return False
     if after[0] in FREQUENCY_WORDS and after[1] in lx.DURATION_UNIT_WORDS:
         return False  # "3 days a week" is a frequency
-    if _word(span, -1).endswith("x") and _word(span, -1)[:-1].isdigit():
-        return False  # "3x a week"
     before = _word(span, -1)
+    if before.endswith("x") and before[:-1].isdigit():
+        return False  # "3x a week"
     if before in lx.DISTANCE_UNIT_WORDS | lx.TIME_UNIT_WORDS:
         return False  # "2 miles a day", "20 minutes a day" is a frequency
     return before not in NOT_DURATION_BEFORE and before not in lx.DURATION_UNIT_WORDS
@@ -144,9 +144,7 @@ def _long_ago(span: Span) -> bool:
     if not any(w in TIME_WORDS or w.isdigit() for w in words):
         # "I was in a car accident in 1998 and hurt my back": the time is in the sentence
         words = [t.lower_ for t in containing(sentences(span.doc), span)]
-    if set(words) & LONG_AGO_WORDS or any(
-        tuple(words[i:i + len(p)]) == p for p in LONG_AGO_PHRASES for i in range(len(words))
-    ):
+    if set(words) & LONG_AGO_WORDS or contains_phrase(words, LONG_AGO_PHRASES):
         return True
     for i, word in enumerate(words):
         if word in ("ago", "back") and i:
@@ -213,8 +211,7 @@ def _resolved(span: Span) -> bool:
     """"that bladder trouble cleared up long ago", "I had a fever last week but it's gone now"."""
     doc = span.doc
     sentence = containing(sentences(doc), span)
-    after = [t.lower_ for t in doc[span.end:sentence.end]]
-    if any(tuple(after[i:i + len(p)]) == p for p in RESOLVED_PHRASES for i in range(len(after))):
+    if contains_phrase([t.lower_ for t in doc[span.end:sentence.end]], RESOLVED_PHRASES):
         return True
     if not {t.lower_ for t in span} & lx.FEVER_WORDS:
         return False  # "I lost control of my bladder two days ago" is when it began
@@ -259,9 +256,9 @@ PATIENT_PT_BEFORE = frozenset("per elderly female male".split())
 
 def _treatment(span: Span) -> bool:
     text = span.text.lower()
-    if text in INJECTION_WORDS and _sentence_words(span) & CHILDBIRTH_WORDS:
-        return False  # "an epidural when I had my daughter"
     if text in INJECTION_WORDS:
+        if _sentence_words(span) & CHILDBIRTH_WORDS:
+            return False  # "an epidural when I had my daughter"
         after = {_word(span, k) for k in range(4)}
         if after & lx.OTHER_BODY_PARTS and after & {"in", "into", "on"}:
             return False  # "a cortisone shot in my shoulder"

@@ -65,6 +65,11 @@ def score(cases: list[dict]) -> tuple[dict, list[tuple[dict, dict]]]:
     return counts, wrong
 
 
+def micro(counts: dict) -> tuple[float, float, float]:
+    """Micro precision, recall and F1 over all slots."""
+    return _f1(sum(counts.values(), Counter()))
+
+
 def _f1(c: Counter) -> tuple[float, float, float]:
     p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
     r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
@@ -74,7 +79,7 @@ def _f1(c: Counter) -> tuple[float, float, float]:
 def main(path: str, show: bool = False) -> int:
     cases = yaml.safe_load(open(path, encoding="utf-8"))
     counts, wrong = score(cases)
-    p, r, f = _f1(sum(counts.values(), Counter()))
+    p, r, f = micro(counts)
     print(f"slot cases:        {len(cases)} messages, {sum(c['tp'] + c['fn'] for c in counts.values())} expected answers")
     print(f"slot micro-F1:     {f:.3f}  (precision {p:.3f}, recall {r:.3f}); "
           f"messages read exactly right {1 - len(wrong) / len(cases):.1%}")

@@ -8,16 +8,24 @@
 only the first MAX_CHARS characters are analysed.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from mild_nlp.answers import read_answers
 from mild_nlp.components import NLU_ENTITY_LABELS
+from mild_nlp.flag_union import STANDS, FlagFinding, combine
 from mild_nlp.flags import flag_mentions
+from mild_nlp.hedges import doubt_in, hedge_in
 from mild_nlp.pipeline import get_nlp
+from mild_nlp.second_reader import SecondReader
 from mild_nlp.replies import interjection_polarity, is_correction, reply_polarity
 
 MAX_CHARS = 2000
 # Same-length replacements, so character offsets stay those of the original text.
+# Dictation homophones of number words before a unit ("about too years", "won block"),
+# replaced by words of the same length so that every character offset stays the same.
+_HOMOPHONE_NUMBERS = re.compile(r"\b(too|won)(?= (?:years?|yrs?|months?|weeks?|days?|blocks?|miles?|times?)\b)", re.I)
+_HOMOPHONE_WORDS = {"too": "two", "won": "one"}
 _SAME_LENGTH = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
 
 
@@ -33,6 +41,20 @@ class Understanding:
     old_injury_mentions: list[str] = field(default_factory=list)  # a year or more ago: not urgent
     is_correction: bool = False
     entities: list[dict] = field(default_factory=list)
+    flags: list[FlagFinding] = field(default_factory=list)  # both readers, combined (flag_union)
+    interjection: str | None = None  # a leading one-word answer set apart ("no, but ...")
+    hedge: str | None = None         # "haven't noticed", "depends on the day", "maybe" (mild_nlp.hedges)
+    doubt: str | None = None         # the firmer hedges only: "not sure", "hard to say"
+
+    def flag(self, kind: str) -> FlagFinding | None:
+        """The finding of this kind ("red" / "urgent"), if any."""
+        return next((f for f in self.flags if f.kind == kind), None)
+
+    @property
+    def red_flag_stands(self) -> bool:
+        """Both readers read a current red flag: the screening ends as emergency."""
+        finding = self.flag("red")
+        return bool(finding and finding.decision == STANDS)
 
     @property
     def red_flag(self) -> bool:
@@ -40,16 +62,24 @@ class Understanding:
         return bool(self.red_flag_mentions)
 
 
-def understand(text: str, requested_slot: str | None = None) -> Understanding:
-    """Analyse one message; `requested_slot` is the question being asked, if any."""
+def understand(text: str, requested_slot: str | None = None, second_reader: bool = True) -> Understanding:
+    """Analyse one message; `requested_slot` is the question being asked, if any.
+
+    With `second_reader` the learned flag reader reads it too (mild_nlp.second_reader) and
+    `flags` holds both readers' findings; without it, the rules' findings alone (all "ask").
+    """
     text = (text if isinstance(text, str) else "")[:MAX_CHARS].translate(_SAME_LENGTH)
+    text = _HOMOPHONE_NUMBERS.sub(lambda m: _HOMOPHONE_WORDS[m.group(1).lower()], text)
     if not text.strip():
         return Understanding()
     doc = get_nlp()(text)
     reply = reply_polarity(text)
     flags = flag_mentions(doc)
+    reader = SecondReader.load() if second_reader else None
+    readings = reader.read(text) if reader else []
+    interjection = interjection_polarity(text)
     return Understanding(
-        answers=read_answers(doc, requested_slot, reply, interjection_polarity(text)),
+        answers=read_answers(doc, requested_slot, reply, interjection),
         reply=reply,
         red_flag_mentions=flags.red,
         negated_red_flag_mentions=flags.negated_red,
@@ -60,4 +90,8 @@ def understand(text: str, requested_slot: str | None = None) -> Understanding:
             {"entity": e.label_, "start": e.start_char, "end": e.end_char, "value": e.text}
             for e in doc.ents if e.label_ in NLU_ENTITY_LABELS
         ],
+        flags=combine(text, flags, readings, reader),
+        interjection=interjection,
+        hedge=hedge_in(text),
+        doubt=doubt_in(text),
     )

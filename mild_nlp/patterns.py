@@ -289,14 +289,15 @@ RELIEF_NEGATIONS = [
 ]
 TREATMENT_FAILED = [
     "@NOT help|helped|helps|helping|work|worked|works|working|last|lasted|do|did",
-    "no|little|minimal|zero|without|limited relief|help|improvement|difference|luck|change|benefit|effect",
+    "no|little|minimal|zero|without|limited real|significant|noticeable|lasting|big|much? relief|help|improvement|"
+    "difference|luck|change|benefit|effect",
     "not much|enough relief|help|improvement|difference|better",
     "@NOT nearly|quite|really|near enough",
     "none|neither|nothing of? them|it|one? did|does|do anything|much",
     "did|does|do @NOT do anything|much",
     "#NUM day|days|week|weeks|wk|wks of? relief",  # a short spell of relief
     "barely|hardly any relief|help|improvement|difference",
-    "nothing|none|neither _3 help|helped|helps|worked|works|work",
+    "nothing|none|neither _3 help|helped|helps|worked|works|work|lasted|lasts|last",
     "wore|wear|wears|wearing|worn off",
     "stopped|stop|stops helping|working",
     "only|just? temporary|temporarily",
@@ -323,6 +324,7 @@ TREATMENT_FAILED = [
     "still @CAN @NOT",
     "relief _2 #NUM day|days|week|weeks|wk|wks",
     "then gone",
+    "gone|over|done within|in|after a|one|two|#NUM? day|days|week|weeks|wk|wks",  # "gone in a week"
     "help|helped|helps|worked|lasted for? @HEDGE? #NUM @DUR_UNIT",
     "came|comes back",
     "still hurt|hurts|hurting|aches|painful|numb",

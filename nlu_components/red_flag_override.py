@@ -9,18 +9,19 @@ Used in config.yml after the intent classifier:
 - If the classifier said `report_red_flag` but every red-flag mention is negated
   ("no fever, no bladder problems"), the intent becomes `deny` (confidence 1.0).
 
-The spaCy doc that SpacyNLP attached is reused when it came from the project
-pipeline (models/spacy/mild_en); otherwise the text is analysed with mild_nlp.
+- A message that answers three or more screening questions at once becomes `inform`
+  (unless it reports a red flag), so a long story opening starts the screening.
+
+The text is read with mild_nlp.understand (rules only), exactly as the form reads it.
 """
 
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any, Dict, List, Text, Type
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
@@ -31,11 +32,11 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from mild_nlp.extract import MAX_CHARS
-from mild_nlp.flags import FlagMentions, flag_mentions, is_mild_doc
-from mild_nlp.pipeline import get_nlp
+from mild_nlp.extract import understand
 
 RED_FLAG_INTENT = "report_red_flag"
+INFORM_INTENT = "inform"
+STORY_ANSWERS = 3
 DENY_INTENT = "deny"
 
 
@@ -81,32 +82,33 @@ class RedFlagIntentOverride(GraphComponent, IntentClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         """Apply the override to each message."""
         for message in messages:
-            mentions = self._mentions(message)
-            if mentions is None:
+            text = message.get(TEXT)
+            if not isinstance(text, str) or not text.strip():
                 continue
+            # The same reading as the form's (mild_nlp.understand, the rules): Rasa's own spaCy
+            # doc is of the lower-cased text and may differ from it.
+            u = understand(text, second_reader=False)
             predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            if mentions.red:
+            if u.red_flag_mentions:
                 _set_intent(message, RED_FLAG_INTENT)
-            elif predicted == RED_FLAG_INTENT and mentions.negated_red:
+            elif predicted == RED_FLAG_INTENT and u.negated_red_flag_mentions:
                 _set_intent(message, DENY_INTENT)
+            elif len(u.answers) >= STORY_ANSWERS and predicted not in (RED_FLAG_INTENT, INFORM_INTENT):
+                # a story that answers several questions ("I'm 72, my legs go numb after a
+                # block and sitting helps... is MILD for me?") starts or continues the screening;
+                # the form answers nothing of it away
+                _set_intent(message, INFORM_INTENT)
         return messages
-
-    @staticmethod
-    def _mentions(message: Message) -> Optional[FlagMentions]:
-        doc = message.get(SPACY_DOCS[TEXT])
-        if is_mild_doc(doc):
-            return flag_mentions(doc)
-        text = message.get(TEXT)
-        if not isinstance(text, str) or not text.strip():
-            return None
-        return flag_mentions(get_nlp()(text[:MAX_CHARS]))
-
 
 def _set_intent(message: Message, name: Text) -> None:
     """Make `name` the intent with confidence 1.0 and put it first in the ranking."""
     intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
+    # The classifier's guesses stay in the ranking at half their confidence: left as they
+    # were, a confident "inform" (0.94) beside the override's 1.0 is "ambiguous" to the
+    # FallbackClassifier (gap < 0.1), which would turn a red flag into nlu_fallback.
     ranking = [
-        r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != name
+        {**r, PREDICTED_CONFIDENCE_KEY: float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) * 0.5}
+        for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != name
     ]
     message.set(INTENT, intent, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [dict(intent)] + ranking, add_to_output=True)

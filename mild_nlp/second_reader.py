@@ -1,0 +1,115 @@
+"""The second reader for safety: a learned classifier of red and urgent flags, per clause.
+
+It reads each clause of a message (mild_nlp.clauses) with the MiniLM sentence encoder
+(mild_nlp.sentence_encoder) plus TF-IDF word and character n-grams, and a softmax
+regression trained on the project's own clause set, data/flag_reader/*.yml (mild_nlp.second_reader_training builds it into
+models/flag_reader/reader.pkl). It knows nothing of the rules of mild_nlp: its errors are
+not theirs, which is why the two readers are combined for recall (mild_nlp.flag_union).
+
+    reader = SecondReader.load()
+    reader.read("I've been wetting myself since Tuesday")
+    # [ClauseReading(text=..., red=0.97, urgent=0.01, none=0.02)]
+
+Each reading carries the probabilities; `verdict()` turns them into "flag" (sure),
+"unsure" (worth a question) or None, with thresholds chosen on the training set's
+cross-validation (second_reader_training) and stored with the weights.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+from mild_nlp.clauses import split_clauses
+
+ROOT = Path(__file__).resolve().parents[1]
+WEIGHTS = ROOT / "models" / "flag_reader" / "reader.pkl"
+CLASSES = ("none", "red", "urgent")
+FLAG, UNSURE = "flag", "unsure"
+VECTOR_WEIGHT = 1.0   # the sentence vector's weight beside the TF-IDF word and character features
+
+
+def features(words, chars, texts: list[str], vectors: np.ndarray):
+    """The reader's input: TF-IDF of word 1-2-grams (negations: "no fever", "denies") and of
+    character 2-5-grams (misspellings: "bladdr", "numbnes"), beside the MiniLM sentence vector
+    (meaning in other words: "things down there feel dead")."""
+    from scipy import sparse
+
+    return sparse.hstack([words.transform(texts), chars.transform(texts),
+                          sparse.csr_matrix(vectors * VECTOR_WEIGHT)]).tocsr()
+
+
+@dataclass(frozen=True)
+class ClauseReading:
+    """The learned reader's probabilities for one clause."""
+
+    text: str
+    start: int
+    end: int
+    red: float
+    urgent: float
+    none: float
+
+
+class SecondReader:
+    """Softmax regression over a clause's words, character n-grams and sentence vector;
+    thresholds per flag kind."""
+
+    _shared: Optional["SecondReader"] = None
+    _lock = threading.Lock()
+
+    def __init__(self, model, words, chars, thresholds: dict, encoder=None) -> None:
+        self.model, self.words, self.chars, self.thresholds = model, words, chars, thresholds
+        self._encoder = encoder
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS) -> "SecondReader":
+        """The process-wide reader; trains it first when the weights are missing or stale."""
+        with cls._lock:
+            if cls._shared is None:
+                from mild_nlp import second_reader_training
+
+                if not second_reader_training.is_current(path):
+                    second_reader_training.train_and_save(path)
+                saved = second_reader_training.load_saved(path)
+                cls._shared = cls(saved["model"], saved["words"], saved["chars"], saved["thresholds"])
+            return cls._shared
+
+    @property
+    def encoder(self):
+        if self._encoder is None:
+            from mild_nlp.sentence_encoder import MiniLMEncoder
+
+            self._encoder = MiniLMEncoder.load()
+        return self._encoder
+
+    def probabilities(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
+        """(n, 3) class probabilities in CLASSES order for n clauses and their sentence vectors."""
+        return self.model.predict_proba(features(self.words, self.chars, texts, vectors))
+
+    def read(self, text: str) -> list[ClauseReading]:
+        """One reading per clause of `text` (none for empty text)."""
+        clauses = split_clauses(text)
+        if not clauses:
+            return []
+        texts = [c.text for c in clauses]
+        vectors = np.stack([e.sentence for e in self.encoder.encode_batch(texts)])
+        probs = self.probabilities(texts, vectors)
+        return [
+            ClauseReading(c.text, c.start, c.end, red=float(p[1]), urgent=float(p[2]), none=float(p[0]))
+            for c, p in zip(clauses, probs)
+        ]
+
+    def verdict(self, reading: ClauseReading, kind: str) -> Optional[str]:
+        """"flag" when the reader is sure of a `kind` ("red"/"urgent") flag, "unsure" when it
+        may be one, else None."""
+        sure, unsure = self.thresholds[kind]
+        p = getattr(reading, kind)
+        if p >= sure:
+            return FLAG
+        if p >= unsure:
+            return UNSURE
+        return None

@@ -1,0 +1,68 @@
+"""mild_nlp.flag_union: the rules and the learned reader combined for recall."""
+from mild_nlp import flag_union
+from mild_nlp.flags import FlagMentions
+from mild_nlp.second_reader import FLAG, UNSURE, ClauseReading
+
+
+class FixedReader:
+    """A learned reader whose verdict is given: sure above 0.8, unsure above 0.2."""
+
+    def verdict(self, reading, kind):
+        p = getattr(reading, kind)
+        return FLAG if p >= 0.8 else UNSURE if p >= 0.2 else None
+
+
+def reading(text, red=0.0, urgent=0.0):
+    return ClauseReading(text, 0, len(text), red=red, urgent=urgent, none=1 - red - urgent)
+
+
+def combine(text, rules, *readings):
+    return flag_union.combine(text, rules, list(readings), FixedReader())
+
+
+def test_both_readers_saying_red_flag_stands():
+    text = "I can't control my bladder since yesterday"
+    [finding] = combine(text, FlagMentions(red=["can't control my bladder"]), reading(text, red=0.95))
+    assert finding.kind == "red" and finding.decision == flag_union.STANDS
+    assert finding.readers == (flag_union.RULES, flag_union.LEARNED)
+
+
+def test_rules_alone_ask_and_quote_the_clause():
+    text = "sitting helps, and I wet myself twice today"
+    clause = "and I wet myself twice today"
+    [finding] = combine(text, FlagMentions(red=["wet myself"]), reading("sitting helps", red=0.01),
+                        reading(clause, red=0.1))
+    assert finding.decision == flag_union.ASK and finding.readers == (flag_union.RULES,)
+    assert finding.words == clause
+
+
+def test_learned_alone_sure_or_unsure_asks():
+    text = "things down there feel dead since Monday"
+    [sure] = combine(text, FlagMentions(), reading(text, red=0.9))
+    [unsure] = combine(text, FlagMentions(), reading(text, red=0.3))
+    assert sure.decision == unsure.decision == flag_union.ASK
+    assert sure.readers == (flag_union.LEARNED,) and sure.words == text
+
+
+def test_an_unsure_learned_reading_of_a_negated_flag_is_not_asked():
+    text = "no numbness between my legs"
+    found = combine(text, FlagMentions(negated_red=["numbness between my legs"]), reading(text, red=0.3))
+    assert found == []
+
+
+def test_a_sure_learned_reading_is_asked_even_when_the_rules_read_a_negation():
+    text = "no fever but I can't feel the toilet paper"
+    [finding] = combine(text, FlagMentions(negated_red=["fever"]), reading(text, red=0.9))
+    assert finding.decision == flag_union.ASK
+
+
+def test_red_comes_before_urgent_and_nothing_without_a_reader():
+    text = "I fell last week and now I leak"
+    found = combine(text, FlagMentions(urgent=["fell last week"]), reading(text, red=0.5, urgent=0.9))
+    assert [f.kind for f in found] == ["red", "urgent"]
+    assert combine("my legs ache after a block", FlagMentions(), reading("my legs ache after a block")) == []
+
+
+def test_without_the_learned_reader_the_rules_alone_ask():
+    [finding] = flag_union.combine("I peed myself", FlagMentions(red=["peed myself"]), [], None)
+    assert finding.decision == flag_union.ASK

@@ -1,0 +1,83 @@
+"""mild_nlp.second_reader and its training: the learned reader of red and urgent flags."""
+import numpy as np
+import pytest
+
+from mild_nlp import second_reader_training as training
+from mild_nlp.second_reader import CLASSES, FLAG, UNSURE, SecondReader
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return SecondReader.load()
+
+
+def test_each_clause_gets_its_own_reading(reader):
+    readings = reader.read("My legs get heavy after a block, and I can't control my bladder since yesterday")
+    assert len(readings) == 2
+    assert readings[1].red > readings[0].red
+    assert all(abs(r.red + r.urgent + r.none - 1) < 1e-6 for r in readings)
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("I've wet myself twice since yesterday", "red"),
+    ("can't feel anything when I wipe since Monday", "red"),
+    ("I had breast cancer in 2015", "urgent"),
+    ("slipped on the ice last week and landed on my back", "urgent"),
+])
+def test_plain_flags_are_at_least_worth_a_question(reader, text, kind):
+    best = max(reader.read(text), key=lambda r: getattr(r, kind))
+    assert reader.verdict(best, kind) in (FLAG, UNSURE)
+
+
+def test_empty_text_has_no_reading(reader):
+    assert reader.read("") == [] and reader.read("   ") == []
+
+
+def _probs(p_true, p_none):
+    y = np.array([1] * len(p_true) + [0] * len(p_none))
+    probs = np.zeros((len(y), 3))
+    probs[:, 1] = np.concatenate([p_true, p_none])
+    return probs, y
+
+
+def test_thresholds_keep_the_recall_when_clauses_without_a_flag_score_low():
+    p_true, p_none = np.linspace(0.05, 0.99, 200), np.linspace(0.0, 0.04, 800)
+    probs, y = _probs(p_true, p_none)
+    flag, unsure = training._thresholds(probs, y, 1)
+    assert (p_true >= unsure).mean() >= training.UNSURE_RECALL
+    chosen = probs[:, 1] >= flag
+    assert (y[chosen] == 1).mean() >= training.FLAG_PRECISION and flag > unsure
+
+
+def test_thresholds_never_ask_on_more_than_the_budget_of_clauses_without_a_flag():
+    p_true, p_none = np.linspace(0.05, 0.99, 200), np.linspace(0.0, 0.3, 800)
+    probs, y = _probs(p_true, p_none)
+    _flag, unsure = training._thresholds(probs, y, 1)
+    assert (p_none >= unsure).mean() <= training.NONE_BUDGET["red"] + 1e-9
+
+
+def test_a_class_without_written_clauses_is_a_clear_error(tmp_path, monkeypatch):
+    (tmp_path / "only_red.yml").write_text('red:\n  - "I wet myself"\n', encoding="utf-8")
+    monkeypatch.setattr(training, "CLAUSES", tmp_path)
+    monkeypatch.setattr(training, "NLU_NONE_FILES", ())
+    monkeypatch.setattr(training, "_nlu_examples", lambda *a, **k: [])
+    with pytest.raises(RuntimeError, match="no training clauses for none, urgent"):
+        training.training_set()
+
+
+def test_written_clauses_are_merged_across_files(tmp_path, monkeypatch):
+    (tmp_path / "a.yml").write_text('red:\n  - "I wet myself"\nnone:\n  - "my legs ache"\n', encoding="utf-8")
+    (tmp_path / "b.yml").write_text('urgent:\n  - "I had cancer"\nnone:\n  - "I am 72"\n', encoding="utf-8")
+    monkeypatch.setattr(training, "CLAUSES", tmp_path)
+    written = training._written()
+    assert written == {"none": ["my legs ache", "I am 72"], "red": ["I wet myself"], "urgent": ["I had cancer"]}
+    assert set(written) == set(CLASSES)
+
+
+def test_a_change_of_the_data_makes_the_saved_reader_stale(tmp_path, monkeypatch):
+    (tmp_path / "a.yml").write_text('red:\n  - "I wet myself"\n', encoding="utf-8")
+    monkeypatch.setattr(training, "CLAUSES", tmp_path)
+    before = training.data_hash()
+    (tmp_path / "a.yml").write_text('red:\n  - "I wet myself twice"\n', encoding="utf-8")
+    assert training.data_hash() != before
+    assert not training.is_current(tmp_path / "missing.pkl")

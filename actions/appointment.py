@@ -55,8 +55,10 @@ class ValidateAppointmentForm(FormValidationAction):
         events: List[EventType] = []
         if messages.has_new_message(tracker) and requested in FIELDS:
             text = messages.latest_text(tracker)
-            facts, reply, red_flag, _ = read_message(tracker, None)
-            if red_flag:
+            facts, reply, red_flag, _, incoming = read_message(tracker, None)
+            # While contact details are taken there is no question to go back to: a red flag
+            # raised by either reader ends the request with the emergency advice.
+            if red_flag or any(f["kind"] == "red" for f in incoming.findings):
                 state = State.from_slots(slots)
                 state.answers["red_flags"] = "yes"
                 events += [SlotSet("red_flags", "yes")] + decision_events(questionnaire.plan(state))

@@ -19,18 +19,26 @@ from rasa_sdk.types import DomainDict
 
 from actions import messages
 from mild_nlp.extract import understand
-from screening import questionnaire
+from screening import check_wording, checks, questionnaire, triage
 from screening.questionnaire import State
 
 logger = logging.getLogger(__name__)
 
-PAYLOAD_SLOTS = set(questionnaire.SLOTS) | {"gate_answer", "appointment_consent", "preferred_office"}
+# Both readers load when the action server starts, not on the first patient's message: the
+# sentence encoder and the learned reader take seconds to load, longer than a chat channel
+# waits for a turn (a turn that times out is lost).
+understand("warming up the readers", second_reader=True)
+
+PAYLOAD_SLOTS = set(questionnaire.SLOTS) | {"gate_answer", "appointment_consent", "preferred_office", "check_answer"}
 MAX_FAILED_ATTEMPTS_BEFORE_HELP = 2
 
 
-def decision_events(plan: questionnaire.Plan) -> List[EventType]:
-    """The outcome slots for a plan: set when determined, cleared when a correction reopened it."""
+def decision_events(plan: questionnaire.Plan, pending: Optional[dict] = None) -> List[EventType]:
+    """The outcome slots for a plan: set when determined, cleared when a correction reopened it,
+    and held back while the answer that decides it is being confirmed."""
     decision = plan.decision
+    if pending and pending.get("kind") == checks.CONFIRM:
+        decision = triage.decide({}, None)
     return [
         SlotSet("triage_outcome", decision.outcome),
         SlotSet("triage_reasons", [r.as_dict() for r in decision.reasons] if decision.determined else None),
@@ -44,19 +52,41 @@ class Reading(NamedTuple):
 
     facts: dict
     reply: Optional[str]
-    red_flag: bool
+    red_flag: bool            # both readers agree on a current red flag
     old_injury: bool = False  # a fall or injury a year or more ago (not a recent one)
+    incoming: Optional[checks.Incoming] = None
 
 
 def read_message(tracker: Tracker, requested_slot: Optional[str]) -> Reading:
-    """What the latest message says: facts, reply, whether a red flag was mentioned, ..."""
+    """What the latest message says: facts, reply, the two readers' flag findings, ..."""
     text = messages.latest_text(tracker)
     if messages.is_button_payload(text):
-        return Reading(messages.payload_values(tracker, PAYLOAD_SLOTS), None, False)
+        values = messages.payload_values(tracker, PAYLOAD_SLOTS)
+        check_answer = values.pop("check_answer", None)
+        return Reading(values, None, False, incoming=checks.Incoming(
+            text=text, facts=values, from_button=True, check_answer=check_answer))
     understanding = understand(text, requested_slot)
     reply = understanding.reply or messages.reply_from_intent(tracker)
-    return Reading(dict(understanding.answers), reply, understanding.red_flag,
-                   bool(understanding.old_injury_mentions))
+    incoming = checks.Incoming(
+        text=text, facts=checks.without_flag_facts(understanding.answers), reply=reply,
+        findings=[f.as_dict() for f in understanding.flags], hedge=understanding.hedge, doubt=understanding.doubt,
+        interjection=understanding.interjection)
+    return Reading(dict(understanding.answers), reply, understanding.red_flag_stands,
+                   bool(understanding.old_injury_mentions), incoming)
+
+
+def dialogue_from(tracker: Tracker) -> checks.Dialogue:
+    return checks.Dialogue(
+        state=State.from_slots(tracker.slots),
+        check=tracker.get_slot("pending_check") or None,
+        sources=dict(tracker.get_slot("answer_sources") or {}),
+        log=list(tracker.get_slot("answer_checks") or []),
+    )
+
+
+def dialogue_events(d: checks.Dialogue) -> List[EventType]:
+    return [SlotSet("pending_check", d.check), SlotSet("answer_sources", d.sources or None),
+            SlotSet("answer_checks", d.log or None)]
 
 
 def screening_start_events(tracker: Tracker) -> List[EventType]:
@@ -78,42 +108,52 @@ class ValidateScreeningForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         events: List[EventType] = screening_start_events(tracker)
-        state = State.from_slots(tracker.slots)
+        d = dialogue_from(tracker)
+        state = d.state
         requested = tracker.get_slot("requested_slot")
 
         if messages.has_new_message(tracker):
-            facts, reply, red_flag, old_injury = read_message(tracker, requested)
-            if red_flag:
-                facts["red_flags"] = "yes"
-            if not facts and not reply and messages.is_side_question(tracker):
+            reading = read_message(tracker, requested)
+            incoming = reading.incoming
+            if not incoming.facts and not incoming.reply and not incoming.findings \
+                    and not incoming.check_answer and messages.is_side_question(tracker):
                 return []  # let the rules answer the side question; the form asks again afterwards
-            result = questionnaire.apply_understanding(state, requested, facts, reply)
+            had_check = d.check
+            result = checks.take_turn(d, requested, incoming)
             events += [SlotSet(slot, value) for slot, value in result.changes.items()]
             if result.corrections and not state.answers.get("red_flags") == "yes":
                 dispatcher.utter_message(response="utter_correction_noted")
-            explained = old_injury and requested == "urgent_flags" and not result.understood
+            explained = reading.old_injury and requested == "urgent_flags" and not result.understood \
+                and not d.check
             if explained:
                 dispatcher.utter_message(response="utter_old_injury_not_recent")
-            attempts = 0 if result.understood or explained or not requested \
+            answered_check = had_check is not None and (d.check is None or d.check != had_check)
+            progressed = result.understood or explained or answered_check or (d.check and not had_check)
+            attempts = 0 if progressed or not requested \
                 else int(tracker.get_slot("failed_attempts") or 0) + 1
             events.append(SlotSet("failed_attempts", attempts))
-            logger.info("screening turn: requested=%s understood=%s changed=%s",
-                        requested, result.understood, sorted(result.changes))
+            logger.info("screening turn: requested=%s understood=%s changed=%s check=%s",
+                        requested, result.understood, sorted(result.changes),
+                        d.check["kind"] if d.check else None)
 
         plan = questionnaire.plan(state)
-        events += decision_events(plan)
-        if plan.next_slot is None:
+        if d.check and plan.decision.outcome == "emergency":
+            d.check = None  # nothing else is asked after a red flag
+        events += decision_events(plan, d.check) + dialogue_events(d)
+        next_slot = checks.requested_slot(d, plan.next_slot)
+        if next_slot is None:
             events.append(SlotSet("screening_status", "finished"))
         events += self.before_question(dispatcher, tracker, domain, events)
-        # The form then asks utter_ask_<requested_slot>; its variations' conditions pick the
-        # wording from question_variant (and the channel picks the patient or staff voice).
-        events.append(SlotSet("question_variant", plan.variant))
+        # The form then asks action_ask_<requested_slot> (actions/ask.py): a pending check's
+        # question, or utter_ask_<slot> whose variations' conditions pick the wording from
+        # question_variant (and the channel picks the patient or staff voice).
+        events.append(SlotSet("question_variant", checks.variant(d) or plan.variant))
         # Only changed slots are sent back (smaller trackers, faster turns). Always sent:
         # failed_attempts after a message (a form turn that sets nothing counts as rejected),
         # and requested_slot (the form decides from it what to ask, or that it is done).
         always = {"failed_attempts"}
         return [e for e in events if e["name"] in always or e["value"] != tracker.get_slot(e["name"])] \
-            + [SlotSet("requested_slot", plan.next_slot)]
+            + [SlotSet("requested_slot", next_slot)]
 
     @staticmethod
     def before_question(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 import yaml
 
-from scripts.slot_eval import micro, read, score
+from scripts.slot_eval import ASKED, micro, read, score
 
 # micro-F1 each set reached after mending (set 3 keeps disagreements on wording conventions)
 LEVELS = {"slots_blind": 0.95, "slots_blind2": 0.95, "slots_blind3": 0.92, "slots_blind4": 0.92}
@@ -33,7 +33,7 @@ def test_slot_filling_stays_above_its_mended_level(name):
 @pytest.mark.parametrize("case", [c for c in CASES if (c.get("expect") or {}).get("red_flags") == "yes"],
                          ids=lambda c: c["text"][:40])
 def test_every_red_flag_case_is_an_emergency(case):
-    assert read(case["text"], case.get("asked")).get("red_flags") == "yes"
+    assert read(case["text"], case.get("asked")).get("red_flags") in ("yes", ASKED)  # set, or asked at once
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if (c.get("expect") or {}).get("red_flags") != "yes"],

@@ -330,6 +330,18 @@ class _Screening:
                 "office": slots.get("preferred_office"),
             }
             appointment["requested"] = bool(consent == "yes" and appointment["name"] and appointment["phone"])
+        # How each answer was reached (screening.checks): stated, button, confirmed, clarified,
+        # corrected, or flag_question (with the reader(s) that raised the question).
+        sources = slots.get("answer_sources") if isinstance(slots.get("answer_sources"), dict) else {}
+        for slot, answer in answers.items():
+            source = sources.get(slot) if isinstance(sources.get(slot), dict) else {}
+            answer["how"] = source.get("how") or ("corrected" if answer.get("history") else
+                                                  "button" if "payload" in answer else "stated")
+            if source.get("readers"):
+                answer["raised_by"] = list(source["readers"])
+            if source.get("asked_about"):
+                answer["asked_about"] = source["asked_about"]
+        checks_log = _list_of_dicts(slots.get("answer_checks"))
         reasons = _list_of_dicts(slots.get("triage_reasons"))
         notes = _list_of_dicts(slots.get("triage_notes"))
         # Reasons and notes stored as codes only get the wording the person was shown.
@@ -364,6 +376,7 @@ class _Screening:
             "rules_version": None if slots.get("rules_version") is None else str(slots.get("rules_version")),
             "answers": answers,
             "cleared_answers": cleared,
+            "checks": checks_log,
             "appointment": appointment,
             "transcript": list(self.transcript),
         }

@@ -39,6 +39,10 @@ QUESTIONNAIRE_URL = f"{BASE}/Questionnaire/{QUESTIONNAIRE_ID}"
 SCREENING_ID_SYSTEM = f"{BASE}/screening-id"
 SOURCE_TEXT_URL = f"{BASE}/StructureDefinition/source-text"
 PREVIOUS_VALUE_URL = f"{BASE}/StructureDefinition/previous-value"
+# How an answer was reached (stated, button, confirmed, clarified, corrected, flag_question) and,
+# for a flag question, which reader raised it (rules, learned): extensions on the answer.
+ANSWER_PROVENANCE_URL = f"{BASE}/StructureDefinition/answer-provenance"
+RAISED_BY_URL = f"{BASE}/StructureDefinition/flag-raised-by"
 DATA_ABSENT_REASON_URL = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
 STATUS_BY_RECORD = {"finished": "completed", "abandoned": "stopped"}
 
@@ -52,6 +56,8 @@ EXTRA_ITEMS: tuple[dict, ...] = (
     {"linkId": "triage_notes", "text": "Notes shown with the outcome", "type": "open-choice", "repeats": True,
      "readOnly": True},
     {"linkId": "rules_version", "text": "Triage rules version", "type": "string", "readOnly": True},
+    {"linkId": "answer_checks", "text": "Questions asked back (flag questions, clarifications, read-backs, "
+     "confirmations) and their answers", "type": "string", "repeats": True, "readOnly": True},
     {"linkId": "answered_by", "text": "Who answered", "type": "choice", "readOnly": True,
      "answerOption": [{"valueCoding": {"system": f"{BASE}/CodeSystem/answered_by", "code": "patient",
                                         "display": "Patient (web)"}},
@@ -158,6 +164,8 @@ def _answer_item(slot: str, answer: Mapping[str, Any]) -> dict:
     extensions = [e for e in (
         [_text_ext(SOURCE_TEXT_URL, answer.get("words"))]
         + [_text_ext(PREVIOUS_VALUE_URL, h.get("value")) for h in answer.get("history") or []]
+        + [{"url": ANSWER_PROVENANCE_URL, "valueCode": str(answer["how"])} if answer.get("how") else None]
+        + [{"url": RAISED_BY_URL, "valueCode": str(r)} for r in answer.get("raised_by") or []]
     ) if e]
     if slot == "age_years" and value == "declined":
         item["extension"] = [{"url": DATA_ABSENT_REASON_URL, "valueCode": "asked-declined"}] + extensions
@@ -169,6 +177,19 @@ def _answer_item(slot: str, answer: Mapping[str, Any]) -> dict:
         answer_value["extension"] = extensions
     item["answer"] = [answer_value]
     return item
+
+
+CHECK_NAMES = {"flag": "flag question", "clarify": "clarifying question", "ask_back": "read-back",
+               "confirm": "confirmation"}
+
+
+def check_line(check: Mapping[str, Any]) -> str:
+    """One asked-back question as a line: 'flag question on red_flags (raised by learned) about
+    "my bottom is numb": no'."""
+    name = CHECK_NAMES.get(str(check.get("kind")), str(check.get("kind")))
+    readers = f" (raised by {', '.join(check['readers'])})" if check.get("readers") else ""
+    about = f' about "{check["words"]}"' if check.get("words") else ""
+    return f"{name} on {check.get('slot')}{readers}{about}: {check.get('answer')}"
 
 
 def _source(record: Mapping[str, Any]) -> dict:
@@ -196,6 +217,9 @@ def questionnaire_response_dict(record: Mapping[str, Any]) -> dict:
             answers.append({"valueCoding": coding})
         if answers:
             items.append({"linkId": link_id, "answer": answers})
+    checks_done = [{"valueString": check_line(c)} for c in record.get("checks") or []]
+    if checks_done:
+        items.append({"linkId": "answer_checks", "answer": checks_done})
     if record.get("rules_version"):
         items.append({"linkId": "rules_version", "answer": [{"valueString": str(record["rules_version"])}]})
     if record.get("answered_by") in ("patient", "staff"):

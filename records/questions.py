@@ -117,6 +117,22 @@ BOOKKEEPING_SLOTS = (
     "preferred_office",
     "screening_status",
 )
+# How an answer was reached (screening.checks sources), as a reviewer reads it.
+HOW_LABELS = {
+    "stated": "stated",
+    "button": "button",
+    "confirmed": "confirmed when read back",
+    "clarified": "clarified when asked",
+    "corrected": "corrected",
+    "flag_question": "answered a flag question",
+}
+CHECK_KINDS = {
+    "flag": "Flag question",
+    "clarify": "Clarification",
+    "ask_back": "Read-back",
+    "confirm": "Confirmation",
+}
+READER_LABELS = {"rules": "the rules", "learned": "the learned reader"}
 APPOINTMENT_SLOTS = ("appointment_consent", "contact_name", "contact_phone", "preferred_office")
 OFFICES = ("Woburn", "Beverly")
 

@@ -133,3 +133,47 @@ def test_bundle_holds_the_questionnaire_and_every_response():
     kinds = [e["resource"]["resourceType"] for e in data["entry"]]
     assert kinds == ["Questionnaire"] + ["QuestionnaireResponse"] * len(records)
     assert len({e["fullUrl"] for e in data["entry"]}) == len(data["entry"])
+
+
+def _with_flag_question() -> dict:
+    """The emergency fixture as the two readers run it: the learned reader alone raised the
+    flag, the assistant asked, the person said yes."""
+    tracker = json.loads((TRACKERS / "emergency.json").read_text())
+    events = tracker["events"]
+    at = next(i for i, e in enumerate(events) if e.get("event") == "slot" and e.get("name") == "triage_outcome")
+    ts = events[at].get("timestamp")
+    words = "yes, and I also can't control my bladder since yesterday"
+    events[at:at] = [
+        {"event": "slot", "name": "answer_sources", "timestamp": ts,
+         "value": {"red_flags": {"how": "flag_question", "words": "yes", "asked_about": words,
+                                 "readers": ["learned"], "value": "yes"}}},
+        {"event": "slot", "name": "answer_checks", "timestamp": ts,
+         "value": [{"kind": "flag", "slot": "red_flags", "flag_kind": "red", "words": words,
+                    "readers": ["learned"], "answer": "yes", "reply_words": "yes"}]},
+    ]
+    return derive_from_tracker(tracker)[0]
+
+
+def test_flag_question_provenance_is_in_the_record_and_the_fhir_export():
+    record = _with_flag_question()
+    red = record["answers"]["red_flags"]
+    assert red["how"] == "flag_question" and red["raised_by"] == ["learned"]
+    assert red["asked_about"].startswith("yes, and I also can't control my bladder")
+    assert record["checks"][0]["answer"] == "yes"
+    data = fhir.questionnaire_response_dict(record)
+    QuestionnaireResponse.parse_obj(data)
+    fhir.check_response(data)
+    item = next(i for i in data["item"] if i["linkId"] == "red_flags")
+    extensions = item["answer"][0]["extension"]
+    assert {"url": fhir.ANSWER_PROVENANCE_URL, "valueCode": "flag_question"} in extensions
+    assert {"url": fhir.RAISED_BY_URL, "valueCode": "learned"} in extensions
+    checks_item = next(i for i in data["item"] if i["linkId"] == "answer_checks")
+    assert checks_item["answer"][0]["valueString"].startswith("flag question on red_flags (raised by learned)")
+
+
+def test_answers_without_a_source_slot_are_stated_or_button():
+    record = derive_from_tracker(json.loads((TRACKERS / "buttons_only.json").read_text()))[0]
+    how = {slot: a["how"] for slot, a in record["answers"].items()}
+    assert how.pop("symptom_duration_months") == "stated"  # typed "a year and a half"
+    assert set(how.values()) == {"button"}
+    assert record["checks"] == []

@@ -29,10 +29,13 @@ from aiohttp import web
 
 from records import export, fhir
 from records.questions import (
+    CHECK_KINDS,
+    HOW_LABELS,
     OUTCOME_LABELS,
     OUTCOME_TITLES,
     OUTCOMES,
     QUESTIONS,
+    READER_LABELS,
     SHORT,
     SLOTS,
     outcome_label,
@@ -162,7 +165,8 @@ def make_env() -> jinja2.Environment:
     env.filters["outcome_label"] = outcome_label
     env.globals.update(
         OUTCOMES=OUTCOMES, OUTCOME_LABELS=OUTCOME_LABELS, OUTCOME_TITLES=OUTCOME_TITLES, SLOTS=SLOTS,
-        QUESTIONS=QUESTIONS, SHORT=SHORT, has_appointment_request=has_appointment_request,
+        QUESTIONS=QUESTIONS, SHORT=SHORT, HOW=HOW_LABELS, CHECK_KINDS=CHECK_KINDS, READERS=READER_LABELS,
+        has_appointment_request=has_appointment_request,
         maybe_active=_maybe_active, clinic_tz_name=lambda: str(clinic_tz()),
     )
     return env

@@ -287,7 +287,8 @@ def build_state(tracker: Mapping[str, Any], catalog: list[dict]) -> dict:
         "answered_by": slots.get("answered_by"),
         "staff_name": slots.get("staff_name"),
         "requested_slot": requested,
-        "typed_answer": requested in TYPED_SLOTS,
+        "typed_answer": requested in TYPED_SLOTS and not slots.get("pending_check"),  # a check is yes/no
+        "checking": (slots.get("pending_check") or {}).get("kind") if isinstance(slots.get("pending_check"), Mapping) else None,
         "phase": phase,
         "status": slots.get("screening_status"),
         "outcome": outcome,

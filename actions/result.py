@@ -9,10 +9,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import messages
+from records import answer_summary
 from screening import questionnaire, triage, wording
 from screening.questionnaire import State
 
 RICH_CHANNELS = {"socketio", messages.STAFF_CHANNEL}
+# Channels where the answers are read back ("Here is what I understood") before the outcome.
+SUMMARY_CHANNELS = {"socketio"}
 
 
 def send_result(dispatcher: CollectingDispatcher, tracker: Tracker, decision: triage.Decision,
@@ -40,13 +43,23 @@ class ActionScreeningResult(Action):
         if not decision.determined:  # cannot happen after the form; say something useful anyway
             dispatcher.utter_message(response="utter_default")
             return [SlotSet("appointment_offered", False)]
+        events: List[EventType] = []
+        key = answer_summary.summary_key(tracker.slots)
+        intent, _confidence = messages.intent(tracker)
+        if intent == answer_summary.CONFIRM_INTENT:
+            events.append(SlotSet("summary_confirmed", key))
+        elif messages.channel(tracker) in SUMMARY_CHANNELS and answer_summary.needs_confirmation(
+                decision.outcome, tracker.slots, tracker.get_slot("summary_confirmed")):
+            summary = answer_summary.answer_summary(tracker.slots, tracker.get_slot("answer_sources") or {})
+            dispatcher.utter_message(json_message={"data": summary})
+            return [SlotSet("appointment_offered", False)]
         shown = signature(decision)
         if tracker.get_slot("result_shown") == shown:
             dispatcher.utter_message(response="utter_result_unchanged")
         else:
             send_result(dispatcher, tracker, decision)
         offered = decision.outcome in triage.APPOINTMENT_OUTCOMES and tracker.get_slot("appointment_consent") is None
-        return [
+        return events + [
             SlotSet("result_shown", shown),
             SlotSet("screening_status", "finished"),
             SlotSet("appointment_offered", offered),

@@ -3,6 +3,7 @@ import asyncio
 
 from actions.screening_form import ValidateScreeningForm
 from actions.result import ActionAnswerQuestion, ActionScreeningResult
+from records.answer_summary import summary_key
 from tests.actions.conftest import make_tracker
 
 NO_FLAGS = {"red_flags": "no", "urgent_flags": "no"}
@@ -100,7 +101,8 @@ def test_result_card_on_socketio_and_text_on_rest(dispatcher, domain):
                    walking_tolerance="under_50_feet", symptom_duration_months=24, age_years=70,
                    conservative_care="failed", injections="failed", prior_back_surgery="no",
                    imaging_stenosis="yes", blood_thinners="no")
-    events = run(ActionScreeningResult(), dispatcher, make_tracker(answers, channel="socketio"), domain)
+    confirmed = dict(answers, summary_confirmed=summary_key(answers))  # the web chat read them back first
+    events = run(ActionScreeningResult(), dispatcher, make_tracker(confirmed, channel="socketio"), domain)
     card = dispatcher.messages[0]["custom"]["data"]
     assert card["outcome"] == "recommend_consult"
     assert card["title"] == "A consultation to discuss MILD looks appropriate"
@@ -110,6 +112,30 @@ def test_result_card_on_socketio_and_text_on_rest(dispatcher, domain):
     text_dispatcher = type(dispatcher)()
     run(ActionScreeningResult(), text_dispatcher, make_tracker(answers, channel="rest"), domain)
     assert text_dispatcher.messages[0]["text"].startswith("Result: A consultation to discuss MILD looks appropriate.")
+
+
+def test_web_chat_reads_the_answers_back_before_the_result(dispatcher, domain):
+    answers = dict(NO_FLAGS, leg_symptoms="yes", walking_standing_trigger="yes", sitting_leaning_relief="yes",
+                   walking_tolerance="under_50_feet", symptom_duration_months=24, age_years=70,
+                   conservative_care="failed", injections="failed", prior_back_surgery="no",
+                   imaging_stenosis="yes", blood_thinners="no",
+                   answer_sources={"age_years": {"how": "stated", "words": "I'm 70", "value": 70}})
+    events = run(ActionScreeningResult(), dispatcher, make_tracker(answers, channel="socketio"), domain)
+    summary = dispatcher.messages[0]["custom"]["data"]
+    assert summary["type"] == "answer_summary" and len(dispatcher.messages) == 1
+    assert {r["slot"]: r["words"] for r in summary["rows"]}["age_years"] == "I'm 70"
+    assert slots_set(events) == {"appointment_offered": False}  # no result_shown, no summary_confirmed
+
+    confirm = type(dispatcher)()
+    tracker = make_tracker(answers, channel="socketio", text="/confirm_summary", intent="confirm_summary")
+    slots = slots_set(run(ActionScreeningResult(), confirm, tracker, domain))
+    assert confirm.messages[0]["custom"]["data"]["type"] == "result_card"
+    assert slots["summary_confirmed"] == summary_key(answers)
+    assert slots["appointment_offered"] is True and slots["result_shown"]
+
+    emergency = type(dispatcher)()
+    run(ActionScreeningResult(), emergency, make_tracker(dict(answers, red_flags="yes"), channel="socketio"), domain)
+    assert emergency.messages[0]["custom"]["data"]["outcome"] == "emergency"
 
 
 def test_side_question_answers_from_the_domain(dispatcher, domain):

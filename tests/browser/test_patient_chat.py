@@ -114,6 +114,10 @@ def test_screening_completed_by_clicking_buttons(chat: Chat, page):
     assert counts["typed"] == 0, "; ".join(chat.transcript_log)
     assert counts["clicked"] <= 13
 
+    # The answers are read back first; the result follows the confirmation.
+    expect(chat.summary()).to_be_visible()
+    assert chat.card_count() == 0
+    chat.confirm_summary()
     card = chat.card()
     assert_result_card(card)
     expect(card.locator(".result-card__notes")).to_contain_text("blood thinner")
@@ -145,6 +149,11 @@ def test_screening_completed_by_typing(chat: Chat, page):
     counts = chat.answer_until_outcome(prefer="type")
     assert counts["clicked"] == 0
 
+    # The summary quotes the person's words under each answer.
+    row = chat.summary_row("age_years")
+    expect(row.locator(".answer-summary__value")).to_have_text("72")
+    expect(row.locator(".answer-summary__words")).to_contain_text("\u201cI'm 72\u201d")
+    chat.confirm_summary()
     assert_result_card(chat.card())
     slots = chat.slots()
     assert slots["triage_outcome"] == "recommend_consult"
@@ -196,6 +205,7 @@ def test_procedure_question_midway_then_screening_continues(chat: Chat, page):
 def test_appointment_request_with_consent(chat: Chat, page, stack):
     chat.start()
     chat.answer_until_outcome(prefer="click")
+    chat.confirm_summary()
     assert_result_card(chat.card())
 
     chat.click(title="Yes, request an appointment")
@@ -234,6 +244,7 @@ def test_appointment_request_with_consent(chat: Chat, page, stack):
 def test_appointment_declined_is_respected(chat: Chat):
     chat.start()
     chat.answer_until_outcome(prefer="click")
+    chat.confirm_summary()
     chat.click(title="No thanks")
     assert chat.bot_texts()[-1].startswith("No problem")
     slots = chat.slots()
@@ -321,6 +332,7 @@ def test_phone_sized_screen(phone_chat: Chat, phone_page):
         box = button.bounding_box()
         assert box["height"] >= 44 and box["x"] >= 0 and box["x"] + box["width"] <= 390
     phone_chat.answer_until_outcome(prefer="click")
+    phone_chat.confirm_summary()
     card = phone_chat.card()
     assert_result_card(card)
     box = card.bounding_box()
@@ -343,6 +355,109 @@ def test_phone_sized_screen(phone_chat: Chat, phone_page):
     page.get_by_label("Your message").focus()
     page.keyboard.press("End")
     save_screenshot(page, "phone-largest-text.png")
+
+
+def test_answers_read_back_before_the_result_and_changed_with_one_tap(phone_chat: Chat, phone_page):
+    page = phone_page
+    chat = phone_chat
+    chat.start()
+    chat.answer_until_outcome(prefer="click")
+
+    # "Here is what I understood" instead of the result: every answer, on one phone screen.
+    summary = chat.summary()
+    expect(summary).to_be_visible()
+    expect(summary.get_by_role("heading", name="Here is what I understood")).to_be_visible()
+    assert chat.card_count() == 0
+    assert chat.quick_replies() == []
+    rows = summary.get_by_role("list").get_by_role("listitem")
+    expect(rows).to_have_count(12)  # the warning signs, then the 11 other answers
+    box = summary.bounding_box()
+    assert box["height"] <= page.viewport_size["height"], f"the summary is {box['height']}px tall"
+    assert box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"]
+    assert_no_horizontal_scroll(page)
+    expect(summary.locator(".answer-summary__title")).to_be_in_viewport()
+    warning = chat.summary_row("warning_signs")
+    expect(warning).to_contain_text("Warning signs")
+    expect(warning).to_contain_text("None")
+    assert warning.locator("button").count() == 0  # a warning sign is typed, as the note says
+    expect(summary.locator(".answer-summary__note")).to_contain_text("type")
+    duration = chat.summary_row("symptom_duration_months")
+    expect(duration.locator(".answer-summary__value")).to_have_text("36 months")
+    assert duration.locator("button").count() == 0  # numbers are typed
+    expect(summary.locator(".answer-summary__words")).to_have_count(0)  # all answered by buttons: no words
+    assert_contrast(page)
+    page.mouse.move(0, 0)
+    save_screenshot(summary, "answer-summary-phone.png")
+
+    # Keyboard: from the heading (focused after the last button answer) Tab reaches the first
+    # "Change"; it opens its row's options, and the focus is visible.
+    expect(summary.locator(".answer-summary__title")).to_be_focused()
+    page.keyboard.press("Tab")
+    first_change = chat.summary_row("leg_symptoms").locator(".answer-summary__change")
+    expect(first_change).to_be_focused()
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    page.keyboard.press("Enter")
+    expect(first_change).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "No"
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    expect(first_change).to_have_attribute("aria-expanded", "false")
+
+    # A long answer in the person's words is shortened on screen, complete for screen readers.
+    long_words = "Sorry, I got that wrong before, I have actually had these leg symptoms for about 4 years now"
+    chat.type(long_words)
+    assert chat.slots()["symptom_duration_months"] == 48
+    expect(chat.summary_row("symptom_duration_months").locator(".answer-summary__value")).to_have_text("48 months")
+    words = chat.summary_row("symptom_duration_months").locator(".answer-summary__words")
+    shown = words.locator("[aria-hidden='true']").inner_text()
+    assert len(shown) <= 62 and shown.endswith("\u2026\u201d"), shown
+    expect(words).to_have_attribute("title", long_words)
+    expect(words.locator(".visually-hidden")).to_have_text(f"You said: \u201c{long_words}\u201d")
+
+    # Change one answer: "Change" shows the other values; one tap sends it.
+    row = chat.summary_row("walking_tolerance")
+    expect(row.locator(".answer-summary__value")).to_have_text("50 feet to 2 blocks")
+    change = row.get_by_role("button", name="Change Walking tolerance")
+    panel = page.locator("#" + change.get_attribute("aria-controls"))
+    expect(change).to_have_attribute("aria-expanded", "false")
+    expect(panel).to_be_hidden()
+    change.click()
+    expect(change).to_have_attribute("aria-expanded", "true")
+    expect(panel).to_be_visible()
+    assert [t.strip() for t in panel.get_by_role("button").all_inner_texts()] == \
+        ["More than 2 miles", "2 blocks to 2 miles", "Less than 50 feet"]
+    old_count = page.locator("#log .answer-summary").count()
+    chat.change_answer("walking_tolerance", "More than 2 miles")
+    assert chat.user_texts()[-1] == "More than 2 miles"
+    assert chat.slots()["walking_tolerance"] == "over_2_miles"
+    # The used summary's buttons are disabled; the changed answers are read back again.
+    expect(page.locator("#log .answer-summary")).to_have_count(old_count + 1)
+    for button in page.locator("#log .answer-summary").nth(old_count - 1).get_by_role("button").all():
+        expect(button).to_be_disabled()
+    expect(chat.summary_row("walking_tolerance").locator(".answer-summary__value")).to_have_text("More than 2 miles")
+    assert chat.card_count() == 0
+
+    # Confirm: the result follows the change.
+    confirm = chat.summary().get_by_role("button", name="That's right, show my result")
+    expect(confirm).to_be_visible()
+    chat.confirm_summary()
+    card = chat.card()
+    expect(card).to_have_attribute("data-outcome", "not_indicated")
+    expect(card.locator(".result-card__title")).to_have_text("Your symptoms do not match the pattern MILD treats")
+    expect(card.locator(".result-card__reasons")).to_contain_text("more than 2 miles")
+    assert chat.user_texts()[-1] == "That's right, show my result"
+    for button in chat.summary().get_by_role("button").all():
+        expect(button).to_be_disabled()
+    assert chat.slots()["triage_outcome"] == "not_indicated"
+    assert page.errors == []
+
+    # A reload redraws the summaries (used ones disabled) and the result.
+    chat.reload()
+    expect(page.locator("#log .answer-summary")).to_have_count(old_count + 1)
+    for button in page.locator("#log .answer-summary button").all():
+        expect(button).to_be_disabled()
+    expect(chat.card()).to_have_attribute("data-outcome", "not_indicated")
 
 
 def test_keyboard_only(chat: Chat, page):

@@ -20,10 +20,11 @@ from tests.support.servers import REPO_ROOT
 from webapp.patient.transcript import transcript_from_events
 
 STORE_KEY = "mild.chat.session.v1"
-BOT_SELECTOR = "#log .msg--bot, #log .result-card"
+BOT_SELECTOR = "#log .msg--bot, #log .result-card, #log .answer-summary"
 USER_SELECTOR = "#log .msg--user"
 QUICK_REPLY_SELECTOR = "#log .quick-replies .quick-reply"
 CARD_SELECTOR = "#log .result-card"
+SUMMARY_SELECTOR = "#log .answer-summary"
 
 SCREENING_SLOTS = (
     "red_flags", "urgent_flags", "leg_symptoms", "walking_standing_trigger", "sitting_leaning_relief",
@@ -174,6 +175,31 @@ class Chat:
 
     def card_count(self) -> int:
         return self.page.locator(CARD_SELECTOR).count()
+
+    def summary(self):
+        """The latest "Here is what I understood" (the answers read back before the result)."""
+        return self.page.locator(SUMMARY_SELECTOR).last
+
+    def summary_row(self, slot: str):
+        return self.summary().locator(f'.answer-summary__row[data-slot="{slot}"]')
+
+    def confirm_summary(self) -> None:
+        """Taps "That's right, show my result" under the latest summary."""
+        before = self._user_event_count()
+        self.summary().locator(".answer-summary__confirm").click()
+        self.transcript_log.append("confirmed the summary")
+        self.wait_idle(before + 1)
+
+    def change_answer(self, slot: str, title: str) -> None:
+        """Taps "Change" on the summary's row for `slot`, then the option `title`."""
+        row = self.summary_row(slot)
+        change = row.locator(".answer-summary__change")
+        if change.get_attribute("aria-expanded") != "true":
+            change.click()
+        before = self._user_event_count()
+        row.locator(".answer-summary__options").get_by_role("button", name=title, exact=True).click()
+        self.transcript_log.append(f"changed {slot}: {title}")
+        self.wait_idle(before + 1)
 
     # ---- tracker ------------------------------------------------------------------------------
     def tracker(self, session_id: Optional[str] = None) -> Dict[str, Any]:

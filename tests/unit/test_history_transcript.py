@@ -56,6 +56,19 @@ def test_result_card_and_typed_text_kept_verbatim():
     ]
 
 
+def test_answer_summary_and_its_buttons_are_redrawn():
+    summary = {"type": "answer_summary", "title": "Here is what I understood", "rows": [],
+               "confirm": {"title": "That's right, show my result", "payload": "/confirm_summary"}, "note": ""}
+    events = [bot(None, custom={"data": summary}),
+              user("/confirm_summary", display="That's right, show my result"),
+              bot(None, custom={"data": CARD})]
+    assert transcript_from_events(events) == [
+        {"from": "bot", "summary": summary},
+        {"from": "user", "text": "That's right, show my result"},
+        {"from": "bot", "card": CARD},
+    ]
+
+
 def test_restart_clears_and_unknown_payloads_are_hidden():
     events = [
         user("hello"), bot("Hi"), user("/restart"), {"event": "restart"},

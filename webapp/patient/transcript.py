@@ -6,7 +6,9 @@ channel showed live:
 * a bot text is split on blank lines the way ``SocketIOOutput`` splits it, and the buttons
   go on the last part;
 * the result card (``json_message={"data": card}``) is stored by Rasa as
-  ``{"custom": {"data": card}}`` and becomes ``{"from": "bot", "card": card}``;
+  ``{"custom": {"data": card}}`` and becomes ``{"from": "bot", "card": card}``; the answers
+  read back before it ("Here is what I understood", type ``answer_summary``) become
+  ``{"from": "bot", "summary": summary}``;
 * a user message that is a button payload (``/inform{...}``) is shown with the title of the
   button that was clicked, found among the buttons of the preceding bot messages.
 """
@@ -50,14 +52,18 @@ def _buttons(data: Dict[str, Any]) -> List[Dict[str, str]]:
     return buttons
 
 
-def _card(data: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+def _custom(data: Dict[str, Any], kind: str) -> Optional[Dict[str, Any]]:
     custom = data.get("custom")
     if not isinstance(custom, dict):
         return None
     card = custom.get("data", custom)
-    if isinstance(card, dict) and card.get("type") == "result_card":
+    if isinstance(card, dict) and card.get("type") == kind:
         return card
     return None
+
+
+def _card(data: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    return _custom(data, "result_card")
 
 
 def _bot_entries(event: Dict[str, Any]) -> List[Dict[str, Any]]:
@@ -76,6 +82,9 @@ def _bot_entries(event: Dict[str, Any]) -> List[Dict[str, Any]]:
         entries.append({"from": "bot", "text": "", "buttons": buttons})
     if card is not None:
         entries.append({"from": "bot", "card": card})
+    summary = _custom(data, "answer_summary")
+    if summary is not None:
+        entries.append({"from": "bot", "summary": summary})
     return entries
 
 
@@ -98,7 +107,7 @@ def _user_text(text: str, metadata: Any, recent_buttons: Iterable[Dict[str, str]
 
 
 def transcript_from_events(events: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    """Builds ``[{from, text, buttons?, card?}]`` from tracker events (after the last restart)."""
+    """Builds ``[{from, text, buttons?, card?, summary?}]`` from tracker events (after the last restart)."""
     transcript: List[Dict[str, Any]] = []
     recent_buttons: List[Dict[str, str]] = []
     for event in events:

@@ -239,6 +239,115 @@
     return msg && typeof msg === "object" && msg.type === "result_card";
   }
 
+  /* "Here is what I understood": the answers read back before the result. One row per answer
+     (label, value, the person's words), a "Change" button that shows the row's other values,
+     and the confirm button. Its buttons send payloads like quick replies; once anything is
+     sent they are disabled (the summary stays as a record of what was confirmed). */
+  var WORDS_MAX = 60;
+
+  function isSummary(msg) {
+    return msg && typeof msg === "object" && msg.type === "answer_summary";
+  }
+
+  function clip(text, max) {
+    text = String(text);
+    return text.length > max ? text.slice(0, max - 1).replace(/\s+$/, "") + "\u2026" : text;
+  }
+
+  function validButton(b) {
+    return b && typeof b.title === "string" && typeof b.payload === "string";
+  }
+
+  function summaryButton(className, b) {
+    var btn = make("button", className, b.title);
+    btn.type = "button";
+    btn.setAttribute("data-payload", b.payload);
+    btn.addEventListener("click", function () {
+      if (btn.disabled) { return; }
+      send(b.payload, b.title, "button");
+    });
+    return btn;
+  }
+
+  function setExpanded(toggle, panel, open) {
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    panel.hidden = !open;
+  }
+
+  function summaryRow(row, summaryId, index, toggles) {
+    var li = make("li", "answer-summary__row");
+    li.setAttribute("data-slot", String(row.slot || "").replace(/[^a-z_]/g, ""));
+    var text = make("div", "answer-summary__text");
+    var line = make("p", "answer-summary__line");
+    line.appendChild(make("span", "answer-summary__label", row.label || ""));
+    line.appendChild(make("span", "visually-hidden", ": "));
+    line.appendChild(make("span", "answer-summary__value", row.value_label || ""));
+    text.appendChild(line);
+    if (typeof row.words === "string" && row.words.trim() !== "") {
+      var full = row.words.trim();
+      var words = make("p", "answer-summary__words");
+      var shown = make("span", null, "\u201c" + clip(full, WORDS_MAX) + "\u201d");
+      shown.setAttribute("aria-hidden", "true");
+      words.title = full;
+      words.appendChild(shown);
+      words.appendChild(make("span", "visually-hidden", "You said: \u201c" + full + "\u201d"));
+      text.appendChild(words);
+    }
+    li.appendChild(text);
+    var options = (Array.isArray(row.options) ? row.options : []).filter(validButton);
+    if (options.length) {
+      var panelId = summaryId + "-options-" + index;
+      var toggle = make("button", "answer-summary__change", "Change");
+      toggle.type = "button";
+      toggle.appendChild(make("span", "visually-hidden", " " + (row.label || "this answer")));
+      toggle.setAttribute("aria-controls", panelId);
+      var panel = make("div", "answer-summary__options");
+      panel.id = panelId;
+      panel.setAttribute("role", "group");
+      panel.setAttribute("aria-label", "New answer for " + (row.label || "this question"));
+      options.forEach(function (b) { panel.appendChild(summaryButton("answer-summary__option", b)); });
+      setExpanded(toggle, panel, false);
+      toggle.addEventListener("click", function () {
+        var open = toggle.getAttribute("aria-expanded") !== "true";
+        toggles.forEach(function (t) { setExpanded(t.toggle, t.panel, false); });
+        setExpanded(toggle, panel, open);
+      });
+      toggles.push({ toggle: toggle, panel: panel });
+      li.appendChild(toggle);
+      li.appendChild(panel);
+    }
+    return li;
+  }
+
+  function addSummary(data) {
+    counter += 1;
+    var summaryId = "answer-summary-" + counter;
+    var box = make("section", "answer-summary");
+    box.id = summaryId;
+    box.setAttribute("aria-labelledby", summaryId + "-title");
+    var h = make("h3", "answer-summary__title", data.title || "Here is what I understood");
+    h.id = summaryId + "-title";
+    h.tabIndex = -1;
+    box.appendChild(h);
+    var list = make("ul", "answer-summary__rows");
+    var toggles = [];
+    (Array.isArray(data.rows) ? data.rows : []).forEach(function (row, i) {
+      if (row && typeof row === "object") { list.appendChild(summaryRow(row, summaryId, i, toggles)); }
+    });
+    box.appendChild(list);
+    if (data.note) { box.appendChild(make("p", "answer-summary__note", data.note)); }
+    if (validButton(data.confirm)) {
+      box.appendChild(summaryButton("btn btn--primary answer-summary__confirm", data.confirm));
+    }
+    pinnedCard = box;
+    return append(box);
+  }
+
+  function disableSummaries() {
+    var buttons = el.log.querySelectorAll(".answer-summary button");
+    Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
+  }
+
   /* ---------- status, typing ---------- */
 
   function showStatus(text, kind) {
@@ -275,7 +384,7 @@
     var nothingFocused = !active || active === document.body || active === el.log;
     if (lastAction !== "button" || !(idle || nothingFocused)) { return; }
     if (card && card.isConnected) {
-      var h = card.querySelector(".result-card__title");
+      var h = card.querySelector(".result-card__title, .answer-summary__title");
       if (h) { h.focus({ preventScroll: true }); return; }
     }
     if (qr && qr.isConnected) {
@@ -313,6 +422,14 @@
       noteBurst("card", addCard(msg.custom.data));
       return;
     }
+    /* Rasa's socket.io channel emits json_message={"data": summary} as the summary itself;
+       msg.data and msg.custom.data are the other shapes a custom message may take. */
+    var summary = isSummary(msg) ? msg : isSummary(msg.data) ? msg.data :
+      (msg.custom && isSummary(msg.custom.data)) ? msg.custom.data : null;
+    if (summary) {
+      noteBurst("card", addSummary(summary));
+      return;
+    }
     if (typeof msg.text === "string" && msg.text !== "") { addBotText(msg.text); }
     var buttons = msg.quick_replies || msg.buttons;
     if (Array.isArray(buttons) && buttons.length) {
@@ -345,6 +462,7 @@
     lastAction = how === "typed" ? "typed" : "button";
     pinnedCard = null;
     removeQuickReplies();
+    disableSummaries();
     if (display !== null && display !== undefined && display !== "") { addUser(display); }
     if (!session.started) { session.started = true; }
     touch();
@@ -415,6 +533,9 @@
         addUser(e.text || "");
       } else if (e.card && isCard(e.card)) {
         addCard(e.card);
+      } else if (e.summary && isSummary(e.summary)) {
+        addSummary(e.summary);
+        if (i !== entries.length - 1) { disableSummaries(); }
       } else if (e.from === "bot") {
         if (e.text) { addBotText(e.text); }
       }

@@ -3,7 +3,9 @@
 # the other 20% (never seen in training) is classified; prints intent macro-F1 and entity F1.
 # Then the blind set tests/data/nlu_blind (written apart from data/nlu and the rules, never
 # trained on or tuned to) through the assistant's own model, trained on all of data/nlu.
-# Last, the four written slot sets (tests/data/slots_blind*): each message read as the form reads it.
+# Then the five written slot sets (tests/data/slots_blind*): each message read as the form reads it,
+# the red-flag stress set (each reader and their union), and last the whole written
+# conversations played through the REST channel with the action server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -25,7 +27,15 @@ echo
 .venv/bin/python -m scripts.entity_eval "$out/blind_unseen.yml"
 
 echo
-for set in slots_blind slots_blind2 slots_blind3 slots_blind4; do
+for set in slots_blind slots_blind2 slots_blind3 slots_blind4 slots_blind5; do
   echo "$set:"
   .venv/bin/python -m scripts.slot_eval "tests/data/$set/cases.yml"
 done
+
+echo
+echo "red-flag stress set:"
+.venv/bin/python -m scripts.flag_stress_eval tests/data/flag_stress/clauses.yml
+
+echo
+echo "whole conversations:"
+.venv/bin/python -m scripts.conversation_eval tests/data/conversations_blind/conversations.yml

@@ -22,27 +22,46 @@ from collections import Counter
 import yaml
 
 from mild_nlp.extract import understand
-from screening import questionnaire
+from screening import checks, questionnaire
 
 
 def _same(slot: str, got, want) -> bool:
+    if got == ASKED:
+        return want == "yes"
     if slot == "symptom_duration_months" and isinstance(got, (int, float)) and isinstance(want, (int, float)):
         return abs(got - want) <= 0.1
     return str(got) == str(want)
 
 
 def read(text: str, asked: str | None) -> dict:
-    """The answers one message settles, as the form would record them ("tried" kept)."""
+    """The answers one message settles, as the form would record them ("tried" kept).
+
+    The message goes through screening.checks as in the form. A value held for a question
+    back (a flag question, a read-back) counts as read: the person's "yes" stores it.
+    """
     understanding = understand(text, asked)
-    facts = dict(understanding.answers)
-    if understanding.red_flag:
-        facts["red_flags"] = "yes"
-    result = questionnaire.apply_understanding(questionnaire.State(), asked, facts, understanding.reply)
-    got = {s: v for s, v in result.changes.items() if s in questionnaire.SLOTS and v is not None}
+    incoming = checks.Incoming(
+        text=text, facts=checks.without_flag_facts(understanding.answers), reply=understanding.reply,
+        findings=[f.as_dict() for f in understanding.flags], hedge=understanding.hedge, doubt=understanding.doubt,
+        interjection=understanding.interjection)
+    dialogue = checks.Dialogue(questionnaire.State())
+    turn = checks.take_turn(dialogue, asked, incoming)
+    got = {s: v for s, v in turn.changes.items() if s in questionnaire.SLOTS and v is not None}
+    facts = incoming.facts
     for slot in ("conservative_care", "injections"):  # the form asks how each one went
         if facts.get(slot) == "tried" and slot not in got:
             got[slot] = "tried"
+    check = dialogue.check
+    if check and check["kind"] == checks.FLAG:
+        got[check["slot"]] = ASKED
+        FLAG_QUESTIONS.append((text, check))
+    elif check and check["kind"] == checks.ASK_BACK:
+        got[check["slot"]] = check["value"]
     return got
+
+
+FLAG_QUESTIONS: list = []
+ASKED = "asked"  # a flag question is pending: caught if the flag is real ("yes" stores it)
 
 
 def score(cases: list[dict]) -> tuple[dict, list[tuple[dict, dict]]]:
@@ -56,11 +75,12 @@ def score(cases: list[dict]) -> tuple[dict, list[tuple[dict, dict]]]:
             if slot in got and slot in want and _same(slot, got[slot], want[slot]):
                 c["tp"] += 1
                 continue
-            if slot in got:
-                c["fp"] += 1
+            if slot in got and not (got[slot] == ASKED and slot not in want):
+                c["fp"] += 1  # a flag question on a message without the flag is counted apart
             if slot in want:
                 c["fn"] += 1
-        if set(got) != set(want) or not all(_same(s, got[s], want[s]) for s in want):
+        if {s for s in got if got[s] != ASKED or s in want} != set(want) \
+                or not all(_same(s, got[s], want[s]) for s in want):
             wrong.append((case, got))
     return counts, wrong
 
@@ -83,6 +103,15 @@ def main(path: str, show: bool = False) -> int:
     print(f"slot cases:        {len(cases)} messages, {sum(c['tp'] + c['fn'] for c in counts.values())} expected answers")
     print(f"slot micro-F1:     {f:.3f}  (precision {p:.3f}, recall {r:.3f}); "
           f"messages read exactly right {1 - len(wrong) / len(cases):.1%}")
+    red = [c for c in cases if (c.get("expect") or {}).get("red_flags") == "yes"]
+    red_caught = sum(read(c["text"], c.get("asked")).get("red_flags") in ("yes", ASKED) for c in red)
+    FLAG_QUESTIONS.clear()
+    for c in cases:
+        read(c["text"], c.get("asked"))
+    asked_needlessly = [t for t, chk in FLAG_QUESTIONS
+                        if not any(c["text"] == t and (c.get("expect") or {}).get(chk["slot"]) == "yes" for c in cases)]
+    print(f"red-flag recall:   {red_caught / len(red) if red else 1:.3f} ({red_caught}/{len(red)}; set or asked); "
+          f"flag questions {len(FLAG_QUESTIONS)}, of them on messages without that flag {len(asked_needlessly)}")
     print("per slot:          " + ", ".join(f"{s} {_f1(c)[2]:.2f}" for s, c in sorted(counts.items())))
     if show:
         for case, got in wrong:

@@ -32,6 +32,16 @@ FLAG, UNSURE = "flag", "unsure"
 VECTOR_WEIGHT = 1.0   # the sentence vector's weight beside the TF-IDF word and character features
 
 
+SHORT_WORDS, SHORT_CACHE = 3, 4096
+
+
+def _short_key(text: str) -> Optional[str]:
+    """Short replies recur across people ("no", "not sure", "72"): their readings are kept.
+    Longer clauses are each person's own words and are always read afresh."""
+    words = text.lower().split()
+    return " ".join(words) if 0 < len(words) <= SHORT_WORDS else None
+
+
 def features(words, chars, texts: list[str], vectors: np.ndarray):
     """The reader's input: TF-IDF of word 1-2-grams (negations: "no fever", "denies") and of
     character 2-5-grams (misspellings: "bladdr", "numbnes"), beside the MiniLM sentence vector
@@ -64,6 +74,7 @@ class SecondReader:
     def __init__(self, model, words, chars, thresholds: dict, encoder=None) -> None:
         self.model, self.words, self.chars, self.thresholds = model, words, chars, thresholds
         self._encoder = encoder
+        self._short: dict = {}  # readings of short clauses ("no", "yes I did", "about 2 years")
 
     @classmethod
     def load(cls, path: Path = WEIGHTS) -> "SecondReader":
@@ -96,8 +107,15 @@ class SecondReader:
         if not clauses:
             return []
         texts = [c.text for c in clauses]
-        vectors = np.stack([e.sentence for e in self.encoder.encode_batch(texts)])
-        probs = self.probabilities(texts, vectors)
+        probs: list = [self._short.get(_short_key(t)) for t in texts]
+        todo = [i for i, p in enumerate(probs) if p is None]
+        if todo:
+            vectors = np.stack([e.sentence for e in self.encoder.encode_batch([texts[i] for i in todo])])
+            for i, p in zip(todo, self.probabilities([texts[i] for i in todo], vectors)):
+                probs[i] = p
+                key = _short_key(texts[i])
+                if key and len(self._short) < SHORT_CACHE:
+                    self._short[key] = p
         return [
             ClauseReading(c.text, c.start, c.end, red=float(p[1]), urgent=float(p[2]), none=float(p[0]))
             for c, p in zip(clauses, probs)

@@ -81,3 +81,11 @@ def test_a_change_of_the_data_makes_the_saved_reader_stale(tmp_path, monkeypatch
     (tmp_path / "a.yml").write_text('red:\n  - "I wet myself twice"\n', encoding="utf-8")
     assert training.data_hash() != before
     assert not training.is_current(tmp_path / "missing.pkl")
+
+
+def test_short_replies_are_read_once_and_long_clauses_always(reader):
+    first = reader.read("No, not really")
+    assert "no, not really" in reader._short
+    assert reader.read("no,  NOT really")[0].red == first[0].red
+    reader.read("my legs get heavy after a block or so")
+    assert "my legs get heavy after a block or so" not in reader._short

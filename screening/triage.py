@@ -18,6 +18,9 @@ Downgrades from 5 to 6: injections not_tried or helped; leg_symptoms,
 walking_standing_trigger or sitting_leaning_relief unsure; prior_back_surgery = yes;
 age_years under 50.
 
+Each condition is written once, as a `Condition` that carries its reason code; a rule's
+reasons are the conditions that hold, so an outcome can never drift from its reasons.
+
 Answers that are still unknown make a rule "unknown" (three-valued logic). The outcome is
 determined as soon as some rule is certainly true while every rule above it is certainly
 false, so the screening can stop early once no later answer can change the outcome.
@@ -133,14 +136,39 @@ class _Answers:
         return value < limit
 
 
-# --- the rules' conditions, each a function of the answers -----------------------------------
+# --- the conditions, each with the reason it gives -------------------------------------------
 
-def _red_flags(a: _Answers) -> Truth:
-    return a.equals("red_flags", "yes")
+@dataclass(frozen=True)
+class Condition:
+    """One condition of the table, stated once: its test and the reason it gives when it holds.
+
+    `shown` can hold back a reason that another one already says; a rule that holds always
+    lists at least one of the conditions that made it hold, so no outcome lacks its reason.
+    """
+
+    code: str
+    slot: str
+    test: Callable[[_Answers], Truth]
+    value: Any = None                                   # the reason's value; default: the answer
+    shown: Callable[[_Answers], bool] = lambda _a: True
+
+    def holds(self, a: _Answers) -> Truth:
+        return self.test(a)
+
+    def reason(self, a: _Answers) -> Reason:
+        return Reason(self.code, self.slot, a.get(self.slot) if self.value is None else self.value)
 
 
-def _urgent_flags(a: _Answers) -> Truth:
-    return a.equals("urgent_flags", "yes")
+def _is(code: str, slot: str, *accepted: Any) -> Condition:
+    return Condition(code, slot, lambda a: a.equals(slot, *accepted))
+
+
+def _under(code: str, slot: str, limit: float) -> Condition:
+    return Condition(code, slot, lambda a: a.number_below(slot, limit))
+
+
+def _not(value: Truth) -> Truth:
+    return None if value is None else not value
 
 
 def _gate_no(a: _Answers) -> Truth:
@@ -149,139 +177,108 @@ def _gate_no(a: _Answers) -> Truth:
     return True if a.gate_answer == "no" else False
 
 
-def _not_indicated(a: _Answers) -> Truth:
-    return _any(
-        _gate_no(a),
-        a.equals("leg_symptoms", "no"),
-        a.equals("walking_standing_trigger", "no"),
-        a.equals("sitting_leaning_relief", "no"),
-        a.equals("walking_tolerance", "over_2_miles"),
-    )
+RED_FLAGS = _is("red_flags", "red_flags", "yes")
+URGENT_FLAGS = _is("urgent_flags", "urgent_flags", "yes")
+
+NOT_INDICATED_IF = (
+    Condition("gate_no", "walking_standing_trigger", _gate_no, value="no",
+              shown=lambda a: a.get("leg_symptoms") is None),
+    _is("no_leg_symptoms", "leg_symptoms", "no"),
+    _is("no_walking_standing_trigger", "walking_standing_trigger", "no"),
+    _is("no_sitting_relief", "sitting_leaning_relief", "no"),
+    _is("walks_over_2_miles", "walking_tolerance", "over_2_miles"),
+)
+
+CONSERVATIVE_FIRST_IF = (
+    _under("short_duration", "symptom_duration_months", MIN_DURATION_MONTHS),
+    _is("conservative_care_not_tried", "conservative_care", "not_tried"),
+    _is("conservative_care_helped", "conservative_care", "helped"),
+)
+
+# Rule 5 needs both treatments failed ...
+CONSERVATIVE_CARE_FAILED = _is("conservative_care_failed", "conservative_care", "failed")
+INJECTIONS_FAILED = _is("injections_failed", "injections", "failed")
+
+# ... and none of these downgrades to rule 6.
+DOWNGRADES = (
+    _is("injections_not_tried", "injections", "not_tried"),
+    _is("injections_helped", "injections", "helped"),
+    _is("leg_symptoms_unsure", "leg_symptoms", "unsure"),
+    _is("walking_standing_trigger_unsure", "walking_standing_trigger", "unsure"),
+    _is("sitting_leaning_relief_unsure", "sitting_leaning_relief", "unsure"),
+    _is("prior_back_surgery", "prior_back_surgery", "yes"),
+    _under("age_under_50", "age_years", MIN_AGE_YEARS),
+)
+
+# The answers that fit the pattern MILD treats: the reasons given with a consultation outcome.
+FITS = (
+    _is("leg_symptoms_present", "leg_symptoms", "yes"),
+    _is("walking_standing_trigger", "walking_standing_trigger", "yes"),
+    _is("sitting_leaning_relief", "sitting_leaning_relief", "yes"),
+    _is("walking_limited", "walking_tolerance", "under_50_feet", "50_feet_to_2_blocks", "2_blocks_to_2_miles"),
+    Condition("long_duration", "symptom_duration_months",
+              lambda a: _not(a.number_below("symptom_duration_months", MIN_DURATION_MONTHS))),
+    CONSERVATIVE_CARE_FAILED,
+    INJECTIONS_FAILED,
+)
 
 
-def _conservative_first(a: _Answers) -> Truth:
-    return _any(
-        a.number_below("symptom_duration_months", MIN_DURATION_MONTHS),
-        a.equals("conservative_care", "not_tried", "helped"),
-    )
+# --- the table ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    """One row: the outcome holds when `any` (or `all`) of its conditions hold and none of `unless`.
+
+    The reasons are the conditions in `explained_by` that hold (by default the rule's own
+    conditions), so an outcome is always given with the answers that decided it.
+    """
+
+    outcome: str
+    conditions: tuple[Condition, ...] = ()
+    match: str = "any"                          # "any", "all", or "always" for the last row
+    unless: tuple[Condition, ...] = ()
+    explained_by: Optional[tuple[Condition, ...]] = None
+
+    def truth(self, a: _Answers) -> Truth:
+        if self.match == "always":
+            return True
+        combine = _any if self.match == "any" else _all
+        truth = combine(*(c.holds(a) for c in self.conditions))
+        if self.unless:
+            truth = _all(truth, _not(_any(*(c.holds(a) for c in self.unless))))
+        return truth
+
+    def reasons(self, a: _Answers) -> list[Reason]:
+        holding = [c for c in (self.conditions if self.explained_by is None else self.explained_by)
+                   if c.holds(a) is True]
+        shown = [c for c in holding if c.shown(a)] or holding
+        return [c.reason(a) for c in shown]
 
 
-def _downgrades(a: _Answers) -> Truth:
-    return _any(
-        a.equals("injections", "not_tried", "helped"),
-        a.equals("leg_symptoms", "unsure"),
-        a.equals("walking_standing_trigger", "unsure"),
-        a.equals("sitting_leaning_relief", "unsure"),
-        a.equals("prior_back_surgery", "yes"),
-        a.number_below("age_years", MIN_AGE_YEARS),
-    )
-
-
-def _recommend(a: _Answers) -> Truth:
-    no_downgrade = _downgrades(a)
-    return _all(
-        a.equals("conservative_care", "failed"),
-        a.equals("injections", "failed"),
-        None if no_downgrade is None else not no_downgrade,
-    )
-
-
-def _everything_else(_a: _Answers) -> Truth:
-    return True
-
-
-RULES: tuple[tuple[str, Callable[[_Answers], Truth]], ...] = (
-    (EMERGENCY, _red_flags),
-    (URGENT_REVIEW, _urgent_flags),
-    (NOT_INDICATED, _not_indicated),
-    (CONSERVATIVE_FIRST, _conservative_first),
-    (RECOMMEND_CONSULT, _recommend),
-    (POSSIBLE_CONSULT, _everything_else),
+RULES: tuple[Rule, ...] = (
+    Rule(EMERGENCY, (RED_FLAGS,)),
+    Rule(URGENT_REVIEW, (URGENT_FLAGS,)),
+    Rule(NOT_INDICATED, NOT_INDICATED_IF),
+    Rule(CONSERVATIVE_FIRST, CONSERVATIVE_FIRST_IF),
+    Rule(RECOMMEND_CONSULT, (CONSERVATIVE_CARE_FAILED, INJECTIONS_FAILED), match="all",
+         unless=DOWNGRADES, explained_by=FITS),
+    Rule(POSSIBLE_CONSULT, match="always", explained_by=FITS + DOWNGRADES),
 )
 
 
 def decide(answers: Mapping[str, Any], gate_answer: Optional[str] = None) -> Decision:
     """The outcome for these answers, or Decision(None) while later answers could change it."""
     a = _Answers(answers, gate_answer)
-    for outcome, condition in RULES:
-        truth = condition(a)
+    for rule in RULES:
+        truth = rule.truth(a)
         if truth is None:
             return Decision(None)
         if truth:
-            return Decision(outcome, tuple(_reasons(outcome, a)), tuple(_notes(outcome, a)))
+            return Decision(rule.outcome, tuple(rule.reasons(a)), tuple(_notes(rule.outcome, a)))
     raise AssertionError("the last rule always matches")  # pragma: no cover
 
 
-# --- reasons and notes ------------------------------------------------------------------------
-
-def _matching(a: _Answers, checks: list[tuple[str, str, Callable[[_Answers], Truth]]]) -> list[Reason]:
-    return [Reason(code, slot, a.get(slot)) for code, slot, check in checks if check(a) is True]
-
-
-def _fit_reasons(a: _Answers) -> list[Reason]:
-    """The answers that fit the pattern MILD treats, for the consultation outcomes."""
-    return _matching(a, [
-        ("leg_symptoms_present", "leg_symptoms", lambda x: x.equals("leg_symptoms", "yes")),
-        ("walking_standing_trigger", "walking_standing_trigger",
-         lambda x: x.equals("walking_standing_trigger", "yes")),
-        ("sitting_leaning_relief", "sitting_leaning_relief",
-         lambda x: x.equals("sitting_leaning_relief", "yes")),
-        ("walking_limited", "walking_tolerance",
-         lambda x: x.equals("walking_tolerance", "under_50_feet", "50_feet_to_2_blocks", "2_blocks_to_2_miles")),
-        ("long_duration", "symptom_duration_months",
-         lambda x: _not(x.number_below("symptom_duration_months", MIN_DURATION_MONTHS))),
-        ("conservative_care_failed", "conservative_care", lambda x: x.equals("conservative_care", "failed")),
-        ("injections_failed", "injections", lambda x: x.equals("injections", "failed")),
-    ])
-
-
-def _downgrade_reasons(a: _Answers) -> list[Reason]:
-    return _matching(a, [
-        ("injections_not_tried", "injections", lambda x: x.equals("injections", "not_tried")),
-        ("injections_helped", "injections", lambda x: x.equals("injections", "helped")),
-        ("leg_symptoms_unsure", "leg_symptoms", lambda x: x.equals("leg_symptoms", "unsure")),
-        ("walking_standing_trigger_unsure", "walking_standing_trigger",
-         lambda x: x.equals("walking_standing_trigger", "unsure")),
-        ("sitting_leaning_relief_unsure", "sitting_leaning_relief",
-         lambda x: x.equals("sitting_leaning_relief", "unsure")),
-        ("prior_back_surgery", "prior_back_surgery", lambda x: x.equals("prior_back_surgery", "yes")),
-        ("age_under_50", "age_years", lambda x: x.number_below("age_years", MIN_AGE_YEARS)),
-    ])
-
-
-def _not(value: Truth) -> Truth:
-    return None if value is None else not value
-
-
-def _reasons(outcome: str, a: _Answers) -> list[Reason]:
-    if outcome == EMERGENCY:
-        return [Reason("red_flags", "red_flags", "yes")]
-    if outcome == URGENT_REVIEW:
-        return [Reason("urgent_flags", "urgent_flags", "yes")]
-    if outcome == NOT_INDICATED:
-        reasons = []
-        if a.gate_answer == "no" and a.get("leg_symptoms") is None:
-            reasons.append(Reason("gate_no", "walking_standing_trigger", "no"))
-        reasons += _matching(a, [
-            ("no_leg_symptoms", "leg_symptoms", lambda x: x.equals("leg_symptoms", "no")),
-            ("no_walking_standing_trigger", "walking_standing_trigger",
-             lambda x: x.equals("walking_standing_trigger", "no")),
-            ("no_sitting_relief", "sitting_leaning_relief", lambda x: x.equals("sitting_leaning_relief", "no")),
-            ("walks_over_2_miles", "walking_tolerance", lambda x: x.equals("walking_tolerance", "over_2_miles")),
-        ])
-        return reasons
-    if outcome == CONSERVATIVE_FIRST:
-        return _matching(a, [
-            ("short_duration", "symptom_duration_months",
-             lambda x: x.number_below("symptom_duration_months", MIN_DURATION_MONTHS)),
-            ("conservative_care_not_tried", "conservative_care",
-             lambda x: x.equals("conservative_care", "not_tried")),
-            ("conservative_care_helped", "conservative_care", lambda x: x.equals("conservative_care", "helped")),
-        ])
-    if outcome == RECOMMEND_CONSULT:
-        return _fit_reasons(a)
-    return _fit_reasons(a) + _downgrade_reasons(a)
-
+# --- notes: shown with the outcome, never changing it -------------------------------------------
 
 def _notes(outcome: str, a: _Answers) -> list[Note]:
     if outcome not in APPOINTMENT_OUTCOMES:

@@ -176,3 +176,33 @@ def test_no_notes_with_emergency_or_not_indicated():
 def test_all_outcome_names_match_the_spec():
     assert triage.OUTCOMES == ("emergency", "urgent_review", "not_indicated", "conservative_first",
                                "recommend_consult", "possible_consult")
+
+
+def test_every_outcome_comes_with_a_reason_from_its_own_rule():
+    """Each condition of the table gives its reason, so no outcome is ever given without one."""
+    import itertools
+
+    from screening import questionnaire, triage
+
+    slots = ["leg_symptoms", "walking_standing_trigger", "sitting_leaning_relief", "walking_tolerance",
+             "conservative_care", "injections", "prior_back_surgery"]
+    choices = [list(questionnaire.ALLOWED_VALUES[s]) + [None] for s in slots]
+    checked = 0
+    for combo in itertools.product(*choices):
+        for duration, gate in itertools.product((1, 24), (None, "no", "unsure")):
+            answers = {"red_flags": "no", "urgent_flags": "no", "symptom_duration_months": duration,
+                       "age_years": 70, **{s: v for s, v in zip(slots, combo) if v is not None}}
+            decision = triage.decide(answers, gate)
+            if decision.determined:
+                checked += 1
+                assert decision.reasons, (answers, gate, decision.outcome)
+                assert all(r.slot in questionnaire.SLOTS for r in decision.reasons)
+    assert checked > 10000
+
+
+def test_gate_no_after_an_unsure_leg_answer_still_says_why():
+    # "No" to the combined question, then "not sure" to "any leg symptoms at all?": before, the
+    # not_indicated outcome had no reason at all.
+    decision = decide({"red_flags": "no", "urgent_flags": "no", "leg_symptoms": "unsure"}, "no")
+    assert decision.outcome == "not_indicated"
+    assert [r.code for r in decision.reasons] == ["gate_no"]

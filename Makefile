@@ -3,12 +3,13 @@ SHELL := /bin/bash
 VENV := .venv/bin
 RASA := $(VENV)/rasa
 
-.PHONY: help install spacy train run shell actions validate test test-unit test-e2e test-browser eval bench clean
+.PHONY: help install spacy domain train run shell actions validate test test-unit test-e2e test-browser eval bench clean
 
 help:
 	@echo "make run       install what is missing, train if needed, start all servers, print where to chat"
 	@echo "make test      install what is missing and run every test (pytest, validate, e2e stories, browser)"
 	@echo "make install   Python 3.10 venv, pinned packages, the project's spaCy pipeline"
+	@echo "make domain    write domain.yml's questions and clinic replies from screening/catalogue.py and clinic.py"
 	@echo "make train     train the Rasa model if config, domain or data changed"
 	@echo "make validate  train + rasa data validate"
 	@echo "make shell     chat in the terminal (starts the action server)"
@@ -20,7 +21,10 @@ install:
 
 spacy: install
 
-train: install
+domain: install
+	$(VENV)/python -m scripts.write_domain
+
+train: domain
 	bash scripts/train.sh
 
 run:

@@ -17,12 +17,12 @@ from rasa_sdk.types import DomainDict
 from actions import messages
 from actions.result import send_result, signature
 from actions.screening_form import decision_events, read_message
-from screening import contact, questionnaire, triage
+from screening import catalogue, contact, questionnaire, triage
 from screening.questionnaire import State
 
 logger = logging.getLogger(__name__)
 
-FIELDS = ("appointment_consent", "contact_name", "contact_phone", "preferred_office")
+FIELDS = catalogue.APPOINTMENT_SLOTS
 # Answers to the screening (and the gate's bookkeeping) that a message may change during the request.
 SCREENING_FACTS = set(questionnaire.SLOTS) | {"gate_answer"}
 

@@ -23,9 +23,11 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.tracker_store import FailSafeTrackerStore
 
+from screening import clinic
+
 logger = logging.getLogger(__name__)
 
-PHONES = "call Woburn 781-927-PAIN (7246) or Beverly 978-927-PAIN (7246)"
+PHONES = f"call {clinic.PHONE_LINE}"
 TEMPORARY_PROBLEM = (
     "Sorry, we have a technical problem right now and could not save your answer. "
     f"Please try again in a minute. If it keeps happening, {PHONES}."

@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-OFFICES = ("Woburn", "Beverly")
+from screening import clinic
+
+OFFICES = clinic.OFFICE_NAMES
 
 _NAME_PREFIX = re.compile(r"^\s*(?:my name is|my name's|name is|name:|i am|i'm|im|it's|it is|this is|call me)\s+", re.I)
 _NAME_OK = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+)*\.?$", re.UNICODE)

@@ -11,42 +11,20 @@ from typing import Any, Mapping, Optional
 
 from screening import triage
 
-# The spec's table order. Red flags first; the rest may be answered in any order.
-OUTCOME_SLOTS = (
-    "red_flags",
-    "urgent_flags",
-    "leg_symptoms",
-    "walking_standing_trigger",
-    "sitting_leaning_relief",
-    "walking_tolerance",
-    "symptom_duration_months",
-    "age_years",
-    "conservative_care",
-    "injections",
-    "prior_back_surgery",
+# Slot names, their order and values live in the catalogue; re-exported here for the form.
+from screening.catalogue import (  # noqa: F401
+    ALLOWED_VALUES,
+    BOUNDS,
+    CARE,
+    DECLINED,
+    NOTE_SLOTS,
+    OUTCOME_SLOTS,
+    SLOTS,
+    TOLERANCE,
+    YES_NO,
+    YES_NO_UNSURE,
 )
-# Asked only once the outcome offers a consultation; they add notes, never change the outcome.
-NOTE_SLOTS = ("imaging_stenosis", "blood_thinners")
-SLOTS = OUTCOME_SLOTS + NOTE_SLOTS
 
-YES_NO = ("yes", "no")
-YES_NO_UNSURE = ("yes", "no", "unsure")
-CARE = ("failed", "helped", "not_tried")
-TOLERANCE = ("over_2_miles", "2_blocks_to_2_miles", "50_feet_to_2_blocks", "under_50_feet")
-
-ALLOWED_VALUES: dict[str, tuple] = {
-    "red_flags": YES_NO,
-    "urgent_flags": YES_NO,
-    "leg_symptoms": YES_NO_UNSURE,
-    "walking_standing_trigger": YES_NO_UNSURE,
-    "sitting_leaning_relief": YES_NO_UNSURE,
-    "walking_tolerance": TOLERANCE,
-    "conservative_care": CARE,
-    "injections": CARE,
-    "prior_back_surgery": YES_NO,
-    "imaging_stenosis": YES_NO_UNSURE,
-    "blood_thinners": YES_NO,
-}
 # Pseudo value from the language layer: a treatment was tried but its result was not said.
 TRIED = "tried"
 TREATMENT_SLOTS = ("conservative_care", "injections")
@@ -191,10 +169,10 @@ def _set(state: State, result: TurnResult, slot: str, value: Any) -> None:
 
 
 def _valid(slot: str, value: Any) -> bool:
-    if slot == "symptom_duration_months":
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1200
-    if slot == "age_years":
-        return value == "declined" or (isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 120)
+    if slot == "age_years" and value == DECLINED:
+        return True
+    if slot in BOUNDS:
+        return BOUNDS[slot].admits(value)
     return value in ALLOWED_VALUES.get(slot, ())
 
 

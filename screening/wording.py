@@ -8,18 +8,14 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from screening import triage
+from screening import catalogue, clinic, triage
 
 DISCLAIMER = (
     "This screening is not medical advice and does not replace an examination by a doctor. "
     "In an emergency, call 911."
 )
 
-OFFICES = (
-    {"office": "Woburn", "display": "781-927-PAIN (7246)", "tel": "+17819277246"},
-    {"office": "Beverly", "display": "978-927-PAIN (7246)", "tel": "+19789277246"},
-)
-PHONE_LINE = "Woburn 781-927-PAIN (7246) or Beverly 978-927-PAIN (7246)"
+PHONE_LINE = clinic.PHONE_LINE
 
 TOLERANCE_WORDS = {
     "over_2_miles": "more than 2 miles",
@@ -28,14 +24,7 @@ TOLERANCE_WORDS = {
     "under_50_feet": "less than 50 feet",
 }
 
-TITLES = {
-    triage.EMERGENCY: "Please get emergency care now",
-    triage.URGENT_REVIEW: "Please see a doctor within a day or two",
-    triage.NOT_INDICATED: "Your symptoms do not match the pattern MILD treats",
-    triage.CONSERVATIVE_FIRST: "Conservative care comes first",
-    triage.RECOMMEND_CONSULT: "A consultation to discuss MILD looks appropriate",
-    triage.POSSIBLE_CONSULT: "A spine or pain consultation can help decide",
-}
+TITLES = {outcome: o.patient_title for outcome, o in catalogue.OUTCOMES.items()}
 
 SUMMARIES = {
     triage.EMERGENCY: (
@@ -148,14 +137,7 @@ NOTES = {
 }
 
 # Staff voice: the same facts, phrased for an agent about the caller.
-STAFF_TITLES = {
-    triage.EMERGENCY: "EMERGENCY: read the emergency script now",
-    triage.URGENT_REVIEW: "Urgent review: caller should see a doctor within 1-2 days",
-    triage.NOT_INDICATED: "Not indicated: symptoms do not match the MILD pattern",
-    triage.CONSERVATIVE_FIRST: "Conservative care first",
-    triage.RECOMMEND_CONSULT: "Recommend a consultation to discuss MILD",
-    triage.POSSIBLE_CONSULT: "Possible consultation: spine/pain physician to decide",
-}
+STAFF_TITLES = {outcome: o.staff_title for outcome, o in catalogue.OUTCOMES.items()}
 STAFF_NEXT_STEPS = {
     triage.CONSERVATIVE_FIRST: f"Offer an appointment request for a general consultation, or give the numbers: {PHONE_LINE}.",
     triage.RECOMMEND_CONSULT: f"Offer an appointment request for a consultation, or give the numbers: {PHONE_LINE}.",
@@ -195,7 +177,7 @@ def result_card(decision: triage.Decision, answers: Mapping[str, Any], voice: st
         "notes": notes,
         "next_step": STAFF_NEXT_STEPS.get(outcome, NEXT_STEPS[outcome]) if staff else NEXT_STEPS[outcome],
         "disclaimer": DISCLAIMER,
-        "phones": [dict(o) for o in OFFICES],
+        "phones": clinic.office_dicts(),
         "rules_version": decision.rules_version,
     }
 
@@ -210,3 +192,125 @@ def result_text(card: Mapping[str, Any]) -> str:
     parts.append("Next step: " + card["next_step"])
     parts.append(card["disclaimer"])
     return "\n\n".join(parts)
+
+
+# --- the read-back: each answer as a sentence staff read to the caller to confirm ----------------
+# ("You can walk ..."). Unknown values fall back to "<label>: <value>".
+
+_READBACK_CARE = {
+    "conservative_care": "physical therapy, exercise or pain medication",
+    "injections": "spinal (epidural) injections",
+}
+
+READBACK_SENTENCES: dict[str, dict[str, str]] = {
+    "red_flags": {
+        "no": "Right now you have none of the emergency warning signs I asked about.",
+        "yes": "You have one of the emergency warning signs I asked about.",
+    },
+    "urgent_flags": {
+        "no": "No recent fall or back injury, no history of cancer, and no weight loss you can't explain.",
+        "yes": "You have had a recent fall or back injury, a history of cancer, or weight loss you can't explain.",
+    },
+    "leg_symptoms": {
+        "yes": "You have pain, numbness, tingling or heaviness in your buttocks or legs.",
+        "no": "You don't have pain, numbness or heaviness in your buttocks or legs.",
+        "unsure": "You're not sure about pain, numbness or heaviness in your buttocks or legs.",
+    },
+    "walking_standing_trigger": {
+        "yes": "It comes on or gets worse when you walk or stand for a while.",
+        "no": "It does not come on with walking or standing.",
+        "unsure": "You're not sure whether walking or standing brings it on.",
+    },
+    "sitting_leaning_relief": {
+        "yes": "It eases when you sit down or lean forward.",
+        "no": "It does not ease when you sit down or lean forward.",
+        "unsure": "You're not sure whether sitting or leaning forward helps.",
+    },
+    "prior_back_surgery": {
+        "yes": "You have had surgery on your lower back.",
+        "no": "You have never had surgery on your lower back.",
+    },
+    "imaging_stenosis": {
+        "yes": "An MRI or CT scan has shown spinal stenosis.",
+        "no": "No scan has shown spinal stenosis, or you haven't had one.",
+        "unsure": "You're not sure whether a scan has shown spinal stenosis.",
+    },
+    "blood_thinners": {
+        "yes": "You take a blood thinner.",
+        "no": "You don't take blood thinners.",
+    },
+}
+
+
+def readback_sentence(slot: str, value: Any) -> str:
+    """One answer as a sentence to read to the caller."""
+    if value is None:
+        return ""
+    fixed = READBACK_SENTENCES.get(slot, {}).get(str(value))
+    if fixed:
+        return fixed
+    if slot == "walking_tolerance" and value in TOLERANCE_WORDS:
+        return f"You can walk {TOLERANCE_WORDS[value]} before you have to stop."
+    if slot == "symptom_duration_months" and months_phrase(value):
+        return f"You have had these symptoms for {months_phrase(value)}."
+    if slot == "age_years":
+        if value == "declined":
+            return "You'd rather not give your age."
+        return f"You are {value} years old."
+    if slot in _READBACK_CARE:
+        what = _READBACK_CARE[slot]
+        if value == "failed":
+            return f"You have tried {what}, and it did not give you enough relief."
+        if value == "helped":
+            return f"You have tried {what}, and it is helping."
+        if value == "not_tried":
+            return f"You have not tried {what}."
+    return f"{catalogue.SHORT.get(slot, slot)}: {catalogue.value_label(slot, value)}."
+
+
+# --- the bot's replies that name the clinic's offices or numbers ------------------------------------
+# domain.yml's copies are written from these by `make domain` (scripts/write_domain.py).
+# Each reply is a list of variations: {"text": ..., optional "channel" and "buttons" (title, answers)}.
+
+def _office_buttons() -> list:
+    return [(name, {"preferred_office": name}) for name in clinic.OFFICE_NAMES]
+
+
+_OFFICE_CHOICE = " or ".join(clinic.OFFICE_NAMES)
+
+CLINIC_REPLIES: dict[str, list[dict]] = {
+    "utter_iamabot": [
+        {"text": f"I'm an automated assistant for the clinic, not a person. To speak with someone, call {PHONE_LINE}."},
+    ],
+    "utter_handoff": [
+        {"text": f"You can talk to someone at our offices: {PHONE_LINE}."},
+        {"channel": "staff", "text": f"Offer the caller a transfer to the office: {clinic.PHONE_LIST}."},
+    ],
+    "utter_not_understood_again": [
+        {"text": "I'm still not sure I understood. Tap one of the buttons below, ask me about the procedure, "
+                 f"or call {PHONE_LINE} to talk to a person."},
+        {"channel": "staff", "text": "Still not recognised: use the answer buttons."},
+    ],
+    "utter_faq_offices": [
+        {"text": "We have " + {1: "one office", 2: "two offices"}.get(len(clinic.OFFICES), f"{len(clinic.OFFICES)} offices")
+                 + ": " + ", and ".join(f"{o.name}, {o.display}" for o in clinic.OFFICES)
+                 + ". At the end of this screening I can also send an appointment request for you."},
+    ],
+    "utter_ask_preferred_office": [
+        {"text": "Which office would you prefer?", "buttons": _office_buttons()},
+        {"channel": "staff", "text": f"Ask: \"Which office is better for you, {_OFFICE_CHOICE}?\"",
+         "buttons": _office_buttons()},
+    ],
+    "utter_appointment_declined": [
+        {"text": f"No problem. If you change your mind, call {PHONE_LINE}."},
+        {"channel": "staff",
+         "text": f"No appointment requested. Read: \"If you change your mind, call {clinic.SHORT_PHONE_LINE}.\""},
+    ],
+    "utter_appointment_confirmed": [
+        {"text": "Thank you, {contact_name}. I've sent your request to our {preferred_office} office; they will call "
+                 f"you at {{contact_phone}} to arrange a consultation. You can also call {PHONE_LINE}."},
+        {"channel": "staff",
+         "text": "Read back: \"{contact_name}, we'll have the {preferred_office} office call you at {contact_phone}.\" "
+                 "Appointment request recorded."},
+    ],
+}

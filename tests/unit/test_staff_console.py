@@ -21,14 +21,13 @@ from screening import questionnaire
 from webapp import auth
 from webapp.app import create_app
 from webapp.config import WebConfig
-from webapp.staff import readback
+from screening import wording as readback_wording
 from webapp.staff.routes import (
     SENDER_RE,
     UNAVAILABLE,
     bot_messages,
     build_state,
     last_turn,
-    load_domain,
     question_catalog,
 )
 
@@ -44,7 +43,7 @@ CLINICIAN_PW = "clinician password 1"
 # --- the questions and the read-back --------------------------------------------------------------
 
 def test_catalog_has_every_question_with_the_bots_staff_buttons():
-    catalog = question_catalog(load_domain())
+    catalog = question_catalog()
     assert [q["slot"] for q in catalog] == list(SLOTS)
     by_slot = {q["slot"]: q for q in catalog}
     # the staff wording of the domain's buttons, not the patient's
@@ -64,7 +63,7 @@ def test_catalog_has_every_question_with_the_bots_staff_buttons():
 
 
 def test_catalog_without_a_domain_falls_back_to_the_record_labels():
-    catalog = question_catalog({})
+    catalog = question_catalog()
     injections = next(q for q in catalog if q["slot"] == "injections")
     assert [o["payload"] for o in injections["options"]] == [
         '/inform{"injections":"failed"}', '/inform{"injections":"helped"}', '/inform{"injections":"not_tried"}']
@@ -73,23 +72,23 @@ def test_catalog_without_a_domain_falls_back_to_the_record_labels():
 def test_readback_has_a_sentence_for_every_allowed_value():
     for slot, values in questionnaire.ALLOWED_VALUES.items():
         for value in values:
-            text = readback.sentence(slot, value)
+            text = readback_wording.readback_sentence(slot, value)
             assert text.endswith(".") and ":" not in text, (slot, value, text)
-    assert readback.sentence("symptom_duration_months", 24) == "You have had these symptoms for about 2 years."
-    assert readback.sentence("symptom_duration_months", 1.5) == "You have had these symptoms for about 1.5 months."
-    assert readback.sentence("symptom_duration_months", 89.0) == "You have had these symptoms for about 7 and a half years."
-    assert readback.sentence("symptom_duration_months", 0.5) == "You have had these symptoms for about 2 weeks."
-    assert readback.sentence("symptom_duration_months", 11.2) == "You have had these symptoms for about 11 months."
-    assert readback.sentence("age_years", 72) == "You are 72 years old."
-    assert readback.sentence("age_years", "declined") == "You'd rather not give your age."
-    assert readback.sentence("leg_symptoms", None) == ""
+    assert readback_wording.readback_sentence("symptom_duration_months", 24) == "You have had these symptoms for about 2 years."
+    assert readback_wording.readback_sentence("symptom_duration_months", 1.5) == "You have had these symptoms for about 1.5 months."
+    assert readback_wording.readback_sentence("symptom_duration_months", 89.0) == "You have had these symptoms for about 7 and a half years."
+    assert readback_wording.readback_sentence("symptom_duration_months", 0.5) == "You have had these symptoms for about 2 weeks."
+    assert readback_wording.readback_sentence("symptom_duration_months", 11.2) == "You have had these symptoms for about 11 months."
+    assert readback_wording.readback_sentence("age_years", 72) == "You are 72 years old."
+    assert readback_wording.readback_sentence("age_years", "declined") == "You'd rather not give your age."
+    assert readback_wording.readback_sentence("leg_symptoms", None) == ""
 
 
 # --- the tracker as the console shows it -------------------------------------------------------------
 
 def test_state_from_a_real_staff_tracker():
     tracker = json.loads((TRACKERS / "real_staff_entered.json").read_text())
-    state = build_state(tracker, question_catalog(load_domain()))
+    state = build_state(tracker, question_catalog())
     assert state["answered_by"] == "staff" and state["staff_name"] == "Dana Testagent"
     assert state["outcome"] == "conservative_first"
     assert state["phase"] == "appointment" and state["requested_slot"] == "appointment_consent"
@@ -132,13 +131,13 @@ def test_state_of_an_emergency():
     ]
     slots = {"red_flags": "yes", "triage_outcome": "emergency", "answered_by": "staff", "staff_name": "Sam Staff",
              "requested_slot": None}
-    state = build_state(_tracker(slots, events), question_catalog({}))
+    state = build_state(_tracker(slots, events), question_catalog())
     assert state["phase"] == "emergency"
     assert state["emergency_script"] == card["summary"]
     assert state["readback"] == []
     assert last_turn(events) == [{"card": card}]
     # without the card (not drawn yet), the staff emergency script from the wording
-    state = build_state(_tracker(slots, events[:-1]), question_catalog({}))
+    state = build_state(_tracker(slots, events[:-1]), question_catalog())
     assert "911" in state["emergency_script"] and state["emergency_script"].startswith("Read:")
 
 
@@ -150,7 +149,7 @@ def test_a_card_from_before_a_change_is_not_shown_as_the_outcome():
               _user('/inform{"injections":"not_tried"}', 3), _slot("injections", "not_tried", 3.1),
               _slot("triage_outcome", "possible_consult", 3.1)]
     state = build_state(_tracker({"triage_outcome": "possible_consult", "injections": "not_tried"}, events),
-                        question_catalog({}))
+                        question_catalog())
     assert state["card"] is None and state["final"] is False
     assert state["outcome_title"].startswith("Possible consultation")
 

@@ -18,6 +18,7 @@ import aiohttp
 import jinja2
 from aiohttp import web
 
+from screening import clinic
 from webapp.config import WebConfig
 from webapp.patient.transcript import transcript_from_events, valid_session_id
 from webapp.rasa_client import RasaClient, RasaHTTPStatus, RasaUnavailable, RasaUnreachable
@@ -32,15 +33,9 @@ TEMPLATE_DIR = REPO_ROOT / "web" / "templates"
 SESSION_TTL_MINUTES = 60
 HISTORY_TIMEOUT_SECONDS = 8
 
-UNREACHABLE_MESSAGE = (
-    "We can't reach the assistant right now. "
-    "Please call Woburn 781-927-PAIN or Beverly 978-927-PAIN."
-)
+UNREACHABLE_MESSAGE = f"We can't reach the assistant right now. Please call {clinic.SHORT_PHONE_LINE}."
 
-OFFICES = [
-    {"office": "Woburn", "display": "781-927-PAIN (7246)", "tel": "+17819277246"},
-    {"office": "Beverly", "display": "978-927-PAIN (7246)", "tel": "+19789277246"},
-]
+OFFICES = clinic.office_dicts()
 
 HTTP_SESSION_KEY = web.AppKey("patient_http", aiohttp.ClientSession) if hasattr(web, "AppKey") else "patient_http"
 

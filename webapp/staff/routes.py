@@ -30,15 +30,13 @@ from typing import Any, Mapping, Optional
 
 import aiohttp
 import jinja2
-import yaml
 from aiohttp import web
 
 from records.derive import derive_from_tracker, parse_payload
 from records.questions import APPOINTMENT_SLOTS, OPTIONS, QUESTIONS, SHORT, SLOTS, value_label
-from screening import questionnaire, wording
+from screening import catalogue, clinic, questionnaire, wording
 from webapp import auth
 from webapp.rasa_client import RasaClient, RasaUnavailable
-from webapp.staff.readback import sentence as readback_sentence
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +45,6 @@ ROLE = "staff"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIR = REPO_ROOT / "web" / "templates"
 STATIC_DIR = REPO_ROOT / "web" / "static" / "staff"
-DOMAIN_FILE = REPO_ROOT / "domain.yml"
 
 SENDER_PREFIX = "staff-"
 SENDER_RE = re.compile(r"^staff-[0-9a-f]{32}$")
@@ -60,19 +57,8 @@ CSRF_HEADER = "X-CSRF-Token"
 # words field when the bot asks one of these.
 TYPED_SLOTS = ("age_years", "contact_name", "contact_phone")
 # Numeric answers that may be changed with a number (besides the bot's own buttons).
-NUMBER_INPUTS = {
-    "age_years": {"unit": "years", "min": 1, "max": 120, "step": 1, "integer": True},
-    "symptom_duration_months": {"unit": "months", "min": 0, "max": 1200, "step": 0.5, "integer": False},
-}
-APPOINTMENT_LABELS = {
-    "appointment_consent": "Appointment request",
-    "contact_name": "Name",
-    "contact_phone": "Phone",
-    "preferred_office": "Office",
-}
-
 UNAVAILABLE = ("The assistant cannot be reached right now. Take the caller's details on paper and "
-               "call the office: Woburn 781-927-PAIN (7246), Beverly 978-927-PAIN (7246).")
+               f"call the office: {clinic.PHONE_LIST}.")
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "; ".join([
@@ -93,42 +79,24 @@ require_staff = auth.require_role(ROLE, part=PART)
 require_staff_api = auth.require_role(ROLE, part=PART, redirect=False)  # 401, never a login redirect
 
 
-# --- the questions, their answer buttons (from the domain's staff wording) ---------------------
-
-def _unescape_payload(payload: str) -> str:
-    # Responses double their braces ("{{" in domain.yml) because Rasa fills {slot} placeholders.
-    return payload.replace("{{", "{").replace("}}", "}")
-
-
-def domain_buttons(domain: Mapping[str, Any], response: str, channel: str = "staff") -> list[dict]:
-    """The buttons of a response's unconditional variation, for `channel` if it has one."""
-    variations = [v for v in (domain.get("responses") or {}).get(response) or []
-                  if isinstance(v, Mapping) and not v.get("condition")]
-    chosen = next((v for v in variations if v.get("channel") == channel), None)
-    if chosen is None:
-        chosen = next((v for v in variations if not v.get("channel")), None)
-    buttons = []
-    for button in (chosen or {}).get("buttons") or []:
-        if isinstance(button, Mapping) and button.get("payload"):
-            buttons.append({"title": str(button.get("title") or ""), "payload": _unescape_payload(str(button["payload"]))})
-    return buttons
-
+# --- the questions and their answer buttons (the catalogue's staff wording) -------------------
 
 def payload_for(slot: str, value: Any) -> str:
     return "/inform" + json.dumps({slot: value}, separators=(",", ":"))
 
 
-def question_catalog(domain: Optional[Mapping[str, Any]] = None) -> list[dict]:
+def question_catalog() -> list[dict]:
     """Every screening question in the spec's order, with the answers staff can pick to change it.
 
-    The choices are the bot's own staff buttons for that question (domain.yml), so a change sends
-    exactly the payload the question would have; coded values the buttons lack are added with the
-    record's labels."""
-    domain = domain or {}
+    The choices are the bot's own staff buttons for that question (screening.catalogue, the words
+    domain.yml is written from), so a change sends exactly the payload the question would have;
+    coded values the buttons lack are added with the record's labels."""
     catalog = []
     for slot in SLOTS:
-        options = [b for b in domain_buttons(domain, f"utter_ask_{slot}") if _payload_slots(b["payload"]) == {slot}]
-        covered = {_payload_value(b["payload"], slot) for b in options}
+        ask = catalogue.asks_for(slot, voice="staff")
+        options = [{"title": title, "payload": payload_for(slot, answers[slot])}
+                   for title, answers in (ask.buttons if ask else ()) if set(answers) == {slot}]
+        covered = {value for _title, answers in (ask.buttons if ask else ()) for value in answers.values()}
         for value, label in OPTIONS.get(slot, {}).items():
             if value not in covered:
                 options.append({"title": label, "payload": payload_for(slot, value)})
@@ -137,28 +105,9 @@ def question_catalog(domain: Optional[Mapping[str, Any]] = None) -> list[dict]:
             "label": SHORT.get(slot, slot),
             "question": QUESTIONS.get(slot, ""),
             "options": options,
-            "number": NUMBER_INPUTS.get(slot),
+            "number": catalogue.BOUNDS[slot].as_input() if slot in catalogue.BOUNDS else None,
         })
     return catalog
-
-
-def _payload_slots(payload: str) -> set:
-    parsed = parse_payload(payload)
-    return set(parsed[1]) if parsed else set()
-
-
-def _payload_value(payload: str, slot: str) -> Any:
-    parsed = parse_payload(payload)
-    return parsed[1].get(slot) if parsed else None
-
-
-def load_domain(path: Path = DOMAIN_FILE) -> dict:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        logger.warning("staff console: cannot read %s (%s); using default answer labels", path.name, type(exc).__name__)
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 # --- what the console shows, from the tracker ----------------------------------------------------
@@ -269,13 +218,13 @@ def build_state(tracker: Mapping[str, Any], catalog: list[dict]) -> dict:
             wording.STAFF_SCRIPT[outcome] + " " + wording.SUMMARIES[outcome])
 
     readback = [{"slot": a["slot"], "label": a["label"], "value_label": a["value_label"],
-                 "sentence": readback_sentence(a["slot"], a["value"]),
+                 "sentence": wording.readback_sentence(a["slot"], a["value"]),
                  "words": a["words"] if a["typed"] else None}
                 for a in answers if a["value"] is not None]
 
     appointment = None
     if requested in APPOINTMENT_SLOTS or any(slots.get(s) is not None for s in APPOINTMENT_SLOTS):
-        appointment = [{"slot": s, "label": APPOINTMENT_LABELS[s], "value": slots.get(s),
+        appointment = [{"slot": s, "label": catalogue.APPOINTMENT_FIELDS[s], "value": slots.get(s),
                         "value_label": {"yes": "Yes, caller agreed", "no": "Declined"}.get(slots.get(s), slots.get(s))
                         if s == "appointment_consent" else slots.get(s),
                         "asking": requested == s}
@@ -325,7 +274,7 @@ class StaffViews:
     def __init__(self, config: Any):
         self.client = RasaStaffClient(getattr(config, "rasa_internal_url", "http://127.0.0.1:5005"),
                                       getattr(config, "rasa_token", "") or "")
-        self.catalog = question_catalog(load_domain())
+        self.catalog = question_catalog()
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
                                       autoescape=True, undefined=jinja2.StrictUndefined)
         self.asset_version = _asset_version()

@@ -15,8 +15,9 @@
   var TEXT_SIZES = [100, 115, 130, 150, 175, 200];
   var TTL_MS = (CFG.sessionTtlMinutes || 60) * 60 * 1000;
   var REPLY_TIMEOUT_MS = 30000;
+  // The page itself carries the words (with the clinic's numbers) if the config did not load.
   var UNREACHABLE = CFG.unreachableMessage ||
-    "We can't reach the assistant right now. Please call Woburn 781-927-PAIN or Beverly 978-927-PAIN.";
+    (document.getElementById("status-text") || {}).textContent || "We can't reach the assistant right now.";
 
   var el = {
     log: document.getElementById("log"),

@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv/bin
 RASA := $(VENV)/rasa
 
-.PHONY: help install spacy domain train run shell actions validate test test-unit test-e2e test-browser eval bench clean
+.PHONY: help install spacy domain train run shell actions validate lint format test test-unit test-e2e test-browser eval bench clean
 
 help:
 	@echo "make run       install what is missing, train if needed, start all servers, print where to chat"
@@ -12,6 +12,8 @@ help:
 	@echo "make domain    write domain.yml's questions and clinic replies from screening/catalogue.py and clinic.py"
 	@echo "make train     train the Rasa model if config, domain or data changed"
 	@echo "make validate  train + rasa data validate"
+	@echo "make lint      ruff (format check + lint) over the project, mypy over screening, mild_nlp, records, webapp"
+	@echo "make format    ruff format + the safe lint fixes"
 	@echo "make shell     chat in the terminal (starts the action server)"
 	@echo "make eval      NLU intent/entity evaluation on a held-out split and on a blind test set"
 	@echo "make bench     latency/throughput of a full screening vs a bare 'rasa init' assistant"
@@ -35,6 +37,13 @@ shell: train
 
 validate: train
 	$(RASA) data validate --domain domain.yml --data data --config config.yml
+
+lint: install
+	bash scripts/lint.sh
+
+format: install
+	$(VENV)/ruff format .
+	$(VENV)/ruff check --fix .
 
 test-unit: install
 	$(VENV)/python -m pytest tests/unit -q

@@ -157,6 +157,13 @@ def reason_text(code: str, answers: Mapping[str, Any] | None = None) -> str:
     )
 
 
+def summary(outcome: str, voice: str = "patient") -> str:
+    """The outcome's summary; for staff, with the script to read first (the emergency script)."""
+    if voice == "staff" and outcome in STAFF_SCRIPT:
+        return STAFF_SCRIPT[outcome] + " " + SUMMARIES[outcome]
+    return SUMMARIES[outcome]
+
+
 def result_card(decision: triage.Decision, answers: Mapping[str, Any], voice: str = "patient") -> dict:
     """The outcome as shown to the person: a dict matching docs/contracts.md's result card."""
     outcome = decision.outcome
@@ -165,14 +172,12 @@ def result_card(decision: triage.Decision, answers: Mapping[str, Any], voice: st
     staff = voice == "staff"
     reasons = [reason_text(r.code, answers=answers) for r in decision.reasons]
     notes = [NOTES[n.code] for n in decision.notes]
-    summary = SUMMARIES[outcome]
-    if staff and outcome in STAFF_SCRIPT:
-        summary = STAFF_SCRIPT[outcome] + " " + summary
+    summary_text = summary(outcome, voice)
     return {
         "type": "result_card",
         "outcome": outcome,
         "title": STAFF_TITLES[outcome] if staff else TITLES[outcome],
-        "summary": summary,
+        "summary": summary_text,
         "reasons": reasons,
         "notes": notes,
         "next_step": STAFF_NEXT_STEPS.get(outcome, NEXT_STEPS[outcome]) if staff else NEXT_STEPS[outcome],

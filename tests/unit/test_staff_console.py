@@ -22,14 +22,8 @@ from webapp import auth
 from webapp.app import create_app
 from webapp.config import WebConfig
 from screening import wording as readback_wording
-from webapp.staff.routes import (
-    SENDER_RE,
-    UNAVAILABLE,
-    bot_messages,
-    build_state,
-    last_turn,
-    question_catalog,
-)
+from webapp.staff.routes import SENDER_RE, UNAVAILABLE
+from webapp.staff.view import bot_messages, build_state, last_turn, question_catalog
 
 TRACKERS = Path(__file__).resolve().parents[1] / "data" / "trackers"
 SECRET = "k" * 40

@@ -26,17 +26,16 @@ import os
 import re
 import uuid
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping
 
 import aiohttp
 import jinja2
 from aiohttp import web
 
-from records.derive import derive_from_tracker, parse_payload
-from records.questions import APPOINTMENT_SLOTS, OPTIONS, QUESTIONS, SHORT, SLOTS, value_label
-from screening import catalogue, clinic, questionnaire, wording
+from screening import clinic
 from webapp import auth
 from webapp.rasa_client import RasaClient, RasaUnavailable
+from webapp.staff.view import TYPED_SLOTS, bot_messages, build_state, last_turn, question_catalog
 
 logger = logging.getLogger(__name__)
 
@@ -53,10 +52,6 @@ MAX_MESSAGE_CHARS = 1000
 RASA_TIMEOUT_SECONDS = 60
 CSRF_HEADER = "X-CSRF-Token"
 
-# Slots the caller answers by typing rather than with a button: the console puts the cursor in the
-# words field when the bot asks one of these.
-TYPED_SLOTS = ("age_years", "contact_name", "contact_phone")
-# Numeric answers that may be changed with a number (besides the bot's own buttons).
 UNAVAILABLE = ("The assistant cannot be reached right now. Take the caller's details on paper and "
                f"call the office: {clinic.PHONE_LIST}.")
 
@@ -77,180 +72,6 @@ VIEWS_KEY = web.AppKey("staff_views", object) if hasattr(web, "AppKey") else "st
 
 require_staff = auth.require_role(ROLE, part=PART)
 require_staff_api = auth.require_role(ROLE, part=PART, redirect=False)  # 401, never a login redirect
-
-
-# --- the questions and their answer buttons (the catalogue's staff wording) -------------------
-
-def payload_for(slot: str, value: Any) -> str:
-    return "/inform" + json.dumps({slot: value}, separators=(",", ":"))
-
-
-def question_catalog() -> list[dict]:
-    """Every screening question in the spec's order, with the answers staff can pick to change it.
-
-    The choices are the bot's own staff buttons for that question (screening.catalogue, the words
-    domain.yml is written from), so a change sends exactly the payload the question would have;
-    coded values the buttons lack are added with the record's labels."""
-    catalog = []
-    for slot in SLOTS:
-        ask = catalogue.asks_for(slot, voice="staff")
-        options = [{"title": title, "payload": payload_for(slot, answers[slot])}
-                   for title, answers in (ask.buttons if ask else ()) if set(answers) == {slot}]
-        covered = {value for _title, answers in (ask.buttons if ask else ()) for value in answers.values()}
-        for value, label in OPTIONS.get(slot, {}).items():
-            if value not in covered:
-                options.append({"title": label, "payload": payload_for(slot, value)})
-        catalog.append({
-            "slot": slot,
-            "label": SHORT.get(slot, slot),
-            "question": QUESTIONS.get(slot, ""),
-            "options": options,
-            "number": catalogue.BOUNDS[slot].as_input() if slot in catalogue.BOUNDS else None,
-        })
-    return catalog
-
-
-# --- what the console shows, from the tracker ----------------------------------------------------
-
-def bot_messages(messages: Any) -> list[dict]:
-    """The staff channel's reply (a list of bot messages) reduced to what the console draws."""
-    out = []
-    for message in messages if isinstance(messages, list) else []:
-        if not isinstance(message, Mapping):
-            continue
-        custom = message.get("custom")
-        if isinstance(custom, Mapping):
-            card = custom.get("data", custom)
-            if isinstance(card, Mapping) and card.get("type") == "result_card":
-                out.append({"card": dict(card)})
-                continue
-        text = message.get("text")
-        if not isinstance(text, str) or not text:
-            continue
-        entry: dict[str, Any] = {"text": text}
-        buttons = [{"title": str(b.get("title") or ""), "payload": str(b.get("payload") or "")}
-                   for b in message.get("buttons") or [] if isinstance(b, Mapping) and b.get("payload")]
-        if buttons:
-            entry["buttons"] = buttons
-        out.append(entry)
-    return out
-
-
-def last_turn(events: list) -> list[dict]:
-    """The bot's messages after the latest user message (to redraw a reloaded console)."""
-    turn: list[dict] = []
-    for event in events:
-        if not isinstance(event, Mapping):
-            continue
-        if event.get("event") == "user":
-            turn = []
-        elif event.get("event") == "bot":
-            data = event.get("data") or {}
-            message = {"text": event.get("text"), "buttons": data.get("buttons")}
-            if data.get("custom"):
-                message = {"custom": data["custom"]}
-            turn.append(message)
-    return bot_messages(turn)
-
-
-def build_state(tracker: Mapping[str, Any], catalog: list[dict]) -> dict:
-    """The intake as the console shows it: answers (spec order, with the caller's words), outcome,
-    read-back and appointment request. Everything comes from the tracker; nothing is decided here."""
-    slots = tracker.get("slots") or {}
-    records = derive_from_tracker(tracker)
-    record = records[-1] if records else {}
-    said = record.get("answers") or {}
-    requested = slots.get("requested_slot")
-
-    answers = []
-    for question in catalog:
-        slot = question["slot"]
-        value = slots.get(slot)
-        words = None
-        typed = False
-        entry = said.get(slot) or {}
-        if value is not None and entry.get("value") == value:
-            words = entry.get("words")
-            # the caller's own words, when typed and not just the value itself ("72" for 72)
-            typed = "payload" not in entry and bool(words) and str(words).strip().lower() not in (
-                str(value).lower(), value_label(slot, value).lower())
-        answers.append({
-            "slot": slot,
-            "label": question["label"],
-            "value": value,
-            "value_label": value_label(slot, value) if value is not None else "",
-            "words": words,
-            "typed": typed,
-            "changed": bool(entry.get("history")) if value is not None else False,
-            "asking": requested == slot or (requested == "leg_symptoms" and slot == "walking_standing_trigger"
-                                            and slots.get("walking_standing_trigger") is None
-                                            and slots.get("gate_answer") is None),
-        })
-
-    outcome = slots.get("triage_outcome")
-    card = None
-    for entry in reversed(record.get("transcript") or []):
-        if entry.get("card"):
-            card = entry["card"]
-            break
-    if card is not None and card.get("outcome") != outcome:
-        card = None  # shown before a later change: no longer the outcome
-    reasons = [r.get("text") or r.get("code") for r in record.get("reasons") or []] if outcome else []
-    notes = [n.get("text") or n.get("code") for n in record.get("notes") or []] if outcome else []
-    if card:
-        reasons, notes = list(card.get("reasons") or []), list(card.get("notes") or [])
-
-    active_loop = (tracker.get("active_loop") or {}).get("name")
-    if outcome == "emergency":
-        phase = "emergency"
-    elif requested in APPOINTMENT_SLOTS:
-        phase = "appointment"
-    elif outcome and not requested and not active_loop:
-        phase = "done"
-    elif outcome and requested in questionnaire.NOTE_SLOTS:
-        phase = "notes"
-    else:
-        phase = "questions"
-
-    emergency_script = None
-    if outcome == "emergency":
-        emergency_script = (card or {}).get("summary") or (
-            wording.STAFF_SCRIPT[outcome] + " " + wording.SUMMARIES[outcome])
-
-    readback = [{"slot": a["slot"], "label": a["label"], "value_label": a["value_label"],
-                 "sentence": wording.readback_sentence(a["slot"], a["value"]),
-                 "words": a["words"] if a["typed"] else None}
-                for a in answers if a["value"] is not None]
-
-    appointment = None
-    if requested in APPOINTMENT_SLOTS or any(slots.get(s) is not None for s in APPOINTMENT_SLOTS):
-        appointment = [{"slot": s, "label": catalogue.APPOINTMENT_FIELDS[s], "value": slots.get(s),
-                        "value_label": {"yes": "Yes, caller agreed", "no": "Declined"}.get(slots.get(s), slots.get(s))
-                        if s == "appointment_consent" else slots.get(s),
-                        "asking": requested == s}
-                       for s in APPOINTMENT_SLOTS]
-
-    return {
-        "intake": tracker.get("sender_id"),
-        "screening_id": slots.get("screening_id"),
-        "answered_by": slots.get("answered_by"),
-        "staff_name": slots.get("staff_name"),
-        "requested_slot": requested,
-        "typed_answer": requested in TYPED_SLOTS and not slots.get("pending_check"),  # a check is yes/no
-        "checking": (slots.get("pending_check") or {}).get("kind") if isinstance(slots.get("pending_check"), Mapping) else None,
-        "phase": phase,
-        "status": slots.get("screening_status"),
-        "outcome": outcome,
-        "outcome_title": wording.STAFF_TITLES.get(outcome) if outcome else None,
-        "final": bool(card),
-        "card": card,
-        "reasons": reasons,
-        "notes": notes,
-        "emergency_script": emergency_script,
-        "answers": answers,
-        "readback": readback if outcome and outcome != "emergency" else [],
-        "appointment": appointment,
-    }
 
 
 # --- talking to Rasa ------------------------------------------------------------------------------

@@ -138,7 +138,8 @@ kill_part() {  # terminate the process group, wait, then kill
   rm -f "$f"
 }
 
-http_ok() { curl -fsS -o /dev/null --max-time 3 "$1" 2>/dev/null; }
+# The URL goes to curl on stdin, so a token in it never shows in `ps`.
+http_ok() { printf 'url = "%s"\n' "$1" | curl -fsS -o /dev/null --max-time 3 -K - 2>/dev/null; }
 
 wait_http() {  # name url seconds
   local name="$1" url="$2" secs="$3" i
@@ -171,7 +172,7 @@ start_part() {
       [[ -f "$MODEL" ]] || die "no model at $MODEL (run: scripts/cluster.sh start)"
       need_port "$part" "$(rasa_port "$part")"
       render_endpoints
-      spawn "$part" .venv/bin/rasa run -m "$MODEL" --enable-api --auth-token "$RASA_AUTH_TOKEN" \
+      spawn "$part" .venv/bin/python -m scripts.serve_rasa -m "$MODEL" --enable-api \
         -i 127.0.0.1 -p "$(rasa_port "$part")" --endpoints "$CLUSTER_DIR/endpoints.yml" \
         --credentials credentials.yml ;;
     web)

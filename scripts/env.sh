@@ -8,22 +8,26 @@ export SQLALCHEMY_SILENCE_UBER_WARNING=1
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 
 mkdir -p var
+chmod 700 var  # secrets and PHI: the owner's only
+# Secrets are generated under umask 077 and kept 0600.
+_mild_secret() {  # file: print its secret, generating it first when missing
+  [ -s "$1" ] || (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > "$1")
+  chmod 600 "$1"
+  cat "$1"
+}
 # The HTTP API token: generated once per machine when not given, kept in var/ (not in git).
 if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
-  [ -s var/rasa-token ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))' > var/rasa-token
-  RASA_AUTH_TOKEN=$(cat var/rasa-token)
+  RASA_AUTH_TOKEN=$(_mild_secret var/rasa-token)
   export RASA_AUTH_TOKEN
   export MILD_TOKEN_GENERATED=1
 fi
 if [ -z "${WEB_SECRET_KEY:-}" ]; then
-  [ -s var/web-secret ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > var/web-secret
-  WEB_SECRET_KEY=$(cat var/web-secret)
+  WEB_SECRET_KEY=$(_mild_secret var/web-secret)
   export WEB_SECRET_KEY
 fi
 
 if [ -z "${STAFF_CHANNEL_TOKEN:-}" ]; then
-  [ -s var/staff-channel-token ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))' > var/staff-channel-token
-  STAFF_CHANNEL_TOKEN=$(cat var/staff-channel-token)
+  STAFF_CHANNEL_TOKEN=$(_mild_secret var/staff-channel-token)
   export STAFF_CHANNEL_TOKEN
 fi
 

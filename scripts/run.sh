@@ -7,7 +7,13 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/train.sh
 source scripts/env.sh
+# Files the servers create (the SQLite records, the logs) are the owner's only.
+umask 077
 mkdir -p var/logs
+chmod 700 var var/logs
+# Loopback unless MILD_BIND says otherwise (e.g. MILD_BIND=0.0.0.0 behind a firewall or a proxy).
+# The action server has no authentication: it stays on loopback whatever MILD_BIND says.
+BIND="${MILD_BIND:-127.0.0.1}"
 
 pids=()
 cleanup() {
@@ -22,19 +28,22 @@ trap cleanup EXIT INT TERM
 
 wait_for() {  # url, name, seconds
   for _ in $(seq 1 "$3"); do
-    if curl -fsS "$1" >/dev/null 2>&1; then return 0; fi
+    # the URL goes to curl on stdin, so the token in it never shows in `ps`
+    if printf 'url = "%s"\n' "$1" | curl -fsS -K - >/dev/null 2>&1; then return 0; fi
     sleep 1
   done
   echo "run: $2 did not start; see var/logs/" >&2; exit 1
 }
 
-setsid .venv/bin/rasa run actions --actions actions -p "$ACTION_PORT" > var/logs/actions.log 2>&1 & pids+=($!)
+SANIC_HOST=127.0.0.1 setsid .venv/bin/rasa run actions --actions actions -p "$ACTION_PORT" > var/logs/actions.log 2>&1 & pids+=($!)
 wait_for "http://127.0.0.1:$ACTION_PORT/health" "action server" 120
-setsid .venv/bin/rasa run -m models/mild.tar.gz --enable-api --auth-token "$RASA_AUTH_TOKEN" --cors "*" \
+# The HTTP API token reaches Rasa through the environment (scripts/serve_rasa.py), never argv.
+setsid .venv/bin/python -m scripts.serve_rasa -m models/mild.tar.gz --enable-api --cors "*" -i "$BIND" \
   -p "$RASA_PORT" --endpoints endpoints.yml --credentials credentials.yml > var/logs/rasa.log 2>&1 & pids+=($!)
 wait_for "http://127.0.0.1:$RASA_PORT/status?token=$RASA_AUTH_TOKEN" "Rasa server" 240
-setsid .venv/bin/python -m webapp > var/logs/web.log 2>&1 & pids+=($!)
+WEB_HOST="$BIND" setsid .venv/bin/python -m webapp > var/logs/web.log 2>&1 & pids+=($!)
 wait_for "http://127.0.0.1:$WEB_PORT/healthz" "web server" 60
+chmod 600 var/*.db 2>/dev/null || true
 
 cat <<MSG
 

@@ -276,8 +276,9 @@ class Stack:
         env = self.env()
         rasa = str(VENV_BIN / "rasa")
         model_arg = str(self.model) if self.model else str(MODELS_DIR)
+        # As scripts/run.sh starts it: the token from the environment (RASA_AUTH_TOKEN), never argv.
         rasa_cmd = [
-            rasa, "run", "-m", model_arg, "--enable-api", "--auth-token", self.token,
+            str(VENV_BIN / "python"), "-m", "scripts.serve_rasa", "-m", model_arg, "--enable-api",
             "--cors", "*", "-p", str(self.rasa_port), "-i", "127.0.0.1",
         ]
         if (REPO_ROOT / "endpoints.yml").exists():

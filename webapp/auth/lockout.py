@@ -10,7 +10,7 @@ Two limits, both in memory of the web process, both keyed by the part and the us
   peer, or, only when the peer is one of ``MILD_TRUSTED_PROXIES``, the address that proxy put in
   ``X-Forwarded-For``. Other clients are not affected.
 * **Global per user, for unknown browsers** — sign-ins from browsers without this user's device
-  cookie also count together: after ``GLOBAL_FREE`` (10) failures within the window, each further
+  cookie also count together: after ``GLOBAL_FREE`` (10) failures within ``GLOBAL_WINDOW`` (1 h), each further
   try must wait ``GLOBAL_BASE * 2**(n - GLOBAL_FREE)`` seconds (at most ``GLOBAL_MAX``, 60) after the
   latest failure. A distributed attack then gets about one guess a minute, while the user's own
   browser (with its device cookie) is never slowed by it.
@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 MAX_FAILURES = 5
 WINDOW = 600.0
 GLOBAL_FREE = 10
+GLOBAL_WINDOW = 3600.0
 GLOBAL_BASE = 1.0
 GLOBAL_MAX = 60.0
 MAX_KEYS = 20_000  # bounded memory whatever names and addresses an attacker sprays
@@ -74,14 +75,15 @@ class _Failures:
 
 class Lockout:
     def __init__(self, max_failures: int = MAX_FAILURES, window: float = WINDOW, global_free: int = GLOBAL_FREE,
-                 global_base: float = GLOBAL_BASE, global_max: float = GLOBAL_MAX, max_keys: int = MAX_KEYS):
+                 global_base: float = GLOBAL_BASE, global_max: float = GLOBAL_MAX, max_keys: int = MAX_KEYS,
+                 global_window: float = GLOBAL_WINDOW):
         self.max_failures = max_failures
         self.window = window
         self.global_free = global_free
         self.global_base = global_base
         self.global_max = global_max
         self._client = _Failures(window, max_keys)
-        self._user = _Failures(window, max_keys)
+        self._user = _Failures(global_window, max_keys)
 
     def wait(self, client: str, user: str, trusted: bool, now: float) -> float:
         """Seconds this client must wait before trying this user name again (0: it may try now)."""

@@ -64,7 +64,7 @@ async def load_user(request: web.Request, part: str) -> Optional[SessionUser]:
         try:
             user = await asyncio.to_thread(auth.user_from_token, token, part)
         except sa.exc.SQLAlchemyError as exc:
-            raise _unavailable(exc)
+            raise _unavailable(exc) from None
     request[key] = user
     return user
 
@@ -241,7 +241,7 @@ def setup_login(
                 await asyncio.to_thread(auth.revoke, old, part)  # no session fixation, no stray sessions
             token = await asyncio.to_thread(auth.issue, account, part)
         except sa.exc.SQLAlchemyError as exc:
-            raise _unavailable(exc)
+            raise _unavailable(exc) from None
         response = web.HTTPFound(target)
         response.set_cookie(cookie, token, max_age=int(auth.session_lifetime), path="/",
                             httponly=True, samesite="Strict", secure=secure)
@@ -260,7 +260,7 @@ def setup_login(
             try:
                 await asyncio.to_thread(auth.revoke, user.token, part)
             except sa.exc.SQLAlchemyError as exc:
-                raise _unavailable(exc)
+                raise _unavailable(exc) from None
             logger.info("%s sign-out", part)
         response = web.HTTPFound(f"{home}/login?signed_out=1")
         response.del_cookie(cookie, path="/")

@@ -270,7 +270,7 @@ async def export_csv(request: web.Request) -> web.Response:
     try:
         chosen, _form = filters_from_query(request.query)
     except filters.FilterError as exc:
-        raise web.HTTPBadRequest(text=str(exc))
+        raise web.HTTPBadRequest(text=str(exc)) from None
     store = _store(request)
     records = await _run(request, store.list, chosen)
     latest = await _run(request, store.latest_reviews)

@@ -21,7 +21,7 @@ Accounts
     (``MILD_ENV=production``) a part without accounts for its role, or without ``WEB_SECRET_KEY``,
     refuses to start: its pages answer 503.
 
-Sessions, sign-in limits: see sessions.py, lockout.py and docs/deployment.md (Security).
+Sessions, sign-in limits: see sessions.py, lockout.py and docs/security.md.
 """
 from __future__ import annotations
 

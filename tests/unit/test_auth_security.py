@@ -229,22 +229,20 @@ def test_unknown_and_known_names_cost_the_same_pbkdf2(monkeypatch):
     assert calls == [2000, 2000, 2000, 2000]
 
 
-def test_bad_hashes_in_the_configuration_are_refused():
+def test_bad_hashes_in_the_configuration_are_refused(tmp_path):
     good = auth.hash_password("p" * 12, 1000)
     for broken in ("pbkdf2_sha256$x$y$z", "pbkdf2_sha256$10$" + good.split("$", 2)[2], good[:-8]):
         with pytest.raises(auth.AccountError, match="bad password_hash"):
             auth.Accounts.from_env({"MILD_STAFF_USERS": f"sam:{broken}"})
     with pytest.raises(auth.AccountError, match="same display name"):
         auth.Accounts.from_env({"MILD_ACCOUNTS_FILE": _accounts_file(
-            [("a", "staff", good, "Pat"), ("b", "clinician", good, "Pat")])})
+            tmp_path, [("a", "staff", good, "Pat"), ("b", "clinician", good, "Pat")])})
 
 
-def _accounts_file(rows) -> str:
-    import tempfile
-    f = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
-    json.dump([{"name": n, "role": r, "password_hash": h, "display_name": d} for n, r, h, d in rows], f)
-    f.close()
-    return f.name
+def _accounts_file(directory: Path, rows) -> str:
+    path = directory / "accounts.json"
+    path.write_text(json.dumps([{"name": n, "role": r, "password_hash": h, "display_name": d} for n, r, h, d in rows]))
+    return str(path)
 
 
 def test_healthz_answers_while_sign_ins_are_being_verified(env):

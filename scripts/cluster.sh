@@ -179,6 +179,8 @@ start_part() {
       alive web && return 0
       db_env
       need_port web "$WEB_PORT_C"
+      # nginx on loopback is the web server's only proxy: its X-Forwarded-For names the client.
+      MILD_TRUSTED_PROXIES="${MILD_TRUSTED_PROXIES:-127.0.0.1}" \
       WEB_PORT="$WEB_PORT_C" WEB_HOST=127.0.0.1 RASA_PORT="$HTTP_PORT" \
         RASA_URL="http://127.0.0.1:$HTTP_PORT" RASA_PUBLIC_URL="http://127.0.0.1:$HTTP_PORT" \
         spawn web .venv/bin/python -m webapp ;;

@@ -223,3 +223,25 @@ def test_real_assistant_writes_to_postgres(pg_url, monkeypatch):
         store.engine.dispose()
     finally:
         stack.stop()
+
+
+def test_sign_in_sessions_on_postgres(pg_url):
+    """webapp.auth's sessions in the same PostgreSQL database: sign-out and idleness end them."""
+    from records.store import make_engine
+    from webapp import auth
+    from webapp.auth.sessions import SessionStore
+
+    store = SessionStore(make_engine(pg_url))
+    assert store.engine.dialect.name == "postgresql"
+    account = auth.Account("drlee", "clinician", auth.hash_password("correct horse battery", 1000))
+    a = auth.Auth(auth.Accounts({"drlee": account}), "k" * 40, production=True, sessions=store,
+                  idle={"review": 1800}, clock=lambda: 1_800_000_000.0)
+    token = a.issue(account, "review")
+    assert a.user_from_token(token, "review").name == "drlee"
+    assert a.user_from_token(token, "review", now=1_800_000_000.0 + 1799).name == "drlee"  # touched
+    assert a.user_from_token(token, "review", now=1_800_000_000.0 + 1799 + 1800) is None  # idle
+    token = a.issue(account, "review")
+    assert a.revoke(token, "review") and a.user_from_token(token, "review") is None
+    a.issue(account, "staff")
+    assert store.revoke_account("drlee") == 1 and store.count() == 0
+    store.engine.dispose()

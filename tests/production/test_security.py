@@ -256,3 +256,53 @@ def test_log_scan_finds_no_canary_name_or_phone(healthy_cluster, capfd):
             if pattern.search(stream):
                 leaks.append(f"console output: {pattern.pattern}")
     assert not leaks, "canary found in logs:\n" + "\n".join(leaks)
+
+
+# ------------------------------------------------------------------------------------ sign-in
+async def _review_sign_in(session, base: str, name: str, password: str, client: str):
+    """A sign-in through nginx from `client` (the X-Forwarded-For a load balancer in front would send)."""
+    async with session.post(f"{base}/review/login", data={"username": name, "password": password, "next": "/review"},
+                            headers={"Origin": base, "X-Forwarded-For": client}, allow_redirects=False) as resp:
+        cookies = {h.split("=", 1)[0]: h.split(";", 1)[0] for h in resp.headers.getall("Set-Cookie", [])}
+        return resp.status, cookies
+
+
+def test_review_sign_out_ends_the_session_and_one_client_cannot_lock_out_another(healthy_cluster):
+    """Through nginx, sessions in PostgreSQL: five bad tries from one client lock only that client
+    (the right password is refused there), another client signs in, and after sign-out the copied
+    cookie opens nothing."""
+    import aiohttp
+
+    base, password = healthy_cluster.http_url, healthy_cluster.passwords["prod-clinician"]
+
+    async def scenario():
+        out = {}
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar(),
+                                         timeout=aiohttp.ClientTimeout(total=60)) as session:
+            out["attacker"] = [(await _review_sign_in(session, base, "prod-clinician", "guess!", "203.0.113.5"))[0]
+                               for _ in range(5)]
+            out["attacker_right_password"] = (await _review_sign_in(session, base, "prod-clinician", password,
+                                                                    "203.0.113.5"))[0]
+            status, cookies = await _review_sign_in(session, base, "prod-clinician", password, "198.51.100.7")
+            out["clinician"] = status
+            cookie = cookies.get("mild_review_session", "")
+            async with session.get(base + "/review", headers={"Cookie": cookie}) as resp:
+                out["page"] = resp.status
+                page = await resp.text()
+            token = re.search(r'action="/review/logout">\s*<input type="hidden" name="csrf_token" value="([^"]+)"', page)
+            async with session.post(base + "/review/logout", headers={"Cookie": cookie, "Origin": base},
+                                    allow_redirects=False) as resp:
+                out["logout_without_token"] = resp.status
+            async with session.post(base + "/review/logout", data={"csrf_token": token.group(1) if token else ""},
+                                    headers={"Cookie": cookie, "Origin": base}, allow_redirects=False) as resp:
+                out["logout"] = resp.status
+            async with session.get(base + "/review", headers={"Cookie": cookie}, allow_redirects=False) as resp:
+                out["replay"] = resp.status
+        return out
+
+    out = run(scenario(), 120)
+    assert out["attacker"] == [401] * 5, out
+    assert out["attacker_right_password"] == 429, out
+    assert out["clinician"] == 302 and out["page"] == 200, out
+    assert out["logout_without_token"] == 403 and out["logout"] == 302, out
+    assert out["replay"] == 302, out

@@ -2,7 +2,7 @@
 
     /review                      list of screenings, newest first, with filters and search
     /review/s/{id}               one screening: outcome, answers with the person's words, transcript, reviews
-    /review/s/{id}/review        POST: mark reviewed (name + optional note; stored apart from the record)
+    /review/s/{id}/review        POST: mark reviewed as the signed-in clinician (optional note; stored apart)
     /review/dashboard            screenings per day by outcome, completion rate, drop-off per question
     /review/export/{id}.json     the record as JSON (with its reviews)
     /review/export/{id}.fhir.json  the record as a FHIR R4 QuestionnaireResponse
@@ -43,7 +43,7 @@ from records.questions import (
 )
 from records.store import Filters, RecordStore, clinic_tz, has_appointment_request
 from webapp import auth
-from webapp.review import charts
+from webapp.review import charts, filters
 
 logger = logging.getLogger(__name__)
 
@@ -84,34 +84,19 @@ def _store(request: web.Request) -> RecordStore:
     return request.app[STORE_KEY]
 
 
-def _parse_date(text: Optional[str]) -> Optional[date]:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return None
-
-
 def _today() -> date:
     return datetime.now(clinic_tz()).date()
 
 
 def filters_from_query(query: Any) -> tuple[Filters, dict]:
-    """Filters from the list page's query string, and the cleaned values to refill the form."""
-    outcomes = [o for o in query.getall("outcome", []) if o in OUTCOMES or o == "none"]
-    channel = query.get("channel") if query.get("channel") in ("web", "staff") else None
-    status = query.get("status") if query.get("status") in ("finished", "abandoned") else None
-    reviewed = {"yes": True, "no": False}.get(query.get("reviewed", ""))
-    appointment = True if query.get("appointment") in ("1", "on", "yes", "true") else None
-    search = (query.get("q") or "").strip()[:100] or None
-    since, until = _parse_date(query.get("since")), _parse_date(query.get("until"))
-    filters = Filters(outcome=outcomes, since=since, until=until, channel=channel, status=status,
-                      appointment=appointment, search=search, reviewed=reviewed)
-    form = {"outcome": outcomes, "since": since.isoformat() if since else "", "until": until.isoformat() if until else "",
-            "channel": channel or "", "status": status or "", "reviewed": query.get("reviewed", "") if reviewed is not None else "",
-            "appointment": bool(appointment), "q": search or ""}
-    return filters, form
+    """Filters from the list page's query string, and the cleaned values to refill the form
+    (``FilterError`` for a bad value)."""
+    return filters.list_filters(query)
+
+
+def bad_filter(request: web.Request, error: filters.FilterError, page: str = "/review") -> web.Response:
+    logger.info("review: bad filter value refused")
+    return render(request, "review/bad_request.html", status=400, message=str(error), back=page)
 
 
 def _query_string(form: dict, **changes: Any) -> str:
@@ -185,13 +170,13 @@ def render(request: web.Request, template: str, status: int = 200, **context: An
 
 @require_clinician
 async def list_page(request: web.Request) -> web.Response:
-    filters, form = filters_from_query(request.query)
     try:
-        page = max(1, int(request.query.get("page", "1")))
-    except ValueError:
-        page = 1
+        chosen, form = filters_from_query(request.query)
+        page = filters.parse_page(request.query)
+    except filters.FilterError as exc:
+        return bad_filter(request, exc)
     store = _store(request)
-    matching = await _run(request, store.list, filters)
+    matching = await _run(request, store.list, chosen)
     latest = await _run(request, store.latest_reviews)
     total = len(matching)
     rows = matching[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
@@ -221,7 +206,7 @@ async def detail_page(request: web.Request) -> web.Response:
     shown_card = next((e["card"] for e in reversed(record["transcript"]) if e.get("card")), None)
     saved = request.query.get("saved") == "1"
     return render(request, "review/detail.html", active="list", r=record, answers=answers, reviews=reviews,
-                  shown_card=shown_card, saved=saved, error=None, form_note="", form_reviewer=None)
+                  shown_card=shown_card, saved=saved, error=None, form_note="")
 
 
 @require_clinician
@@ -229,7 +214,8 @@ async def add_review(request: web.Request) -> web.Response:
     screening_id = request.match_info["screening_id"]
     form = await request.post()
     auth.check_csrf(request, form, PART)
-    reviewer = str(form.get("reviewer", "")).strip()
+    # The review is signed by the signed-in account; a "reviewer" field in the form is ignored.
+    reviewer = request["user"].label
     note = str(form.get("note", ""))
     store = _store(request)
     try:
@@ -245,13 +231,10 @@ async def add_review(request: web.Request) -> web.Response:
 @require_clinician
 async def dashboard_page(request: web.Request) -> web.Response:
     today = _today()
-    until = _parse_date(request.query.get("until")) or today
-    since = _parse_date(request.query.get("since")) or (until - timedelta(days=DEFAULT_PERIOD_DAYS - 1))
-    if since > until:
-        since, until = until, since
-    if (until - since).days >= MAX_PERIOD_DAYS:
-        since = until - timedelta(days=MAX_PERIOD_DAYS - 1)
-    channel = request.query.get("channel") if request.query.get("channel") in ("web", "staff") else None
+    try:
+        since, until, channel = filters.dashboard_period(request.query, today, DEFAULT_PERIOD_DAYS, MAX_PERIOD_DAYS)
+    except filters.FilterError as exc:
+        return bad_filter(request, exc, "/review/dashboard")
     stats = await _run(request, _store(request).stats, since, until, channel)
     quick = [(label, (today - timedelta(days=n - 1)).isoformat(), today.isoformat())
              for label, n in (("7 days", 7), ("30 days", 30), ("90 days", 90), ("1 year", 365))]
@@ -284,9 +267,12 @@ async def export_fhir(request: web.Request) -> web.Response:
 
 @require_clinician
 async def export_csv(request: web.Request) -> web.Response:
-    filters, _form = filters_from_query(request.query)
+    try:
+        chosen, _form = filters_from_query(request.query)
+    except filters.FilterError as exc:
+        raise web.HTTPBadRequest(text=str(exc)) from None
     store = _store(request)
-    records = await _run(request, store.list, filters)
+    records = await _run(request, store.list, chosen)
     latest = await _run(request, store.latest_reviews)
     return _download(export.to_csv(records, latest), f"screenings-{_today().isoformat()}.csv", "text/csv")
 

@@ -21,6 +21,13 @@ if [ -z "${WEB_SECRET_KEY:-}" ]; then
   export WEB_SECRET_KEY
 fi
 
+# Signs the web chat's conversation tokens: shared by the web server and Rasa's socket.io channel.
+if [ -z "${CHAT_SESSION_SECRET:-}" ]; then
+  [ -s var/chat-secret ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > var/chat-secret
+  CHAT_SESSION_SECRET=$(cat var/chat-secret)
+  export CHAT_SESSION_SECRET
+fi
+
 if [ -z "${STAFF_CHANNEL_TOKEN:-}" ]; then
   [ -s var/staff-channel-token ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))' > var/staff-channel-token
   STAFF_CHANNEL_TOKEN=$(cat var/staff-channel-token)

@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import aiohttp
 import socketio
 
-from tests.production.support import client_session, new_sender, run, send, tracker
+from tests.production.support import client_session, new_chat_id, new_sender, rest_headers, run, send, tracker
 
 # Text a person could type (or a script could send) as the message.
 HOSTILE_TEXTS: List[Tuple[str, str]] = [
@@ -165,7 +165,7 @@ def test_rest_hostile_and_malformed_requests(healthy_cluster):
         return {"X-Forwarded-For": f"198.51.{n // 250}.{n % 250 + 1}"}
 
     async def post(session, body: bytes, content_type: str, method: str = "POST"):
-        async with session.request(method, url, data=body, headers={"Content-Type": content_type, **client()}) as r:
+        async with session.request(method, url, data=body, headers={"Content-Type": content_type, **client(), **rest_headers()}) as r:
             raw = await r.read()
         try:
             return r.status, json.loads(raw) if raw else None

@@ -115,7 +115,8 @@ def main() -> None:
         db.unlink(missing_ok=True)
         ours_env = {"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook", "DB_DIALECT": "sqlite",
                     "DB_HOST": "", "DB_PORT": "0", "DB_NAME": str(db), "DB_USER": "", "DB_PASSWORD": "",
-                    "STAFF_CHANNEL_TOKEN": env.get("STAFF_CHANNEL_TOKEN", uuid.uuid4().hex)}
+                    "STAFF_CHANNEL_TOKEN": env.get("STAFF_CHANNEL_TOKEN", uuid.uuid4().hex),
+                    "CHAT_SESSION_SECRET": env.get("CHAT_SESSION_SECRET", uuid.uuid4().hex)}
         servers.append(Server("actions", [str(VENV / "rasa"), "run", "actions", "--actions", "actions",
                                           "-p", str(action_port)], cwd=ROOT, health="/health").start(action_port))
         ours = Server("mild-rasa", [str(VENV / "rasa"), "run", "-m", "models/mild.tar.gz", "-p", str(rasa_port),

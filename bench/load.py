@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.production.support import RECOMMEND, Cluster, ClusterError  # noqa: E402
+from tests.production.support import RECOMMEND, Cluster, ClusterError, rest_headers  # noqa: E402
 
 SCREENING = RECOMMEND + ["no thanks"]  # the textbook screening, then declining the appointment
 RESULT_TURN = len(RECOMMEND) - 1       # the answer to this message carries the result
@@ -59,7 +59,8 @@ class Stats:
 
 async def patient(session: aiohttp.ClientSession, url: str, number: int, stop_at: float, stats: Stats) -> None:
     address = f"10.{(number >> 16) & 255}.{(number >> 8) & 255}.{number & 255}"
-    headers = {"X-Forwarded-For": address, "Content-Type": "application/json"}
+    # rest_headers(): the REST channel's token, needed when the cluster runs with MILD_ENV=production.
+    headers = {"X-Forwarded-For": address, "Content-Type": "application/json", **rest_headers()}
     while time.monotonic() < stop_at:
         sender = f"load-{uuid.uuid4().hex}"
         for turn, text in enumerate(SCREENING):

@@ -12,7 +12,10 @@ Rasa 3.6 lets three failures pass without telling the person anything:
 ``guarded(on_new_message)`` wraps a channel's handler: the bot messages of a turn are held back
 until the turn is over; if the tracker store failed during the turn or the turn raised, the
 person gets TEMPORARY_PROBLEM instead; if the turn produced no message at all, NOT_HANDLED.
-The message text is never logged.
+With a `limiter`, a conversation sending faster than the per-client rate gets SLOW_DOWN at once
+(the turn is not run) and one log line without the text.
+The message text is never logged: during the turn it is known to chat_security.log_filter,
+which cuts it out of any log record.
 """
 from __future__ import annotations
 
@@ -23,6 +26,8 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.tracker_store import FailSafeTrackerStore
 
+from chat_security import log_filter
+from chat_security.rate_limit import RateLimiter
 from screening import clinic
 
 logger = logging.getLogger(__name__)
@@ -37,6 +42,10 @@ NOT_HANDLED = (
     f"If it keeps happening, {PHONES}."
 )
 UNREADABLE = "Sorry, I couldn't read that message. Please type your answer, or tap one of the buttons."
+SLOW_DOWN = (
+    "You're sending messages faster than I can answer them. Please wait a few seconds, "
+    "then send your answer again."
+)
 
 # One dict per turn: {"store_error": <exception class name> | None}.
 _turn: contextvars.ContextVar[Optional[Dict[str, Any]]] = contextvars.ContextVar("mild_turn", default=None)
@@ -68,6 +77,7 @@ def remember_app(blueprint) -> None:
         if app not in _apps:
             _apps.append(app)
         watch_tracker_stores()
+        log_filter.install()  # again, in case the server (re)configured logging after the import
 
 
 def clean_text(text: Text) -> Text:
@@ -100,16 +110,29 @@ class _HeldOutput(OutputChannel):
         return getattr(self.inner, item)
 
 
-def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]], channel: Text) -> Callable[[UserMessage], Awaitable[None]]:
+def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]], channel: Text,
+            limiter: Optional[RateLimiter] = None) -> Callable[[UserMessage], Awaitable[None]]:
     async def handler(message: UserMessage) -> None:
+        if isinstance(message.text, str):
+            message.text = clean_text(message.text)
+        text_token = log_filter.turn_text.set(message.text if isinstance(message.text, str) else None)
+        try:
+            if limiter is not None and not limiter.allow(f"{channel}:{message.sender_id}"):
+                logger.warning("%s: over the rate limit, message refused (conversation %s…)",
+                               channel, str(message.sender_id)[:11])
+                await message.output_channel.send_text_message(message.sender_id, SLOW_DOWN)
+                return
+            await _run_turn(message)
+        finally:
+            log_filter.turn_text.reset(text_token)
+
+    async def _run_turn(message: UserMessage) -> None:
         watch_tracker_stores()
         state: Dict[str, Any] = {"store_error": None}
         token = _turn.set(state)
         inner = message.output_channel
         held = _HeldOutput(inner)
         message.output_channel = held
-        if isinstance(message.text, str):
-            message.text = clean_text(message.text)
         failed: Optional[str] = None
         try:
             await on_new_message(message)

@@ -1,7 +1,14 @@
 """REST input channels with input checks.
 
 `PatientRestInput` ("rest") is Rasa's REST channel that refuses malformed requests with a 4xx
-instead of failing inside Rasa, and never lets a client claim another channel.
+instead of failing inside Rasa, and never lets a client claim another channel. It never reaches a
+web-chat conversation: a sender id in the web chat's namespace (``wc_...``, see
+chat_security.conversation) is refused with 403. A sender over the per-client rate
+(CHAT_CLIENT_BURST / CHAT_CLIENT_RATE) gets the bot's "slow down" message (channels.guard).
+In production (MILD_ENV=production) the channel is closed to the public: it answers only requests
+with the header ``X-Rest-Token: <REST_CHANNEL_TOKEN>`` (for an integration of the clinic's own, the
+load benchmark and the production tests), and answers 403 to everyone when REST_CHANNEL_TOKEN is
+unset. Patients use the web chat (socket.io).
 `StaffInput` ("staff") is the same for the staff console: it only accepts requests carrying
 the shared secret STAFF_CHANNEL_TOKEN (the web server adds it after the staff sign-in), and
 its responses use the domain's `channel: staff` wording.
@@ -23,12 +30,33 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import guard
+from chat_security import conversation
+from chat_security.rate_limit import RateLimiter
 
 MAX_MESSAGE_CHARS = 20_000
 MAX_SENDER_CHARS = 128
 RESERVED_METADATA = ("staff_name", "staff_verified")
 
 logger = logging.getLogger(__name__)
+
+
+def _production() -> bool:
+    return os.environ.get("MILD_ENV", "development") == "production"
+
+
+def _check_rest_token(req: Request) -> None:
+    """In production only holders of REST_CHANNEL_TOKEN may use the REST channel."""
+    if not _production():
+        return
+    expected = os.environ.get("REST_CHANNEL_TOKEN", "")
+    given = req.headers.get("x-rest-token", "")
+    if not expected or not hmac.compare_digest(expected.encode(), given.encode()):
+        raise SanicException("The REST channel is closed; please use the web chat.", status_code=403)
+
+
+def _check_not_web_chat(sender: Text) -> None:
+    if conversation.looks_like_web_chat_id(sender):
+        raise SanicException("That conversation belongs to the web chat.", status_code=403)
 
 
 def _json_body(request: Request) -> Dict[Text, Any]:
@@ -47,16 +75,23 @@ class PatientRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message):
-        # Every message gets an answer, also when the action server or the database is down.
-        bp = super().blueprint(guard.guarded(on_new_message, self.name()))
+        # Every message gets an answer, also when the action server or the database is down,
+        # and a sender over the per-client rate is asked to slow down.
+        bp = super().blueprint(guard.guarded(on_new_message, self.name(), limiter=RateLimiter.from_env()))
         guard.remember_app(bp)
         return bp
 
     async def _extract_sender(self, req: Request) -> Optional[Text]:
+        _check_rest_token(req)
+        return self._checked_sender(req)
+
+    @staticmethod
+    def _checked_sender(req: Request) -> Text:
         sender = _json_body(req).get("sender")
         if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
             raise SanicException(f"'sender' must be a non-empty string of at most {MAX_SENDER_CHARS} characters.",
                                  status_code=400)
+        _check_not_web_chat(sender)
         return sender
 
     def _extract_message(self, req: Request) -> Optional[Text]:
@@ -124,9 +159,9 @@ class StaffInput(PatientRestInput):
     async def _extract_sender(self, req: Request) -> Optional[Text]:
         expected = os.environ.get("STAFF_CHANNEL_TOKEN", "")
         given = req.headers.get("x-staff-token", "")
-        if not expected or not hmac.compare_digest(expected, given):
+        if not expected or not hmac.compare_digest(expected.encode(), given.encode()):
             raise SanicException("Staff channel: missing or wrong token.", status_code=401)
-        return await super()._extract_sender(req)
+        return self._checked_sender(req)
 
     def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
         metadata = _json_body(request).get("metadata")

@@ -26,6 +26,13 @@ if [ -z "${WEB_SECRET_KEY:-}" ]; then
   export WEB_SECRET_KEY
 fi
 
+# Signs the web chat's conversation tokens: shared by the web server and Rasa's socket.io channel.
+if [ -z "${CHAT_SESSION_SECRET:-}" ]; then
+  [ -s var/chat-secret ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > var/chat-secret
+  CHAT_SESSION_SECRET=$(cat var/chat-secret)
+  export CHAT_SESSION_SECRET
+fi
+
 if [ -z "${STAFF_CHANNEL_TOKEN:-}" ]; then
   STAFF_CHANNEL_TOKEN=$(_mild_secret var/staff-channel-token)
   export STAFF_CHANNEL_TOKEN

@@ -14,6 +14,8 @@ class WebConfig:
     rasa_internal_url: str = "http://127.0.0.1:5005"
     rasa_token: str = ""
     secret_key: str = ""
+    # Signs the web chat's conversation tokens; the same value as Rasa's socket.io channel has.
+    chat_secret: str = ""
     production: bool = False
     extra: dict = field(default_factory=dict)
 
@@ -28,5 +30,6 @@ class WebConfig:
             rasa_internal_url=os.environ.get("RASA_URL", f"http://127.0.0.1:{rasa_port}"),
             rasa_token=os.environ.get("RASA_AUTH_TOKEN", ""),
             secret_key=os.environ.get("WEB_SECRET_KEY", ""),
+            chat_secret=os.environ.get("CHAT_SESSION_SECRET", ""),
             production=os.environ.get("MILD_ENV", "development") == "production",
         )

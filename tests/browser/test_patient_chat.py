@@ -538,18 +538,23 @@ def test_history_api_rejects_bad_session_ids(web_without_rasa):
 
 def test_assistant_unreachable_shows_the_phone_numbers(web_without_rasa, page):
     stack = web_without_rasa
-    # The history API answers 502 with a clear message.
-    url = f"{stack.web_url}/api/history/0123456789abcdef0123456789abcdef"
+    # The history API answers 502 with a clear message (for the browser's own conversation: the
+    # cookie of /api/session; an id alone reads nothing, see test_chat_security.py).
+    from tests.support.socket_patient import web_session
+    own = web_session(stack.web_url)
+    request = urllib.request.Request(f"{stack.web_url}/api/history", headers={"Cookie": own["cookie"]})
     with pytest.raises(urllib.error.HTTPError) as info:
-        urllib.request.urlopen(url, timeout=10)
+        urllib.request.urlopen(request, timeout=10)
     assert info.value.code == 502
     assert json.loads(info.value.read())["message"] == UNREACHABLE
 
     # A returning patient: the page cannot load the history and says whom to call.
     page.goto(stack.web_url + "/")
+    page.wait_for_selector("body[data-chat-ready='true']")
     page.evaluate(
-        """() => localStorage.setItem('mild.chat.session.v1', JSON.stringify(
-             {id: '0123456789abcdef0123456789abcdef', lastActivity: Date.now(), started: true}))"""
+        """() => { const s = JSON.parse(localStorage.getItem('mild.chat.session.v1'));
+                   s.started = true; s.lastActivity = Date.now();
+                   localStorage.setItem('mild.chat.session.v1', JSON.stringify(s)); }"""
     )
     page.reload()
     status = page.get_by_role("alert")

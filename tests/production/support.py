@@ -59,6 +59,16 @@ RECOMMEND_REQUESTED = [
 ]
 
 
+# The REST channel is closed to the public in production (MILD_ENV=production): these tests and the
+# load benchmark are the clinic's own clients and send REST_CHANNEL_TOKEN (set by the last Cluster made).
+REST_TOKEN_HEADER = "X-Rest-Token"
+_rest_token: Dict[str, Optional[str]] = {"value": None}
+
+
+def rest_headers() -> Dict[str, str]:
+    return {REST_TOKEN_HEADER: _rest_token["value"]} if _rest_token["value"] else {}
+
+
 def script_mix(n: int) -> List[str]:
     names = list(SCRIPTS)
     return [names[i % len(names)] for i in range(n)]
@@ -84,6 +94,8 @@ class Cluster:
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     staff_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     web_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    chat_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    rest_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     extra_env: Dict[str, str] = field(default_factory=dict)
     passwords: Dict[str, str] = field(default_factory=dict)  # web accounts of the run: name -> password
 
@@ -96,6 +108,12 @@ class Cluster:
     def __post_init__(self) -> None:
         for key in self.PORT_VARS:
             self.ports.setdefault(key, free_port())
+        _rest_token["value"] = self.rest_token
+
+    def chat_token(self, conversation_id: str) -> str:
+        """A socket.io token for `conversation_id`, as the web server's /api/session hands out."""
+        from chat_security import conversation
+        return conversation.make_token(self.chat_secret, conversation_id, conversation.SOCKET, 3600)
 
     # URLs
     @property
@@ -131,6 +149,8 @@ class Cluster:
             "RASA_AUTH_TOKEN": self.token,
             "STAFF_CHANNEL_TOKEN": self.staff_token,
             "WEB_SECRET_KEY": self.web_secret,
+            "CHAT_SESSION_SECRET": self.chat_secret,
+            "REST_CHANNEL_TOKEN": self.rest_token,
             "RASA_TELEMETRY_ENABLED": "false",
         })
         env.pop("DB_URL", None)
@@ -170,6 +190,7 @@ class Cluster:
         path = self.directory / "cluster.json"
         path.write_text(json.dumps({"ports": self.ports, "token": self.token, "staff_token": self.staff_token,
                                     "web_secret": self.web_secret, "extra_env": self.extra_env,
+                                    "chat_secret": self.chat_secret, "rest_token": self.rest_token,
                                     "passwords": self.passwords}))
         path.chmod(0o600)
 
@@ -181,6 +202,8 @@ class Cluster:
             return None
         return cls(directory=directory, ports=data["ports"], token=data["token"], staff_token=data["staff_token"],
                    web_secret=data["web_secret"], extra_env=data.get("extra_env") or {},
+                   chat_secret=data.get("chat_secret") or secrets.token_urlsafe(32),
+                   rest_token=data.get("rest_token") or secrets.token_urlsafe(24),
                    passwords=data.get("passwords") or {})
 
     def all_running(self) -> bool:
@@ -201,6 +224,8 @@ def client_session(limit: int = 0, timeout: float = 180) -> aiohttp.ClientSessio
 
 async def post_json(session: aiohttp.ClientSession, url: str, payload: Any,
                     headers: Optional[Dict[str, str]] = None) -> Tuple[int, Any]:
+    if url.endswith("/webhooks/rest/webhook"):
+        headers = {**rest_headers(), **(headers or {})}
     async with session.post(url, json=payload, headers=headers) as resp:
         raw = await resp.read()
     try:
@@ -241,6 +266,12 @@ def bot_counts_per_turn(tracker_json: Dict[str, Any]) -> List[int]:
 
 def new_sender(prefix: str = "prod") -> str:
     return f"{prefix}-{uuid.uuid4().hex}"
+
+
+def new_chat_id() -> str:
+    """A web-chat conversation id (the form the web server issues)."""
+    from chat_security import conversation
+    return conversation.new_conversation_id()
 
 
 def check_conversation(tj: Dict[str, Any], sender: str, sent: Sequence[str], script: str,

@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import aiohttp
 import socketio
 
-from tests.production.support import client_session, new_sender, run, send, tracker
+from tests.production.support import client_session, new_chat_id, new_sender, rest_headers, run, send, tracker
 
 # Text a person could type (or a script could send) as the message.
 HOSTILE_TEXTS: List[Tuple[str, str]] = [
@@ -165,7 +165,7 @@ def test_rest_hostile_and_malformed_requests(healthy_cluster):
         return {"X-Forwarded-For": f"198.51.{n // 250}.{n % 250 + 1}"}
 
     async def post(session, body: bytes, content_type: str, method: str = "POST"):
-        async with session.request(method, url, data=body, headers={"Content-Type": content_type, **client()}) as r:
+        async with session.request(method, url, data=body, headers={"Content-Type": content_type, **client(), **rest_headers()}) as r:
             raw = await r.read()
         try:
             return r.status, json.loads(raw) if raw else None
@@ -235,8 +235,9 @@ def test_hostile_text_is_never_taken_as_an_answer(healthy_cluster):
 class SocketPatient:
     """A socket.io client through nginx (websocket, like the web page), collecting bot messages."""
 
-    def __init__(self, url: str, transport: str = "websocket") -> None:
+    def __init__(self, url: str, transport: str = "websocket", cluster=None) -> None:
         self.url = url
+        self.cluster = cluster
         self.transport = transport
         self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
         self.sio = socketio.AsyncClient(reconnection=False, http_session=self.http, handle_sigint=False)
@@ -253,7 +254,9 @@ class SocketPatient:
 
     async def open(self, session_id: str) -> None:
         await self.sio.connect(self.url, transports=[self.transport], socketio_path="socket.io", wait_timeout=10)
-        await self.sio.emit("session_request", {"session_id": session_id})
+        # The conversation is bound by a token the web server would have handed out (/api/session).
+        await self.sio.emit("session_request", {"session_id": session_id,
+                                                "session_token": self.cluster.chat_token(session_id)})
         await asyncio.wait_for(self.confirmed.wait(), 15)
 
     async def emit(self, data: Any, wait: float = 25.0, quiet: float = 0.4) -> List[Any]:
@@ -280,7 +283,7 @@ class SocketPatient:
 
 def test_socketio_hostile_and_malformed_events(healthy_cluster):
     cluster = healthy_cluster
-    sender = new_sender("bad-sio").replace("-", "")
+    sender = new_chat_id()
 
     def message(text: Any, **extra) -> Dict[str, Any]:
         return {"message": text, "session_id": sender, "metadata": {}, **extra}
@@ -302,7 +305,7 @@ def test_socketio_hostile_and_malformed_events(healthy_cluster):
 
     async def scenario():
         problems = []
-        patient = SocketPatient(cluster.http_url)
+        patient = SocketPatient(cluster.http_url, cluster=cluster)
         await patient.open(sender)
         try:
             async with client_session(timeout=60) as session:
@@ -319,7 +322,7 @@ def test_socketio_hostile_and_malformed_events(healthy_cluster):
                     if not patient.sio.connected:
                         problems.append(f"event {name!r}: the connection was dropped")
                         await patient.close()
-                        patient = SocketPatient(cluster.http_url)
+                        patient = SocketPatient(cluster.http_url, cluster=cluster)
                         await patient.open(sender)
                 await _servers_up(session, cluster)
 
@@ -345,8 +348,8 @@ def test_socketio_polling_stays_on_one_server_through_nginx(healthy_cluster):
     async def scenario():
         outcomes = []
         for _ in range(3):
-            sender = new_sender("poll").replace("-", "")
-            patient = SocketPatient(cluster.http_url, transport="polling")
+            sender = new_chat_id()
+            patient = SocketPatient(cluster.http_url, transport="polling", cluster=cluster)
             await patient.open(sender)
             try:
                 for text in ("hi", "no", "yes"):

@@ -1,23 +1,27 @@
-"""Security of the cluster: the HTTP API needs the token (the chat channels do not), the action
+"""Security of the cluster: the HTTP API needs the token, the REST channel is closed to the public
+(MILD_ENV=production: only with REST_CHANNEL_TOKEN), the web chat needs no token of its own, the action
 servers and every other part listen on loopback only and the action servers are not reachable
 through the public entry, the chat channel is rate limited per client (429 with a JSON body),
 model changes are refused at the entry, and a full screening with a canary name and phone number
-leaves no trace of them in any log file.
+leaves no trace of them in any log file, also when the canary is typed during turns that time out.
 """
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
+import signal
 import socket
 import subprocess
+import time
 from pathlib import Path
 from typing import Dict, List
 
 import pytest
 
 from tests.production.support import (
-    REPO_ROOT, RECOMMEND, client_session, new_sender, post_json, run, send, tracker,
+    REPO_ROOT, RECOMMEND, REST_TOKEN_HEADER, client_session, new_sender, post_json, run, send, tracker,
 )
 
 # Rasa's HTTP API routes that need the token (method, path); {id} is a conversation id.
@@ -75,7 +79,14 @@ def test_http_api_refuses_calls_without_or_with_a_wrong_token(healthy_cluster, e
 def test_chat_channels_need_no_token_but_the_staff_channel_needs_its_own(healthy_cluster):
     async def scenario():
         async with client_session(timeout=60) as session:
-            rest = await send(session, healthy_cluster.http_url, new_sender("sec"), "hi")
+            rest = await send(session, healthy_cluster.http_url, new_sender("sec"), "hi")  # with the REST token
+            async with session.post(healthy_cluster.http_url + "/webhooks/rest/webhook",
+                                    json={"sender": new_sender("sec"), "message": "hi"}) as resp:
+                rest_public = resp.status
+            async with session.post(healthy_cluster.http_url + "/webhooks/rest/webhook",
+                                    json={"sender": new_sender("sec"), "message": "hi"},
+                                    headers={REST_TOKEN_HEADER: "wrong"}) as resp:
+                rest_wrong = resp.status
             staff = await post_json(session, healthy_cluster.http_url + "/webhooks/staff/webhook",
                                     {"sender": new_sender("sec"), "message": "hi"})
             staff_wrong = await post_json(session, healthy_cluster.http_url + "/webhooks/staff/webhook",
@@ -84,10 +95,12 @@ def test_chat_channels_need_no_token_but_the_staff_channel_needs_its_own(healthy
             async with session.get(healthy_cluster.http_url + "/socket.io/",
                                    params={"EIO": "4", "transport": "polling"}) as resp:
                 sio = resp.status, await resp.text(), resp.headers.getall("Set-Cookie", [])
-        return rest, staff, staff_wrong, sio
+        return rest, rest_public, rest_wrong, staff, staff_wrong, sio
 
-    rest, staff, staff_wrong, sio = run(scenario(), 90)
+    rest, rest_public, rest_wrong, staff, staff_wrong, sio = run(scenario(), 90)
     assert rest[0] == 200 and rest[1], rest
+    # Production: the REST channel is closed to the public (patients use the web chat).
+    assert rest_public == 403 and rest_wrong == 403, (rest_public, rest_wrong)
     assert staff[0] == 401, staff
     assert staff_wrong[0] == 401, staff_wrong
     assert sio[0] == 200 and '"sid"' in sio[1], sio[:2]
@@ -222,6 +235,44 @@ def _log_files(cluster) -> List[Path]:
     return files
 
 
+def _timed_out_turns(cluster) -> int:
+    return sum(p.read_text(errors="replace").count("rest.message.received.timeout")
+               for p in cluster.log_dir.glob("rasa*.log"))
+
+
+def _send_while_the_action_servers_hang(cluster, texts: List[str]) -> None:
+    """Stops both action servers (SIGSTOP: they accept the connection and never answer), sends each
+    text with a 4 s client time-out straight to rasa1 (the client gives up; Rasa's REST channel
+    logs ``rest.message.received.timeout`` for the cancelled turn), then lets them go on."""
+    pgids = [os.getpgid(cluster.pid(part)) for part in ("actions1", "actions2")]
+    before = _timed_out_turns(cluster)
+    sender = new_sender("canary-timeout")
+
+    async def scenario():
+        async with client_session(timeout=60) as session:
+            assert (await send(session, cluster.rasa_urls[0], sender, "hi"))[0] == 200
+        for pgid in pgids:
+            os.killpg(pgid, signal.SIGSTOP)
+        for text in texts:
+            async with client_session(timeout=4) as session:
+                try:
+                    await send(session, cluster.rasa_urls[0], sender, text)
+                except asyncio.TimeoutError:
+                    pass
+                else:
+                    raise AssertionError("the turn did not hang")
+        deadline = time.monotonic() + 60
+        while _timed_out_turns(cluster) < before + len(texts) and time.monotonic() < deadline:
+            await asyncio.sleep(0.5)
+
+    try:
+        run(scenario(), 150)
+    finally:
+        for pgid in pgids:
+            os.killpg(pgid, signal.SIGCONT)
+    assert _timed_out_turns(cluster) >= before + len(texts), "the turns did not time out"
+
+
 def test_log_scan_finds_no_canary_name_or_phone(healthy_cluster, capfd):
     sender = new_sender("canary")
     appointment = ["yes", f"My name is {CANARY_NAME}", f"my number is {CANARY_PHONE}", "Woburn"]
@@ -234,6 +285,9 @@ def test_log_scan_finds_no_canary_name_or_phone(healthy_cluster, capfd):
             return await tracker(session, healthy_cluster.rasa_urls[1], healthy_cluster.token, sender)
 
     tj = run(scenario(), 240)
+    # The canary again, typed while the action servers hang, so that the turns time out.
+    _send_while_the_action_servers_hang(healthy_cluster, [f"My name is {CANARY_NAME}",
+                                                          f"my number is {CANARY_PHONE}"])
     slots = tj["slots"]
     # The canary did reach the conversation (otherwise the scan below would prove nothing).
     assert slots.get("contact_name") == CANARY_NAME, slots.get("contact_name")

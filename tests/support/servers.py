@@ -233,6 +233,7 @@ class Stack:
         # Secrets the servers read at run time: random per stack unless the caller set them.
         env.setdefault("STAFF_CHANNEL_TOKEN", secrets.token_urlsafe(24))
         env.setdefault("WEB_SECRET_KEY", secrets.token_urlsafe(32))
+        env.setdefault("CHAT_SESSION_SECRET", secrets.token_urlsafe(32))
         env.update(self.extra_env)
         missing = [
             var

@@ -1,5 +1,16 @@
 """The patient chat: the page at ``/``, its settings at ``/config.js``, static files under
-``/static/`` and ``/api/history/{session_id}`` (the conversation so far, for a reloaded page).
+``/static/``, ``POST /api/session`` (the conversation this browser may use) and ``/api/history``
+(that conversation so far, for a reloaded page).
+
+Conversation ids are issued here, never chosen by the browser (chat_security.conversation):
+``POST /api/session`` keeps the conversation named by the HttpOnly, SameSite=Strict, signed
+cookie ``mild_chat`` (Secure in production), or starts a new one (no or a bad cookie, or
+``{"new": true}``), and answers ``{session_id, token, expires_in}``. The page passes ``token`` to
+Rasa's socket.io channel in ``session_request``; the channel checks its signature with the same
+CHAT_SESSION_SECRET. ``/api/history`` answers only for the cookie's conversation, or for a
+``Authorization: Bearer <token>`` (the way for a future embed on another origin, which cannot rely
+on a third-party cookie). ``/api/history/{id}`` is kept for old pages: it answers only when ``id``
+is that same conversation, otherwise 404 (an id alone reads nothing).
 
 The browser talks to Rasa's socket.io channel directly (``rasa_public_url``); this server only
 reads the tracker through Rasa's HTTP API (``rasa_internal_url`` + token) to redraw history.
@@ -9,15 +20,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 import logging
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 from urllib.parse import urlsplit
 
 import aiohttp
 import jinja2
 from aiohttp import web
 
+from chat_security import conversation
 from screening import clinic
 from webapp.config import WebConfig
 from webapp.patient.transcript import transcript_from_events, valid_session_id
@@ -36,6 +49,8 @@ HISTORY_TIMEOUT_SECONDS = 8
 UNREACHABLE_MESSAGE = f"We can't reach the assistant right now. Please call {clinic.SHORT_PHONE_LINE}."
 
 OFFICES = clinic.office_dicts()
+
+COOKIE_NAME = "mild_chat"
 
 HTTP_SESSION_KEY = web.AppKey("patient_http", aiohttp.ClientSession) if hasattr(web, "AppKey") else "patient_http"
 
@@ -88,11 +103,25 @@ def _client_config(config: WebConfig) -> Dict[str, Any]:
     return {
         "socketUrl": socket_url,
         "socketPath": path,
-        "historyUrl": "/api/history/",
+        "historyUrl": "/api/history",
+        "sessionUrl": "/api/session",
         "sessionTtlMinutes": SESSION_TTL_MINUTES,
         "unreachableMessage": UNREACHABLE_MESSAGE,
         "offices": OFFICES,
     }
+
+
+def _chat_secret(config: WebConfig) -> str:
+    """The shared secret; "" in production when it is missing (the chat then refuses to start)."""
+    secret = config.chat_secret or ""
+    if len(secret) >= conversation.MIN_SECRET_CHARS:
+        return secret
+    if config.production:
+        logger.error("CHAT_SESSION_SECRET is not set (or too short): the patient chat refuses every conversation")
+        return ""
+    logger.warning("CHAT_SESSION_SECRET is not set: using a random one; Rasa's socket.io channel will not accept "
+                   "this server's tokens, so every connection starts a new conversation")
+    return secrets.token_urlsafe(32)
 
 
 class PatientViews:
@@ -106,6 +135,45 @@ class PatientViews:
         self.asset_version = _asset_version()
         self.headers = _security_headers(config)
         self.rasa = RasaClient(config.rasa_internal_url, config.rasa_token)
+        self.secret = _chat_secret(config)  # shared with Rasa's socket.io channel
+
+    def _cookie_conversation(self, request: web.Request) -> Optional[str]:
+        return conversation.verify_token(self.secret, request.cookies.get(COOKIE_NAME), conversation.COOKIE)
+
+    def _bearer_conversation(self, request: web.Request) -> Optional[str]:
+        auth = request.headers.get("Authorization", "")
+        if not auth.lower().startswith("bearer "):
+            return None
+        return conversation.verify_token(self.secret, auth[7:].strip(), conversation.SOCKET)
+
+    async def session(self, request: web.Request) -> web.Response:
+        """Keeps this browser's conversation (signed cookie) or starts a new one; a socket token for it."""
+        if not self.secret:
+            return self._unreachable()
+        want_new = False
+        if request.can_read_body:
+            try:
+                body = await request.json()
+            except ValueError:
+                return web.json_response({"error": "the body must be JSON"}, status=400)
+            want_new = isinstance(body, dict) and body.get("new") is True
+        conversation_id = None if want_new else self._cookie_conversation(request)
+        if conversation_id is None:
+            conversation_id = conversation.new_conversation_id()
+            logger.info("session: new conversation %s…", conversation_id[:11])
+        token = conversation.make_token(self.secret, conversation_id, conversation.SOCKET,
+                                        conversation.SOCKET_TTL_SECONDS)
+        resp = web.json_response(
+            {"session_id": conversation_id, "token": token, "expires_in": conversation.SOCKET_TTL_SECONDS},
+            headers={"Cache-Control": "no-store"},
+        )
+        resp.set_cookie(
+            COOKIE_NAME,
+            conversation.make_token(self.secret, conversation_id, conversation.COOKIE, conversation.COOKIE_TTL_SECONDS),
+            max_age=conversation.COOKIE_TTL_SECONDS, path="/", httponly=True, samesite="Strict",
+            secure=self.config.production,
+        )
+        return resp
 
     async def index(self, _request: web.Request) -> web.Response:
         html = self.env.get_template("patient/index.html").render(
@@ -122,9 +190,15 @@ class PatientViews:
         )
 
     async def history(self, request: web.Request) -> web.Response:
-        session_id = request.match_info["session_id"]
-        if not valid_session_id(session_id):
+        allowed = self._bearer_conversation(request) or self._cookie_conversation(request)
+        asked = request.match_info.get("session_id")
+        if asked is not None and not valid_session_id(asked):
             return web.json_response({"error": "invalid session id"}, status=400)
+        if allowed is None or (asked is not None and asked != allowed):
+            # Knowing an id is not enough: only the browser (or token holder) of the conversation reads it.
+            logger.info("history: refused, no credential for the conversation asked for")
+            return web.json_response({"error": "not found"}, status=404, headers={"Cache-Control": "no-store"})
+        session_id = allowed
         http: aiohttp.ClientSession = request.app[HTTP_SESSION_KEY]
         try:
             tracker = await self.rasa.tracker(http, session_id, include_events="AFTER_RESTART")
@@ -144,7 +218,7 @@ class PatientViews:
             return web.json_response({"error": "not found"}, status=404)
         events = tracker.get("events") or []
         transcript = transcript_from_events(events)
-        logger.info("history: %d entries for session %s…", len(transcript), session_id[:8])
+        logger.info("history: %d entries for session %s…", len(transcript), session_id[:11])
         return web.json_response(
             {"session_id": session_id, "transcript": transcript},
             headers={"Cache-Control": "no-store"},
@@ -179,6 +253,8 @@ def setup(app: web.Application, config: WebConfig) -> None:
     app.cleanup_ctx.append(_http_client)
     app.router.add_get("/", views.index)
     app.router.add_get("/config.js", views.config_js)
+    app.router.add_post("/api/session", views.session)
+    app.router.add_get("/api/history", views.history)
     app.router.add_get("/api/history/{session_id}", views.history)
     if not _has_static_route(app):
         app.router.add_static("/static/", STATIC_DIR)

@@ -24,12 +24,14 @@ PAGE_PAYLOAD_TITLES = {
 # Payloads that are never shown as a user bubble.
 HIDDEN_PAYLOADS = {"/restart", "/session_start"}
 
-SESSION_ID_RE = re.compile(r"^[0-9A-Fa-f-]{32,64}$")
+# Web-chat conversation ids are issued by the server ("wc_" + 32 hex, chat_security.conversation);
+# the plain uuid-like form is what older pages chose themselves.
+SESSION_ID_RE = re.compile(r"^(wc_[0-9a-f]{32}|[0-9A-Fa-f-]{32,64})$")
 MAX_TEXT_CHARS = 4000
 
 
 def valid_session_id(session_id: str) -> bool:
-    """A uuid-like id (hex digits and dashes, 32 to 64 characters)."""
+    """A web-chat id ("wc_" + 32 hex) or a uuid-like id (hex digits and dashes, 32 to 64 characters)."""
     return bool(session_id) and SESSION_ID_RE.fullmatch(session_id) is not None
 
 

@@ -1,8 +1,10 @@
 /* Patient chat widget for the MILD screening assistant.
  *
- * Talks to Rasa's socket.io channel (session_persistence: the session id chosen here is the
- * Rasa conversation id), keeps {id, last activity} in localStorage and redraws the conversation
- * from /api/history/<id> after a reload.
+ * The conversation id is issued by the web server, never chosen here: POST /api/session answers
+ * {session_id, token} for the conversation of this browser's HttpOnly cookie (or a new one), and
+ * the token (signed, short-lived, kept in memory only) is what Rasa's socket.io channel accepts in
+ * session_request. {id, last activity} stay in localStorage only to know whether to resume; the
+ * conversation is redrawn from /api/history (cookie) after a reload.
  *
  * Everything the user or the bot wrote is inserted with textContent, never as HTML.
  */
@@ -35,6 +37,8 @@
   };
 
   var session = null;        // {id, lastActivity, started}
+  var sessionToken = null;   // socket.io token for session.id (memory only)
+  var retriedConfirm = false;
   var socket = null;
   var confirmed = false;     // session_confirm received on the current connection
   var outbox = [];           // messages typed while not connected
@@ -54,15 +58,28 @@
     try { window.localStorage.setItem(key, value); } catch (e) { /* private mode: keep in memory */ }
   }
 
-  function newId() {
-    if (window.crypto && typeof window.crypto.randomUUID === "function") {
-      return window.crypto.randomUUID().replace(/-/g, "");
-    }
-    var bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  /* Asks the web server for this browser's conversation (fresh: a new one) and a socket token. */
+  function requestSession(fresh) {
+    return window.fetch(CFG.sessionUrl || "/api/session", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify({ "new": !!fresh }),
+      credentials: "same-origin",
+      cache: "no-store"
+    }).then(function (resp) {
+      if (!resp.ok) { throw new Error("session " + resp.status); }
+      return resp.json();
+    }).then(function (body) {
+      if (!body || typeof body.session_id !== "string" || typeof body.token !== "string") {
+        throw new Error("session reply");
+      }
+      sessionToken = body.token;
+      if (!session || session.id !== body.session_id) {
+        session = { id: body.session_id, lastActivity: Date.now(), started: false };
+        saveSession();
+      }
+      return session;
+    });
   }
 
   function loadSession() {
@@ -70,12 +87,10 @@
     var data = null;
     try { data = raw ? JSON.parse(raw) : null; } catch (e) { data = null; }
     var now = Date.now();
-    if (!data || typeof data.id !== "string" || !/^[0-9a-fA-F-]{32,64}$/.test(data.id) ||
-        typeof data.lastActivity !== "number" || now - data.lastActivity > TTL_MS) {
-      data = { id: newId(), lastActivity: now, started: false };
-    }
-    session = data;
-    saveSession();
+    var fresh = !data || typeof data.id !== "string" || typeof data.lastActivity !== "number" ||
+      now - data.lastActivity > TTL_MS;
+    session = fresh ? null : data;
+    return requestSession(fresh);
   }
 
   function saveSession() { storageSet(STORE_KEY, JSON.stringify(session)); }
@@ -445,7 +460,6 @@
   function emitMessage(item) {
     socket.emit("user_uttered", {
       message: item.message,
-      session_id: session.id,
       metadata: item.display ? { display: item.display } : {}
     });
   }
@@ -460,6 +474,7 @@
   function send(message, display, how) {
     message = String(message || "").trim();
     if (!message) { return; }
+    if (!session) { showStatus(UNREACHABLE); return; }
     lastAction = how === "typed" ? "typed" : "button";
     pinnedCard = null;
     removeQuickReplies();
@@ -496,11 +511,26 @@
       reconnectionDelayMax: 8000,
       timeout: 10000
     });
+    function requestRoom() {
+      socket.emit("session_request", { session_token: sessionToken });
+    }
     socket.on("connect", function () {
       confirmed = false;
-      socket.emit("session_request", { session_id: session.id });
+      retriedConfirm = false;
+      // A fresh token for every (re)connection: the last one may have expired meanwhile.
+      requestSession(false).then(requestRoom, requestRoom);
     });
-    socket.on("session_confirm", function () {
+    socket.on("session_confirm", function (id) {
+      if (typeof id === "string" && id !== session.id) {
+        // The channel did not accept the token (expired, or the server's secret changed).
+        if (!retriedConfirm) {
+          retriedConfirm = true;
+          requestSession(false).then(requestRoom, requestRoom);
+          return;
+        }
+        session = { id: id, lastActivity: Date.now(), started: session.started };
+        saveSession();
+      }
       confirmed = true;
       if (!historyFailed) { hideStatus(); }
       flushOutbox();
@@ -550,8 +580,9 @@
   function loadHistory() {
     if (!session.started) { updateIntro(); return Promise.resolve(); }
     el.intro.hidden = true;
-    var url = (CFG.historyUrl || "/api/history/") + encodeURIComponent(session.id);
-    return window.fetch(url, { headers: { "Accept": "application/json" }, cache: "no-store" })
+    var url = CFG.historyUrl || "/api/history";
+    return window.fetch(url, { headers: { "Accept": "application/json" }, cache: "no-store",
+                               credentials: "same-origin" })
       .then(function (resp) {
         return resp.json().catch(function () { return {}; }).then(function (body) {
           return { status: resp.status, body: body };
@@ -560,10 +591,9 @@
       .then(function (r) {
         if (r.status === 200 && r.body && Array.isArray(r.body.transcript)) {
           renderTranscript(r.body.transcript);
-        } else if (r.status === 400) {
-          session = { id: newId(), lastActivity: Date.now(), started: false };
-          saveSession();
-          updateIntro();
+        } else if (r.status === 400 || r.status === 404) {
+          // Not this browser's conversation any more: start afresh.
+          return requestSession(true).then(updateIntro, updateIntro);
         } else {
           historyFailed = true;
           showStatus((r.body && r.body.message) || UNREACHABLE);
@@ -607,7 +637,6 @@
   }
 
   function init() {
-    loadSession();
     var sizeIndex = parseInt(storageGet(SIZE_KEY) || "0", 10);
     sizeIndex = applyTextSize(isNaN(sizeIndex) ? 0 : sizeIndex);
 
@@ -639,8 +668,12 @@
 
     el.startOver.addEventListener("click", startOver);
 
-    loadHistory().then(function () {
-      connect();
+    loadSession().then(loadHistory, function () {
+      historyFailed = true;
+      showStatus(UNREACHABLE);
+      updateIntro();
+    }).then(function () {
+      if (session) { connect(); }
       document.body.setAttribute("data-chat-ready", "true");
     });
   }

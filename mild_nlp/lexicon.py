@@ -5,7 +5,12 @@ on the LOWER attribute, single words with Matcher `IN` sets.
 """
 
 from mild_nlp.normalize import (
-    DISTANCE_UNITS, DURATION_UNITS, MONTHS, SEASONS, WALKING_TIME_UNITS, WEEKDAYS,
+    DISTANCE_UNITS,
+    DURATION_UNITS,
+    MONTHS,
+    SEASONS,
+    WALKING_TIME_UNITS,
+    WEEKDAYS,
 )
 
 DURATION_UNIT_WORDS = frozenset(DURATION_UNITS)

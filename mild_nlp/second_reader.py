@@ -68,7 +68,7 @@ class SecondReader:
     """Softmax regression over a clause's words, character n-grams and sentence vector;
     thresholds per flag kind."""
 
-    _shared: Optional["SecondReader"] = None
+    _shared: Optional[SecondReader] = None
     _lock = threading.Lock()
 
     def __init__(self, model, words, chars, thresholds: dict, encoder=None) -> None:
@@ -77,7 +77,7 @@ class SecondReader:
         self._short: dict = {}  # readings of short clauses ("no", "yes I did", "about 2 years")
 
     @classmethod
-    def load(cls, path: Path = WEIGHTS) -> "SecondReader":
+    def load(cls, path: Path = WEIGHTS) -> SecondReader:
         """The process-wide reader; trains it first when the weights are missing or stale."""
         with cls._lock:
             if cls._shared is None:

@@ -159,7 +159,7 @@ def _button_titles(events: list[Mapping[str, Any]]) -> dict[int, str]:
 
 
 def _fallback_id(sender_id: str, first_ts: Any, index: int) -> str:
-    digest = hashlib.sha1(f"{sender_id}|{first_ts}|{index}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha1(f"{sender_id}|{first_ts}|{index}".encode()).hexdigest()
     return digest[:32]
 
 

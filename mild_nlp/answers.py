@@ -84,7 +84,7 @@ def _slot_age(m: ParsedMessage):
     ages = [s for s in m.stated("age") if not s._.negated]
     for span in reversed(ages) if _corrects(m) else ages:
         age = parse_age(span.text)
-        return age - 1 if span._.mild_value == "turning" else age
+        return age - 1 if age is not None and span._.mild_value == "turning" else age
     if m.requested_slot != "age_years":
         return None
     if m.reply == DECLINED:

@@ -101,8 +101,8 @@ def training_set() -> tuple[list[str], np.ndarray]:
     """Texts and class indices (CLASSES order)."""
     written = _written()
     rows: list[tuple[str, int]] = []
-    for label in CLASSES:
-        rows += [(t, CLASSES.index(label)) for t in written[label]]
+    for name in CLASSES:
+        rows += [(t, CLASSES.index(name)) for t in written[name]]
     rows += [(t, CLASSES.index("red")) for t in _nlu_examples(NLU / "red_flags.yml", "report_red_flag")]
     for name in NLU_NONE_FILES:
         rows += [(t, CLASSES.index("none")) for t in _nlu_examples(NLU / name)]

@@ -151,9 +151,11 @@ STAFF_SCRIPT = {
 def reason_text(code: str, answers: Mapping[str, Any] | None = None) -> str:
     answers = answers or {}
     template = REASONS.get(code, code)
+    tolerance = answers.get("walking_tolerance")
     return template.format(
         duration=_months(answers.get("symptom_duration_months")),
-        tolerance=TOLERANCE_WORDS.get(answers.get("walking_tolerance"), "a limited distance"),
+        tolerance=TOLERANCE_WORDS.get(tolerance, "a limited distance") if isinstance(tolerance, str)
+        else "a limited distance",
     )
 
 

@@ -111,14 +111,14 @@ class SecondReader:
         todo = [i for i, p in enumerate(probs) if p is None]
         if todo:
             vectors = np.stack([e.sentence for e in self.encoder.encode_batch([texts[i] for i in todo])])
-            for i, p in zip(todo, self.probabilities([texts[i] for i in todo], vectors)):
+            for i, p in zip(todo, self.probabilities([texts[i] for i in todo], vectors), strict=True):
                 probs[i] = p
                 key = _short_key(texts[i])
                 if key and len(self._short) < SHORT_CACHE:
                     self._short[key] = p
         return [
             ClauseReading(c.text, c.start, c.end, red=float(p[1]), urgent=float(p[2]), none=float(p[0]))
-            for c, p in zip(clauses, probs)
+            for c, p in zip(clauses, probs, strict=True)
         ]
 
     def verdict(self, reading: ClauseReading, kind: str) -> Optional[str]:

@@ -5,8 +5,8 @@ mild_entities
     then sets `doc.ents` from Matcher/PhraseMatcher rules: the NLU entity types
     duration, age, walking_distance, treatment (spans as in
     docs/nlu-guidelines.md) and internal labels red_flag, urgent_flag,
-    old_injury (a fall or injury a year or more ago), leg_symptom, leg_ok, back_only, back_surgery, surgery, blood_thinner,
-    imaging, stenosis, walk_phrase. Predicates that may overlap entities go to
+    old_injury (a fall or injury a year or more ago), leg_symptom, leg_ok, back_only, back_surgery, surgery,
+    blood_thinner, imaging, stenosis, walk_phrase. Predicates that may overlap entities go to
     `doc.spans["mild_cues"]`: trigger, trigger_neg, relief, relief_neg,
     tx_helped, tx_failed, tx_ellipsis, onset ("since 2019"). `Span._.mild_value` carries a category
     ("injection", a walking bucket, "turning" for "I turn 80").

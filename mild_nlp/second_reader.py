@@ -2,8 +2,8 @@
 
 It reads each clause of a message (mild_nlp.clauses) with the MiniLM sentence encoder
 (mild_nlp.sentence_encoder) plus TF-IDF word and character n-grams, and a softmax
-regression trained on the project's own clause set, data/flag_reader/*.yml (mild_nlp.second_reader_training builds it into
-models/flag_reader/reader.pkl). It knows nothing of the rules of mild_nlp: its errors are
+regression trained on the project's own clause set, data/flag_reader/*.yml (mild_nlp.second_reader_training builds
+it into models/flag_reader/reader.pkl). It knows nothing of the rules of mild_nlp: its errors are
 not theirs, which is why the two readers are combined for recall (mild_nlp.flag_union).
 
     reader = SecondReader.load()

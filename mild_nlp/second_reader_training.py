@@ -49,7 +49,8 @@ _ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}")
 
 
 def _sources() -> list[Path]:
-    return _clause_files() + [Path(__file__), Path(__file__).with_name("second_reader.py")] + [NLU / name for name in NLU_NONE_FILES + ("red_flags.yml", "inform.yml")]
+    code = [Path(__file__), Path(__file__).with_name("second_reader.py")]
+    return _clause_files() + code + [NLU / name for name in NLU_NONE_FILES + ("red_flags.yml", "inform.yml")]
 
 
 def _clause_files() -> list[Path]:

@@ -293,7 +293,8 @@ class _Screening:
         if value is None:
             if current is not None and current.get("value") is not None:
                 # Cleared (e.g. to ask again): keep what was said, show no value.
-                current["history"].append({k: current.get(k) for k in ("value", "words", "at", "payload") if k in current})
+                current["history"].append(
+                    {k: current.get(k) for k in ("value", "words", "at", "payload") if k in current})
                 current.update({"value": None, "words": None, "at": at})
                 current.pop("payload", None)
             return

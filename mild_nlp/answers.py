@@ -16,7 +16,7 @@ from mild_nlp.message import ParsedMessage
 from mild_nlp.negation import words_of
 from mild_nlp.normalize import duration_to_months, months_since, parse_age, walking_bucket
 from mild_nlp.replies import DECLINED, NO, YES
-from mild_nlp.segments import clauses, contains_phrase, containing, overlaps
+from mild_nlp.segments import clauses, containing, contains_phrase, overlaps
 from mild_nlp.treatments import treatment_answers
 from mild_nlp.validate import NOT_AGE_AFTER
 
@@ -84,7 +84,7 @@ def _slot_age(m: ParsedMessage):
     ages = [s for s in m.stated("age") if not s._.negated]
     for span in reversed(ages) if _corrects(m) else ages:
         age = parse_age(span.text)
-        return age - 1 if span._.mild_value == "turning" else age
+        return age - 1 if age is not None and span._.mild_value == "turning" else age
     if m.requested_slot != "age_years":
         return None
     if m.reply == DECLINED:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 import mild_nlp.components  # noqa: F401  (registers the factories in this process)
@@ -33,14 +34,18 @@ GLUED_SEX = r"(?<=[0-9])(?i:m|f)$"  # staff shorthand "pt 77M", "68F"
 def create_nlp() -> Language:
     """A fresh in-memory pipeline (no files needed)."""
     nlp = spacy.blank("en")
-    nlp.tokenizer.prefix_search = compile_prefix_regex(
-        list(nlp.Defaults.prefixes) + [APPROX_SIGN]
+    tokenizer, defaults = nlp.tokenizer, nlp.Defaults
+    assert isinstance(tokenizer, Tokenizer)  # spacy.blank builds spaCy's own rule-based tokenizer
+    # English defines all three rule lists (they are Optional only in the base Language.Defaults)
+    assert defaults.prefixes is not None and defaults.suffixes is not None and defaults.infixes is not None
+    tokenizer.prefix_search = compile_prefix_regex(
+        list(defaults.prefixes) + [APPROX_SIGN]
     ).search
-    nlp.tokenizer.suffix_search = compile_suffix_regex(
-        list(nlp.Defaults.suffixes) + [GLUED_UNITS, GLUED_SEX]
+    tokenizer.suffix_search = compile_suffix_regex(
+        list(defaults.suffixes) + [GLUED_UNITS, GLUED_SEX]
     ).search
-    nlp.tokenizer.infix_finditer = compile_infix_regex(
-        list(nlp.Defaults.infixes) + [DIGIT_DASH]
+    tokenizer.infix_finditer = compile_infix_regex(
+        list(defaults.infixes) + [DIGIT_DASH]
     ).finditer
     nlp.add_pipe("mild_entities")
     nlp.add_pipe("mild_negation")

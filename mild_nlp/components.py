@@ -5,8 +5,8 @@ mild_entities
     then sets `doc.ents` from Matcher/PhraseMatcher rules: the NLU entity types
     duration, age, walking_distance, treatment (spans as in
     docs/nlu-guidelines.md) and internal labels red_flag, urgent_flag,
-    old_injury (a fall or injury a year or more ago), leg_symptom, leg_ok, back_only, back_surgery, surgery, blood_thinner,
-    imaging, stenosis, walk_phrase. Predicates that may overlap entities go to
+    old_injury (a fall or injury a year or more ago), leg_symptom, leg_ok, back_only, back_surgery, surgery,
+    blood_thinner, imaging, stenosis, walk_phrase. Predicates that may overlap entities go to
     `doc.spans["mild_cues"]`: trigger, trigger_neg, relief, relief_neg,
     tx_helped, tx_failed, tx_ellipsis, onset ("since 2019"). `Span._.mild_value` carries a category
     ("injection", a walking bucket, "turning" for "I turn 80").
@@ -96,7 +96,8 @@ class MildEntities:
 
     def __call__(self, doc: Doc) -> Doc:
         self._mark_numbers(doc)
-        entities, cues = [], []
+        entities: list[tuple[Span, str | None]] = []
+        cues: list[tuple[Span, str | None]] = []
         matches = self.matcher(doc) + self.phrase_matcher(doc)
         for match_id, start, end in sorted(set(matches), key=lambda m: (m[1], m[2])):
             key = doc.vocab.strings[match_id]
@@ -107,11 +108,13 @@ class MildEntities:
                     entities.append((Span(doc, start, end, label="old_injury"), None))
                 continue
             if label == "age":
-                span = _age_number(doc, span)
-                if span is None:
+                number = _age_number(doc, span)
+                if number is None:
                     continue
+                span = number
             (cues if label in CUE_LABELS else entities).append((span, value or None))
-        doc.ents = self._resolve_entities(entities)
+        # spaCy's stub types Doc.ents as Tuple[Span]; its setter takes any sequence of spans
+        doc.ents = self._resolve_entities(entities)  # type: ignore[assignment]
         doc.spans[CUE_KEY] = SpanGroup(doc, name=CUE_KEY, spans=self._resolve_cues(cues))
         return doc
 

@@ -17,8 +17,8 @@ from mild_nlp.flag_union import STANDS, FlagFinding, combine
 from mild_nlp.flags import flag_mentions
 from mild_nlp.hedges import doubt_in, hedge_in
 from mild_nlp.pipeline import get_nlp
-from mild_nlp.second_reader import SecondReader
 from mild_nlp.replies import interjection_polarity, is_correction, reply_polarity
+from mild_nlp.second_reader import SecondReader
 
 MAX_CHARS = 2000
 # Same-length replacements, so character offsets stay those of the original text.

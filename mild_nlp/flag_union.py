@@ -61,7 +61,8 @@ def _finding(kind, text, ruled, blocked, readings, reader) -> Optional[FlagFindi
         if verdict == FLAG:
             return FlagFinding(kind, STANDS, (RULES, LEARNED), words, probability, verdict)
         return FlagFinding(kind, ASK, (RULES,), words, probability, verdict)
-    if verdict == FLAG or (verdict == UNSURE and not _blocked(best, blocked)):
+    # a verdict is only given on a reading, so best is set whenever one is
+    if best is not None and (verdict == FLAG or (verdict == UNSURE and not _blocked(best, blocked))):
         return FlagFinding(kind, ASK, (LEARNED,), best.text, probability, verdict)
     return None
 

@@ -13,8 +13,10 @@ import re
 # Each entry is a regular expression over the lowercased text with apostrophes removed.
 HEDGES = [
     r"\b(?:have|has|had)(?:nt| not| never)\b.{0,20}\b(?:paid|payed) (?:any |much )?attention",
-    r"\b(?:never|not|havent|hadnt|didnt|dont) (?:really )?(?:noticed?|checked|tried|thought about|paid attention to) (?:whether|if)\b",
-    r"\b(?:never|not|havent|hadnt|didnt|dont) (?:really )?(?:pay(?:ed|ing)? (?:any |much )?attention|thought about it|kept track)",
+    r"\b(?:never|not|havent|hadnt|didnt|dont) (?:really )?"
+    r"(?:noticed?|checked|tried|thought about|paid attention to) (?:whether|if)\b",
+    r"\b(?:never|not|havent|hadnt|didnt|dont) (?:really )?"
+    r"(?:pay(?:ed|ing)? (?:any |much )?attention|thought about it|kept track)",
     r"\bnot (?:paid|paying) (?:any |much )?attention",
     r"\bno (?:clear |real )?pattern\b", r"\bhavent (?:seen|found|figured out) a pattern",
     r"\bdepends\b", r"\bit varies\b", r"\bvaries\b", r"\bsome days\b", r"\bhit (?:or|and) miss\b",

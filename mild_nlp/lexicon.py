@@ -5,7 +5,12 @@ on the LOWER attribute, single words with Matcher `IN` sets.
 """
 
 from mild_nlp.normalize import (
-    DISTANCE_UNITS, DURATION_UNITS, MONTHS, SEASONS, WALKING_TIME_UNITS, WEEKDAYS,
+    DISTANCE_UNITS,
+    DURATION_UNITS,
+    MONTHS,
+    SEASONS,
+    WALKING_TIME_UNITS,
+    WEEKDAYS,
 )
 
 DURATION_UNIT_WORDS = frozenset(DURATION_UNITS)
@@ -43,10 +48,12 @@ LEG_SYMPTOMS = frozenset(
     "pain pains painful hurt hurts hurting ache aches aching achy numb numbness "
     "tingle tingles tingling tingly heavy heaviness weak weakness burning burn burns "
     "cramp cramps cramping sore soreness throbbing shooting tired fatigue fatigued "
-    "jelly rubbery sciatica radiates radiating radiate spreads spreading travels numm nunb numbe tingeling shoots fire screaming killing dead".split()
+    "jelly rubbery sciatica radiates radiating radiate spreads spreading travels "
+    "numm nunb numbe tingeling shoots fire screaming killing dead".split()
 )
 WALK_STAND = frozenset(
-    "walk walking walks walked stand standing stands stood hike hiking amb ambulation ambulating ambulate wlak walkin walkng".split()
+    "walk walking walks walked stand standing stands stood hike hiking "
+    "amb ambulation ambulating ambulate wlak walkin walkng".split()
 )
 POSTURES = frozenset(
     "sit sits sitting sittin sat seated lean leans leaning leaned bend bends bending bent "
@@ -121,7 +128,8 @@ CONSERVATIVE_TREATMENTS = (
     "home exercises", "home exercise", "exercises", "exercise", "exercising", "hep",
     "home exercise program",
     "stretches", "stretching", "core strengthening", "ibuprofen", "advil", "motrin",
-    "tylenol", "acetaminophen", "ibuprofin", "ibuprophen", "ibprofen", "ibuprofen 800", "aleve", "naproxen", "meloxicam", "mobic", "celebrex",
+    "tylenol", "acetaminophen", "ibuprofin", "ibuprophen", "ibprofen", "ibuprofen 800",
+    "aleve", "naproxen", "meloxicam", "mobic", "celebrex",
     "celecoxib", "diclofenac", "voltaren", "voltaren gel", "diclofenac gel", "nsaids", "nsaid", "anti-inflammatories",
     "anti inflammatories", "anti-inflammatory", "gabapentin", "neurontin", "lyrica",
     "pregabalin", "tramadol", "oxycodone", "hydrocodone", "percocet", "vicodin", "norco",
@@ -139,7 +147,8 @@ NON_PAIN_CONDITIONS = frozenset(
     "blood pressure heart diabetes cholesterol thyroid sugar sleep anxiety depression".split()
 )
 INJECTION_TREATMENTS = (
-    "epidural", "epidurals", "epidurls", "epidurel", "epidurels", "epideral", "epiderals", "epidural steroid injection", "epidural steroid injections",
+    "epidural", "epidurals", "epidurls", "epidurel", "epidurels", "epideral", "epiderals",
+    "epidural steroid injection", "epidural steroid injections",
     "epidural injection", "epidural injections", "esi", "esis", "injection", "injections",
     "steroid injection", "steroid injections", "steroid shot", "steroid shots",
     "cortisone shot", "cortisone shots", "cortisone injection", "cortisone injections",

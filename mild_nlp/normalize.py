@@ -7,7 +7,9 @@
 - onsets -> months until today: `months_since("since March", date(2026, 11, 30)) == 8.5`
 """
 
+from collections.abc import Mapping
 from datetime import date, timedelta
+from typing import TypeVar
 
 from mild_nlp.numbers import RANGE_JOINERS, parse_words, split_words
 
@@ -220,7 +222,10 @@ def parse_age(text: str) -> int | None:
 # --- shared ----------------------------------------------------------------
 
 
-def parse_quantity(text: str, units: dict) -> tuple[float, object] | None:
+_Unit = TypeVar("_Unit")
+
+
+def parse_quantity(text: str, units: Mapping[str, _Unit]) -> tuple[float, _Unit] | None:
     """Split "<number> <unit> [and a half | or <number>]" into (amount, units[unit]).
 
     Handles "a year and a half" (1.5), "a year or two" (1.5), "2-3 blocks" (2.5),

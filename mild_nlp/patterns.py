@@ -14,6 +14,7 @@ a walking bucket, ...) ends up in `Span._.mild_value`.
 """
 
 from itertools import product
+from typing import Any
 
 from mild_nlp import lexicon as lx
 
@@ -58,10 +59,11 @@ def compile_pattern(notation: str) -> list[dict]:
             gap = {"LOWER": {"NOT_IN": sorted(lx.CLAUSE_BREAKS)}, "OP": "?"}
             pattern += [dict(gap) for _ in range(int(item[1:]))]
             continue
+        token: dict[str, Any]
         if item == "@NOT":
             token = {"NORM": "not"}
         elif "|" in item or item.startswith("@"):
-            words = set()
+            words: set[str] = set()
             for alternative in item.split("|"):
                 words |= SETS[alternative[1:]] if alternative.startswith("@") else {alternative}
             token = {"LOWER": {"IN": sorted(words)}}

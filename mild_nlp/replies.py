@@ -159,7 +159,7 @@ def _squeeze(word: str) -> str:
 def _one_typo(word: str, target: str) -> bool:
     """Swapped neighbours, or (targets of 4+ letters) one letter missing or extra."""
     if len(word) == len(target):
-        diff = [i for i, (a, b) in enumerate(zip(word, target)) if a != b]
+        diff = [i for i, (a, b) in enumerate(zip(word, target, strict=True)) if a != b]
         return len(diff) == 2 and diff[1] == diff[0] + 1 and \
             word[diff[0]] == target[diff[1]] and word[diff[1]] == target[diff[0]]
     if len(target) < 4 or abs(len(word) - len(target)) != 1:

@@ -2,8 +2,8 @@
 
 It reads each clause of a message (mild_nlp.clauses) with the MiniLM sentence encoder
 (mild_nlp.sentence_encoder) plus TF-IDF word and character n-grams, and a softmax
-regression trained on the project's own clause set, data/flag_reader/*.yml (mild_nlp.second_reader_training builds it into
-models/flag_reader/reader.pkl). It knows nothing of the rules of mild_nlp: its errors are
+regression trained on the project's own clause set, data/flag_reader/*.yml (mild_nlp.second_reader_training builds
+it into models/flag_reader/reader.pkl). It knows nothing of the rules of mild_nlp: its errors are
 not theirs, which is why the two readers are combined for recall (mild_nlp.flag_union).
 
     reader = SecondReader.load()
@@ -68,7 +68,7 @@ class SecondReader:
     """Softmax regression over a clause's words, character n-grams and sentence vector;
     thresholds per flag kind."""
 
-    _shared: Optional["SecondReader"] = None
+    _shared: Optional[SecondReader] = None
     _lock = threading.Lock()
 
     def __init__(self, model, words, chars, thresholds: dict, encoder=None) -> None:
@@ -77,7 +77,7 @@ class SecondReader:
         self._short: dict = {}  # readings of short clauses ("no", "yes I did", "about 2 years")
 
     @classmethod
-    def load(cls, path: Path = WEIGHTS) -> "SecondReader":
+    def load(cls, path: Path = WEIGHTS) -> SecondReader:
         """The process-wide reader; trains it first when the weights are missing or stale."""
         with cls._lock:
             if cls._shared is None:
@@ -111,14 +111,14 @@ class SecondReader:
         todo = [i for i, p in enumerate(probs) if p is None]
         if todo:
             vectors = np.stack([e.sentence for e in self.encoder.encode_batch([texts[i] for i in todo])])
-            for i, p in zip(todo, self.probabilities([texts[i] for i in todo], vectors)):
+            for i, p in zip(todo, self.probabilities([texts[i] for i in todo], vectors), strict=True):
                 probs[i] = p
                 key = _short_key(texts[i])
                 if key and len(self._short) < SHORT_CACHE:
                     self._short[key] = p
         return [
             ClauseReading(c.text, c.start, c.end, red=float(p[1]), urgent=float(p[2]), none=float(p[0]))
-            for c, p in zip(clauses, probs)
+            for c, p in zip(clauses, probs, strict=True)
         ]
 
     def verdict(self, reading: ClauseReading, kind: str) -> Optional[str]:

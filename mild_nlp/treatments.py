@@ -33,10 +33,10 @@ def treatment_answers(m: ParsedMessage) -> dict:
     slot = m.requested_slot
     if not treatments.by_category and _tried_nothing(m):
         # "haven't tried anything yet": about the treatment asked, else about all of them
-        for target in ([slot] if slot in TREATMENT_SLOTS.values() else TREATMENT_SLOTS.values()):
+        for target in ([slot] if slot is not None and slot in TREATMENT_SLOTS.values() else TREATMENT_SLOTS.values()):
             answers[target] = "not_tried"
         return answers
-    if slot in TREATMENT_SLOTS.values() and slot not in answers:
+    if slot is not None and slot in TREATMENT_SLOTS.values() and slot not in answers:
         # With another treatment named, "I didn't ..." is about that one: only a
         # set-apart "no," / "yes," still answers the question asked.
         reply = m.interjection if treatments.by_category else m.reply
@@ -64,7 +64,8 @@ def _read_treatments(m: ParsedMessage) -> Treatments:
     relief_tokens = {i for s in m.stated("relief") + m.stated("trigger") for i in range(s.start, s.end)}
     for sentence in m.sentences:
         for part in _contrast_parts(sentence):
-            part_groups, leading = [], []
+            part_groups: list[dict] = []
+            leading: list[str] = []
             for span in _treatment_items(m, part, relief_tokens):
                 if span.label_ == "treatment" and _planned(m, span):
                     continue  # "my doctor wants me to try injections next"

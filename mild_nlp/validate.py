@@ -5,12 +5,14 @@ day" is not a duration, "flu shot" is not a spinal injection, "fell asleep"
 is not a fall, "my mother had cancer" is not the patient's history.
 """
 
+from collections.abc import Callable
+
 from spacy.tokens import Span
 
 from mild_nlp import clock
 from mild_nlp import lexicon as lx
 from mild_nlp.normalize import duration_to_months, months_since, parse_age
-from mild_nlp.segments import clauses, contains_phrase, containing, sentences
+from mild_nlp.segments import clauses, containing, contains_phrase, sentences
 
 FREQUENCY_WORDS = frozenset("a an per each every".split())
 NOT_DURATION_BEFORE = frozenset("times time twice once per every in within next".split())
@@ -329,7 +331,7 @@ def _trigger(span: Span) -> bool:
     return bool(words & lx.WALK_STAND) or not words & (lx.POSTURES | lx.RELIEF_WORDS)
 
 
-CHECKS = {
+CHECKS: dict[str, Callable[[Span], bool]] = {
     "trigger": _trigger,
     "duration": _duration,
     "onset": _onset,

@@ -29,8 +29,8 @@ from records.store import Filters, RecordStore, db_url_from_env
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}")
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from err
 
 
 def _outcomes(values: Optional[list]) -> list:

@@ -159,7 +159,7 @@ def _button_titles(events: list[Mapping[str, Any]]) -> dict[int, str]:
 
 
 def _fallback_id(sender_id: str, first_ts: Any, index: int) -> str:
-    digest = hashlib.sha1(f"{sender_id}|{first_ts}|{index}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha1(f"{sender_id}|{first_ts}|{index}".encode()).hexdigest()
     return digest[:32]
 
 
@@ -261,6 +261,8 @@ class _Screening:
 
     def _slot(self, event: Mapping[str, Any]) -> None:
         name = event.get("name")
+        if not isinstance(name, str):
+            return  # Rasa's slot events always name their slot; a nameless one would set nothing read here
         value = event.get("value")
         at = iso(event.get("timestamp"))
         if name in ANSWER_SLOTS:
@@ -291,7 +293,8 @@ class _Screening:
         if value is None:
             if current is not None and current.get("value") is not None:
                 # Cleared (e.g. to ask again): keep what was said, show no value.
-                current["history"].append({k: current.get(k) for k in ("value", "words", "at", "payload") if k in current})
+                current["history"].append(
+                    {k: current.get(k) for k in ("value", "words", "at", "payload") if k in current})
                 current.update({"value": None, "words": None, "at": at})
                 current.pop("payload", None)
             return
@@ -332,9 +335,11 @@ class _Screening:
             appointment["requested"] = bool(consent == "yes" and appointment["name"] and appointment["phone"])
         # How each answer was reached (screening.checks): stated, button, confirmed, clarified,
         # corrected, or flag_question (with the reader(s) that raised the question).
-        sources = slots.get("answer_sources") if isinstance(slots.get("answer_sources"), dict) else {}
+        stored_sources = slots.get("answer_sources")
+        sources = stored_sources if isinstance(stored_sources, dict) else {}
         for slot, answer in answers.items():
-            source = sources.get(slot) if isinstance(sources.get(slot), dict) else {}
+            stored = sources.get(slot)
+            source = stored if isinstance(stored, dict) else {}
             answer["how"] = source.get("how") or ("corrected" if answer.get("history") else
                                                   "button" if "payload" in answer else "stated")
             if source.get("readers"):

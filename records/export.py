@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from records import fhir
 from records.questions import SLOTS
@@ -80,11 +80,13 @@ def to_csv(records: Iterable[Mapping[str, Any]], latest_reviews: Optional[Mappin
     writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\r\n")
     writer.writeheader()
     for record in records:
-        writer.writerow(csv_row(record, (latest_reviews or {}).get(record.get("screening_id"))))
+        screening_id = record.get("screening_id")
+        latest = (latest_reviews or {}).get(screening_id) if isinstance(screening_id, str) else None
+        writer.writerow(csv_row(record, latest))
     return buffer.getvalue()
 
 
-def to_fhir(records: list[Mapping[str, Any]], single: bool = False) -> dict:
+def to_fhir(records: Sequence[Mapping[str, Any]], single: bool = False) -> dict:
     """One QuestionnaireResponse (single=True), else a collection Bundle with the Questionnaire."""
     if single:
         if len(records) != 1:

@@ -242,12 +242,13 @@ def questionnaire_response_dict(record: Mapping[str, Any]) -> dict:
             "display": appointment["office"]}}]})
     if sub:
         items.append({"linkId": "appointment_request", "item": sub})
+    status = record.get("status")
     resource = {
         "resourceType": "QuestionnaireResponse",
         "id": _fhir_id(record["screening_id"]),
         "identifier": {"system": SCREENING_ID_SYSTEM, "value": str(record["screening_id"])},
         "questionnaire": f"{QUESTIONNAIRE_URL}|{record.get('rules_version') or RULES_VERSION}",
-        "status": STATUS_BY_RECORD.get(record.get("status"), "stopped"),
+        "status": STATUS_BY_RECORD.get(status, "stopped") if isinstance(status, str) else "stopped",
         "source": _source(record),
         "author": {"type": "Device", "display": "MILD intake assistant"},
         "item": items,

@@ -6,7 +6,7 @@ labels of how an answer was reached).
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 from screening import catalogue as _catalogue
 from screening import clinic as _clinic

@@ -181,6 +181,7 @@ def _hedged(d, requested, facts, reply, msg) -> tuple[dict, Optional[str]]:
 def _answer_check(d: Dialogue, msg: Incoming, turn: Turn) -> dict:
     """Resolve the pending check from this message; returns the other facts it states."""
     check = d.check
+    assert check is not None  # take_turn calls this only with a check pending
     answer = msg.check_answer or _direct(msg)
     slot = check["slot"]
     facts = {s: v for s, v in msg.facts.items() if s != slot}
@@ -240,6 +241,7 @@ def _direct(msg: Incoming) -> Optional[str]:
 
 
 def _resolve(d: Dialogue, answer: str, msg: Incoming) -> None:
+    assert d.check is not None  # only a pending check is resolved
     entry = {k: v for k, v in d.check.items() if k != "tries"}
     entry["answer"] = answer
     entry["reply_words"] = quote(msg.text) if not msg.from_button else None
@@ -280,7 +282,7 @@ def _short_reply(msg: Incoming) -> bool:
 
 
 def _source(how: str, msg: Incoming, readers=None, words: Optional[str] = None) -> dict:
-    source = {"how": how, "words": None if msg.from_button else quote(msg.text)}
+    source: dict[str, Any] = {"how": how, "words": None if msg.from_button else quote(msg.text)}
     if words and words != source["words"]:
         source["asked_about"] = words
     if readers:

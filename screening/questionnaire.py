@@ -45,7 +45,7 @@ class State:
     pending_result: Optional[str] = None        # treatment slot whose result we still need
 
     @classmethod
-    def from_slots(cls, slots: Mapping[str, Any]) -> "State":
+    def from_slots(cls, slots: Mapping[str, Any]) -> State:
         return cls(
             answers={s: slots.get(s) for s in SLOTS if slots.get(s) is not None},
             gate_answer=slots.get("gate_answer"),

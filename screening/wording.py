@@ -139,7 +139,8 @@ NOTES = {
 # Staff voice: the same facts, phrased for an agent about the caller.
 STAFF_TITLES = {outcome: o.staff_title for outcome, o in catalogue.OUTCOMES.items()}
 STAFF_NEXT_STEPS = {
-    triage.CONSERVATIVE_FIRST: f"Offer an appointment request for a general consultation, or give the numbers: {PHONE_LINE}.",
+    triage.CONSERVATIVE_FIRST:
+        f"Offer an appointment request for a general consultation, or give the numbers: {PHONE_LINE}.",
     triage.RECOMMEND_CONSULT: f"Offer an appointment request for a consultation, or give the numbers: {PHONE_LINE}.",
     triage.POSSIBLE_CONSULT: f"Offer an appointment request for a consultation, or give the numbers: {PHONE_LINE}.",
 }
@@ -151,9 +152,11 @@ STAFF_SCRIPT = {
 def reason_text(code: str, answers: Mapping[str, Any] | None = None) -> str:
     answers = answers or {}
     template = REASONS.get(code, code)
+    tolerance = answers.get("walking_tolerance")
     return template.format(
         duration=_months(answers.get("symptom_duration_months")),
-        tolerance=TOLERANCE_WORDS.get(answers.get("walking_tolerance"), "a limited distance"),
+        tolerance=TOLERANCE_WORDS.get(tolerance, "a limited distance") if isinstance(tolerance, str)
+        else "a limited distance",
     )
 
 
@@ -297,7 +300,8 @@ CLINIC_REPLIES: dict[str, list[dict]] = {
         {"channel": "staff", "text": "Still not recognised: use the answer buttons."},
     ],
     "utter_faq_offices": [
-        {"text": "We have " + {1: "one office", 2: "two offices"}.get(len(clinic.OFFICES), f"{len(clinic.OFFICES)} offices")
+        {"text": "We have "
+                 + {1: "one office", 2: "two offices"}.get(len(clinic.OFFICES), f"{len(clinic.OFFICES)} offices")
                  + ": " + ", and ".join(f"{o.name}, {o.display}" for o in clinic.OFFICES)
                  + ". At the end of this screening I can also send an appointment request for you."},
     ],

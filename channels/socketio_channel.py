@@ -19,10 +19,11 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from channels import guard
+from channels import guard, socketio_log
 from channels.rest_channels import MAX_MESSAGE_CHARS, MAX_SENDER_CHARS, RESERVED_METADATA
 
 logger = logging.getLogger(__name__)
+socketio_log.install()  # a browser leaving the chat is not an ERROR in the Rasa log
 
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,%d}$" % MAX_SENDER_CHARS)
 

@@ -52,8 +52,8 @@
   var historyFailed = false;
   var lastPointer = "mouse"; // "touch" after a tap: no answer button gets the focus (or a tint) by itself
   var PAGE_TITLES = { "Start screening": true };  // bubbles of the page's own buttons, nothing to lose
-  var EMERGENCY_NOTE = "The screening has stopped because of a warning sign. Call 911 or go to the " +
-    "nearest emergency department now. To begin a new screening later, use Start over.";
+  var EMERGENCY_NOTE = "The screening has stopped because of a warning sign: call 911 or go to the " +
+    "nearest emergency department now.";
 
   /* ---------- storage ---------- */
 
@@ -268,6 +268,8 @@
     h.tabIndex = -1;
     card.appendChild(h);
     if (data.summary) { card.appendChild(make("p", "result-card__summary", data.summary)); }
+    // An emergency's call buttons come right under what to do, on the first screen of a phone.
+    var callsAt = outcome === "emergency" ? card.childElementCount : -1;
     listSection(card, "Why", data.reasons, "result-card__reasons");
     listSection(card, "Please note", data.notes, "result-card__notes");
     if (data.next_step) {
@@ -290,7 +292,10 @@
         calls.appendChild(li);
       }
     });
-    if (calls.childElementCount) { card.appendChild(calls); }
+    if (calls.childElementCount) {
+      if (callsAt >= 0 && card.children[callsAt]) { card.insertBefore(calls, card.children[callsAt]); }
+      else { card.appendChild(calls); }
+    }
     if (data.disclaimer) { card.appendChild(make("p", "result-card__disclaimer", data.disclaimer)); }
     pinnedCard = card;
     setProgress(null);

@@ -101,7 +101,7 @@ def _progress(data: Dict[str, Any]) -> Optional[Dict[str, int]]:
     number, total = progress.get("number"), progress.get("total")
     if not all(isinstance(n, int) and not isinstance(n, bool) and 0 < n <= 100 for n in (number, total)):
         return None
-    return {"number": number, "total": total}
+    return {"number": int(number), "total": int(total)}  # type: ignore[arg-type]
 
 
 def _user_text(text: str, metadata: Any, recent_buttons: Iterable[Dict[str, str]]) -> Optional[str]:

@@ -28,12 +28,13 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from channels import guard
+from channels import guard, socketio_log
 from channels.rest_channels import MAX_MESSAGE_CHARS, RESERVED_METADATA
 from chat_security import conversation
 from chat_security.rate_limit import RateLimiter
 
 logger = logging.getLogger(__name__)
+socketio_log.install()  # a browser leaving the chat is not an ERROR in the Rasa log
 
 NOT_CONNECTED = "Sorry, this chat is not connected to a conversation. Please reload the page."
 

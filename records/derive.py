@@ -71,6 +71,23 @@ def payload_label(text: str) -> str:
     return intent.replace("_", " ").capitalize()
 
 
+# Payloads a page sends by itself (its own buttons), shown with payload_label's words.
+PAGE_PAYLOADS = frozenset({"/start_screening", "/restart", "/session_start"})
+
+
+def typed_intent(text: str, event: Mapping[str, Any], button_title: Optional[str]) -> bool:
+    """A bare ``/intent`` the person typed themselves: no button offered it, the page did not send
+    it (no ``display`` in the message metadata, not one of its own payloads), no answer in it, not
+    the staff console. Such a message is shown as the words typed, not as a button."""
+    if button_title or text.strip() in PAGE_PAYLOADS or event.get("input_channel") == "staff":
+        return False
+    parsed = parse_payload(text)
+    if parsed is None or parsed[1]:
+        return False
+    metadata = (event.get("parse_data") or {}).get("metadata")
+    return not (isinstance(metadata, Mapping) and isinstance(metadata.get("display"), str))
+
+
 def _is_content(event: Mapping[str, Any]) -> bool:
     """Does this event make a segment a screening (a question asked, an answer, an outcome)?"""
     if event.get("event") != "slot":
@@ -245,9 +262,12 @@ class _Screening:
         entry: dict[str, Any] = {"from": "user", "text": text, "at": at}
         words: Optional[str] = text
         payload = None
-        if parse_payload(text) is not None:
+        if parse_payload(text) is not None and not typed_intent(text, event, button_titles.get(index)):
             payload = text
-            words = button_titles.get(index) or payload_label(text)
+            metadata = (event.get("parse_data") or {}).get("metadata")
+            shown = metadata.get("display") if isinstance(metadata, Mapping) else None  # the page's button title
+            words = button_titles.get(index) or (shown[:200] if isinstance(shown, str) and shown.strip() else None) \
+                or payload_label(text)
             entry["text"] = words
             entry["payload"] = payload
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")

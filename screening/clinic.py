@@ -24,6 +24,9 @@ class Office:
         return {"office": self.name, "display": self.display, "tel": self.tel}
 
 
+# What the pages call the clinic (the patient page's header, the privacy notice).
+NAME = "Pain clinic"
+
 OFFICES: tuple[Office, ...] = (
     Office("Woburn", "781-927-PAIN (7246)", "+17819277246"),
     Office("Beverly", "978-927-PAIN (7246)", "+19789277246"),

@@ -86,6 +86,43 @@ def _next_slot(state: State, decision: triage.Decision) -> Optional[str]:
     return None
 
 
+# The questions as the person meets them: the gate question asks two slots at once.
+QUESTION_UNITS: tuple = tuple(
+    [("red_flags",), ("urgent_flags",), ("leg_symptoms", "walking_standing_trigger")]
+    + [(s,) for s in SLOTS if s not in ("red_flags", "urgent_flags", "leg_symptoms", "walking_standing_trigger")]
+)
+
+
+@dataclass(frozen=True)
+class Progress:
+    number: int   # the question being asked, counted from 1
+    total: int    # about how many questions this screening will have, counted from the plan
+
+
+def progress(state: State) -> Optional[Progress]:
+    """"Question `number` of about `total`", or None when no question is open.
+
+    Answered questions count as asked; what is left comes from the plan: once the outcome is
+    settled only the questions it still needs (the two record questions of a consultation
+    outcome, or the one open question), before that every unanswered question, as in a
+    textbook screening that goes all the way to a consultation.
+    """
+    current = plan(state)
+    if current.next_slot is None:
+        return None
+    answers = state.answers
+    open_units = [u for u in QUESTION_UNITS if any(answers.get(s) is None for s in u)]
+    done = len(QUESTION_UNITS) - len(open_units)
+    decision = current.decision
+    if not decision.determined:
+        left = len(open_units)
+    elif decision.outcome in triage.CONSULT_OUTCOMES:
+        left = len([u for u in open_units if set(u) <= set(NOTE_SLOTS)]) or 1
+    else:
+        left = 1
+    return Progress(number=done + 1, total=done + left)
+
+
 def variant_for(state: State, slot: str) -> str:
     """Which wording of the question for `slot` fits the state."""
     if slot == "leg_symptoms":

@@ -11,6 +11,7 @@ import logging
 
 from aiohttp import web
 
+from webapp import favicon
 from webapp.config import WebConfig
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ def create_app(config: WebConfig | None = None) -> web.Application:
     app = web.Application(client_max_size=64 * 1024)
     app[CONFIG_KEY] = config
     app.router.add_get("/healthz", health)
+    favicon.setup(app)
     for part in PARTS:
         try:
             module = importlib.import_module(f"webapp.{part}.routes")

@@ -3,6 +3,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Optional
+
+
+def retention_days_from_env() -> Optional[float]:
+    """MILD_RETENTION_DAYS (the records retention job's default, shown in the privacy notice);
+    None when unset or not a number of days."""
+    try:
+        days = float(os.environ.get("MILD_RETENTION_DAYS", "").strip())
+    except ValueError:
+        return None
+    return days if days >= 0 else None
 
 
 @dataclass(frozen=True)
@@ -17,6 +28,7 @@ class WebConfig:
     # Signs the web chat's conversation tokens; the same value as Rasa's socket.io channel has.
     chat_secret: str = ""
     production: bool = False
+    retention_days: Optional[float] = None
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -32,4 +44,5 @@ class WebConfig:
             secret_key=os.environ.get("WEB_SECRET_KEY", ""),
             chat_secret=os.environ.get("CHAT_SESSION_SECRET", ""),
             production=os.environ.get("MILD_ENV", "development") == "production",
+            retention_days=retention_days_from_env(),
         )

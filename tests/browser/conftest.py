@@ -39,6 +39,8 @@ CHROMIUM_ARGS = [
 ]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 800}  # issue 15's second size
+RETENTION_DAYS = "90"
 PASSWORD_HASH_ITERATIONS = 20_000  # test accounts: fewer PBKDF2 rounds than production, same format
 
 
@@ -138,7 +140,10 @@ def stack(tmp_path_factory):
     _need_trained_model("browser tests need the real bot")
     _prune_old_logs()
     db_path = tmp_path_factory.mktemp("tracker") / "tracker.db"
-    with _running_stack(Stack.with_free_ports(name=f"test-browser-{os.getpid()}", db_path=db_path)) as stack:
+    # MILD_RETENTION_DAYS: the privacy notice says how long records are kept (issue 15's test reads it).
+    stack = Stack.with_free_ports(name=f"test-browser-{os.getpid()}", db_path=db_path,
+                                  extra_env={"MILD_RETENTION_DAYS": RETENTION_DAYS})
+    with _running_stack(stack) as stack:
         yield stack
 
 

@@ -133,8 +133,13 @@ def test_list_filters_and_search(page, review_web):
     expect(page.get_by_test_id("signed-in-as")).to_have_text(CLINICIAN[2])
     rows = page.locator("tr[data-screening-id]")
     expect(rows).to_have_count(8)
-    started = page.locator("tr[data-screening-id] td:first-child").all_inner_texts()
-    assert started == sorted(started, reverse=True)  # newest first
+    # issue 15: unreviewed emergencies and urgent reviews first, then the rest; newest first in each.
+    attention = page.locator("tr[data-screening-id]").evaluate_all("rs => rs.map(r => r.dataset.attention === 'true')")
+    assert attention == sorted(attention, reverse=True) and attention[0], attention
+    started = page.locator("tr[data-screening-id] td:first-child a").all_inner_texts()
+    first_rest = attention.index(False)
+    for group in (started[:first_rest], started[first_rest:]):
+        assert group == sorted(group, reverse=True)  # newest first
 
     page.get_by_label("Recommend consultation").check()
     page.get_by_role("button", name="Apply").click()
@@ -366,3 +371,149 @@ def test_dashboard_shows_screenings_run_through_the_assistant(page, review_stack
         log = review_stack.log_path(name).read_text(encoding="utf-8", errors="replace")
         for secret in ("Reviewtest", "555-0177", "5550177"):
             assert secret not in log, f"{secret!r} found in {review_stack.log_path(name)}"
+
+
+# --- issue 15: what clinicians see, at 390x844 and 1280x800 ------------------------------------
+
+ISSUE15_SIZES = [pytest.param({"width": 390, "height": 844}, id="phone-390x844"),
+                 pytest.param({"width": 1280, "height": 800}, id="laptop-1280x800")]
+REST_SENDER = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+
+
+def _rest_conversation(ts: float) -> list:
+    """A patient on the REST channel (an API client) who typed "/nonexistent_intent" once."""
+    buttons = [{"title": "Yes, I have one of these", "payload": '/inform{"red_flags":"yes"}'},
+               {"title": "No, none of these", "payload": '/inform{"red_flags":"no"}'}]
+
+    def user(text, at, intent):
+        return {"event": "user", "timestamp": at, "text": text, "input_channel": "rest",
+                "parse_data": {"intent": {"name": intent, "confidence": 1.0}, "entities": [], "metadata": {}}}
+
+    return [
+        {"event": "action", "timestamp": ts, "name": "action_session_start"},
+        {"event": "session_started", "timestamp": ts + 0.01},
+        user("I'd like the screening", ts + 1, "start_screening"),
+        {"event": "slot", "timestamp": ts + 1.1, "name": "screening_id", "value": "rest" + "0" * 28},
+        {"event": "slot", "timestamp": ts + 1.2, "name": "answered_by", "value": "patient"},
+        {"event": "slot", "timestamp": ts + 1.3, "name": "requested_slot", "value": "red_flags"},
+        {"event": "bot", "timestamp": ts + 1.4, "text": "Right now, do you have any of these?", "data": {"buttons": buttons}},
+        user("/nonexistent_intent", ts + 2, "nonexistent_intent"),
+        {"event": "bot", "timestamp": ts + 2.1, "text": "Sorry, I didn't get that.", "data": {}},
+    ]
+
+
+@pytest.fixture(scope="module")
+def review_web_rest(review_web):
+    """review_web plus one REST-channel conversation (added after the tests that count the fixtures)."""
+    store = RecordStore(review_web.db_url)
+    newest = max(r["started_ts"] for r in store.list())
+    store.add_events(REST_SENDER, _rest_conversation(newest + 3600))
+    store.engine.dispose()
+    return review_web
+
+
+@pytest.mark.parametrize("size", ISSUE15_SIZES)
+def test_list_attention_first_with_channels_and_a_reachable_mark_reviewed(browser, dialogs, review_web_rest, size):
+    from tests.browser.conftest import _new_page
+
+    context, page = _new_page(browser, size, dialogs)
+    base = review_web_rest.web_url
+    try:
+        sign_in(page, base, CLINICIAN[0], CLINICIAN[1])
+        rows = page.locator("tr[data-screening-id]")
+        expect(rows.first).to_be_visible()
+        first = rows.first
+        attention = rows.evaluate_all("rs => rs.map(r => r.dataset.attention === 'true')")
+        assert attention[0] and attention == sorted(attention, reverse=True), attention
+        expect(first.get_by_test_id("needs-attention")).to_be_visible()
+        # Filters unchanged: the emergency filter still works and the REST conversation is "REST API".
+        rest_row = page.locator("tr[data-screening-id]", has_text="REST API")
+        expect(rest_row).to_have_count(1)
+        expect(rest_row.get_by_test_id("channel")).to_have_text("REST API")
+        if size["width"] > 600:
+            page.mouse.move(0, 0)
+            page.screenshot(path=str(REPO_ROOT / "docs" / "screenshot-review-list.png"), full_page=True)
+        _shot(page, f"issue15-review-list-{size['width']}.png")
+
+        # The typed "/nonexistent_intent" shows as typed, without the "button" tag.
+        rest_row.locator("a").first.click()
+        expect(page.get_by_test_id("outcome-card")).to_contain_text("REST channel")
+        typed = page.get_by_test_id("transcript").locator("li.from-user", has_text="/nonexistent_intent")
+        expect(typed).to_have_count(1)
+        expect(typed.locator(".tag")).to_have_count(0)
+        expect(page.get_by_test_id("transcript")).not_to_contain_text("Nonexistent intent")
+
+        # A long screening: "Mark reviewed" comes before the transcript, and on a wide screen it stays
+        # in view when the transcript is scrolled to its end.
+        page.goto(base + "/review?outcome=recommend_consult&q=Ellis")
+        page.locator("tr[data-screening-id] a").first.click()
+        mark = page.get_by_role("button", name="Mark reviewed")
+        expect(mark).to_be_in_viewport()
+        transcript = page.get_by_test_id("transcript")
+        assert mark.bounding_box()["y"] < transcript.bounding_box()["y"]
+        if size["width"] > 600:
+            transcript.locator(":scope > li").last.scroll_into_view_if_needed()
+            assert page.evaluate("window.scrollY") > 0
+            expect(mark).to_be_in_viewport()
+        page.get_by_label("Your name").fill("Dr. Sticky")
+        mark.click()
+        expect(page.get_by_test_id("review-saved")).to_be_visible()
+        expect(page.get_by_test_id("action-bar")).to_contain_text("Reviewed")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("size", ISSUE15_SIZES)
+def test_drop_off_bars_read_as_their_percentages(browser, dialogs, review_web, size):
+    from tests.browser.conftest import _new_page
+
+    context, page = _new_page(browser, size, dialogs)
+    try:
+        sign_in(page, review_web.web_url, CLINICIAN[0], CLINICIAN[1])
+        page.goto(review_web.web_url + "/review/dashboard?since=2025-11-01&until=2025-11-30")
+        groups = page.get_by_test_id("chart-drop-off").locator("g.q")
+        expect(groups.first).to_be_attached()
+        bars = groups.evaluate_all("""gs => gs.map(g => ({
+            rate: parseFloat(g.dataset.rate), label: g.querySelector('text.val').textContent,
+            bar: g.querySelector('rect.bar') ? parseFloat(g.querySelector('rect.bar').getAttribute('width')) : 0,
+            track: parseFloat(g.querySelector('rect.track').getAttribute('width'))}))""")
+        assert any(b["bar"] > 0 for b in bars), bars
+        for b in bars:
+            assert b["bar"] / b["track"] == pytest.approx(b["rate"], abs=0.005), b
+            if b["bar"]:
+                assert f"({round(b['rate'] * 100)}%)" in b["label"], b
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("size", ISSUE15_SIZES)
+def test_favicon_on_every_part(browser, dialogs, review_web, size):
+    from tests.browser.conftest import _new_page
+
+    context, page = _new_page(browser, size, dialogs)
+    base = review_web.web_url
+    try:
+        response = page.request.get(base + "/favicon.ico")
+        assert response.status == 200 and response.headers["content-type"] == "image/x-icon"
+        seen = {}
+        page.goto(base + "/staff")
+        expect(page).to_have_url(re.compile(r"/staff/login"))
+        page.get_by_label("User name").fill(STAFF[0])
+        page.get_by_label("Password").fill(STAFF[1])
+        page.get_by_role("button", name="Sign in").click()
+        expect(page).to_have_url(base + "/staff")
+        seen["staff"] = page.locator("link[rel=icon]").evaluate_all("ls => ls.map(l => l.href)")
+        page.context.clear_cookies()
+        sign_in(page, base, CLINICIAN[0], CLINICIAN[1])
+        seen["review"] = page.locator("link[rel=icon]").evaluate_all("ls => ls.map(l => l.href)")
+        page.goto(base + "/review/dashboard")
+        seen["dashboard"] = page.locator("link[rel=icon]").evaluate_all("ls => ls.map(l => l.href)")
+        page.goto(base + "/")
+        seen["patient"] = page.locator("link[rel=icon]").evaluate_all("ls => ls.map(l => l.href)")
+        for part, hrefs in seen.items():
+            assert hrefs, f"no icon on {part}"
+            for href in hrefs:
+                r = page.request.get(href)
+                assert r.status == 200 and r.headers["content-type"].startswith("image/"), (part, href)
+    finally:
+        context.close()

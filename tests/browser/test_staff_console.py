@@ -388,3 +388,35 @@ def test_record_is_marked_staff_entered_with_the_staff_name(page, staff_stack):
     expect(page.locator("#meta-intake")).to_have_text(sender)
     expect(page.locator("#console")).to_have_attribute("data-outcome", "urgent_review")
     expect(answer_row(page, "urgent_flags")).to_contain_text("Yes")
+
+
+# --- issue 15: the read-back comes before the outcome, at 390x844 and 1280x800 --------------------
+
+@pytest.mark.parametrize("size", [pytest.param({"width": 390, "height": 844}, id="phone-390x844"),
+                                  pytest.param({"width": 1280, "height": 800}, id="laptop-1280x800")])
+def test_read_back_comes_before_the_outcome(browser, dialogs, staff_stack, size):
+    from tests.browser.conftest import _new_page
+
+    context, page = _new_page(browser, size, dialogs)
+    try:
+        open_console(page, staff_stack.web_url)
+        keys = Keyboard(page)
+        textbook_until_outcome(page, keys)
+        keys.press("1", expect_slot="blood_thinners")
+        keys.press("2", expect_slot="appointment_consent")
+        expect(page.locator("#console")).to_have_attribute("data-final", "true")
+        readback, outcome = page.locator("#readback-panel"), page.locator("#outcome-panel")
+        expect(readback).to_be_visible()
+        expect(outcome).to_be_visible()
+        # Read back first (step 1), then the outcome (step 2): above it on the page and in reading order.
+        assert readback.bounding_box()["y"] + readback.bounding_box()["height"] <= outcome.bounding_box()["y"]
+        order = page.evaluate("""() => Boolean(document.getElementById('readback-panel').compareDocumentPosition(
+            document.getElementById('outcome-panel')) & Node.DOCUMENT_POSITION_FOLLOWING)""")
+        assert order
+        expect(readback.locator(".panel-title")).to_contain_text("before the outcome")
+        expect(page.locator("#script")).to_contain_text("First read back the answers below")
+        if size["width"] > 600:
+            page.screenshot(path=str(REPO_ROOT / "docs" / "screenshot-staff-readback.png"), full_page=True)
+        _shot(page, f"issue15-staff-readback-{size['width']}.png")
+    finally:
+        context.close()

@@ -87,3 +87,13 @@ def test_session_id_validation():
     assert valid_session_id("01234567-89ab-cdef-0123-456789abcdef")
     for bad in ("", "abc", "../etc/passwd", "g" * 32, "a" * 65, "0123456789abcdef0123456789abcde/"):
         assert not valid_session_id(bad)
+
+
+def test_question_progress_travels_with_the_question_and_bad_values_are_dropped():
+    progress = {"data": {"type": "progress", "number": 4, "total": 12}}
+    out = transcript_from_events([bot("Do they ease when you sit?", buttons=RED_FLAG_BUTTONS, custom=progress)])
+    assert out == [{"from": "bot", "text": "Do they ease when you sit?", "buttons": RED_FLAG_BUTTONS,
+                    "progress": {"number": 4, "total": 12}}]
+    for bad in ({"number": "4", "total": 12}, {"number": 4}, {"number": True, "total": 12}, {"number": 0, "total": 9}):
+        out = transcript_from_events([bot("Q?", custom={"data": dict(bad, type="progress")})])
+        assert out == [{"from": "bot", "text": "Q?"}]

@@ -146,3 +146,37 @@ def test_a_passing_negated_flag_does_not_answer_the_flag_question():
     assert "red_flags" not in state.answers and "urgent_flags" not in state.answers
     apply_understanding(state, "red_flags", {"red_flags": "no"}, None)
     assert state.answers["red_flags"] == "no"
+
+
+# --- progress: "Question 4 of about 12", counted from the plan (issue 15) ---------------------
+
+def test_progress_counts_a_textbook_screening_from_the_plan():
+    from screening.questionnaire import progress
+    state = State()
+    seen = [progress(state)]
+    for slot, value in [("red_flags", "no"), ("urgent_flags", "no"), ("leg_symptoms", "yes"),
+                        ("walking_standing_trigger", "yes"), ("sitting_leaning_relief", "yes"),
+                        ("walking_tolerance", "50_feet_to_2_blocks"), ("symptom_duration_months", 36),
+                        ("age_years", 72), ("conservative_care", "failed"), ("injections", "failed"),
+                        ("prior_back_surgery", "no"), ("imaging_stenosis", "yes")]:
+        state.answers[slot] = value
+        if slot != "leg_symptoms":  # the gate question fills both slots with one answer
+            seen.append(progress(state))
+    assert [(p.number, p.total) for p in seen] == [(n, 12) for n in range(1, 13)]
+    state.answers["blood_thinners"] = "no"
+    assert progress(state) is None  # nothing left to ask
+
+
+def test_progress_total_shrinks_when_the_outcome_is_settled_early():
+    from screening.questionnaire import progress
+    # "No" to the gate question settles not_indicated; one question is left (which part), for the record.
+    state = State(answers={"red_flags": "no", "urgent_flags": "no"}, gate_answer="no")
+    p = progress(state)
+    assert (p.number, p.total) == (3, 3)
+    # Under 3 months: conservative care first, nothing more to ask.
+    state = State(answers={"red_flags": "no", "urgent_flags": "no", "leg_symptoms": "yes",
+                           "walking_standing_trigger": "yes", "sitting_leaning_relief": "yes",
+                           "walking_tolerance": "under_50_feet", "symptom_duration_months": 1})
+    assert progress(state) is None
+    # An emergency asks nothing more.
+    assert progress(State(answers={"red_flags": "yes"})) is None

@@ -345,3 +345,21 @@ def test_real_restart_gives_two_screenings():
     assert second["status"] == "finished" and second["outcome"] == "not_indicated"
     assert second["transcript"][0]["payload"] == "/restart"
     assert all(not a["history"] for a in second["answers"].values())
+
+
+def test_a_typed_slash_intent_shows_as_the_words_typed_not_as_a_button():
+    # issue 15: "/nonexistent_intent" typed into the chat was shown as "Nonexistent intent [button]".
+    events = [
+        {"event": "user", "text": "/start_screening", "timestamp": 1.0, "input_channel": "socketio",
+         "parse_data": {"intent": {"name": "start_screening"}, "metadata": {}}},
+        {"event": "slot", "name": "screening_id", "value": "s1", "timestamp": 1.1},
+        {"event": "slot", "name": "requested_slot", "value": "red_flags", "timestamp": 1.2},
+        {"event": "user", "text": "/nonexistent_intent", "timestamp": 2.0, "input_channel": "socketio",
+         "parse_data": {"intent": {"name": "nonexistent_intent"}, "metadata": {}}},
+        {"event": "user", "text": "/confirm_answers", "timestamp": 3.0, "input_channel": "socketio",
+         "parse_data": {"intent": {"name": "confirm_answers"}, "metadata": {"display": "That's right"}}},
+    ]
+    users = [m for m in derive_screenings(events, "abc")[0]["transcript"] if m["from"] == "user"]
+    assert users[0]["text"] == "Start screening" and users[0]["payload"] == "/start_screening"
+    assert users[1]["text"] == "/nonexistent_intent" and "payload" not in users[1]
+    assert users[2]["text"] == "That's right" and "payload" in users[2]  # a page button: its title

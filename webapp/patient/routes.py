@@ -33,6 +33,7 @@ from aiohttp import web
 from chat_security import conversation
 from screening import clinic
 from webapp.config import WebConfig
+from webapp.patient import privacy
 from webapp.patient.transcript import transcript_from_events, valid_session_id
 from webapp.rasa_client import RasaClient, RasaHTTPStatus, RasaUnavailable, RasaUnreachable
 
@@ -177,7 +178,8 @@ class PatientViews:
 
     async def index(self, _request: web.Request) -> web.Response:
         html = self.env.get_template("patient/index.html").render(
-            v=self.asset_version, offices=OFFICES, unreachable=UNREACHABLE_MESSAGE
+            v=self.asset_version, offices=OFFICES, unreachable=UNREACHABLE_MESSAGE,
+            privacy=privacy.notice(self.config.retention_days), clinic_name=clinic.NAME,
         )
         return web.Response(text=html, content_type="text/html", headers=self.headers)
 

@@ -8,7 +8,9 @@ channel showed live:
 * the result card (``json_message={"data": card}``) is stored by Rasa as
   ``{"custom": {"data": card}}`` and becomes ``{"from": "bot", "card": card}``; the answers
   read back before it ("Here is what I understood", type ``answer_summary``) become
-  ``{"from": "bot", "summary": summary}``;
+  ``{"from": "bot", "summary": summary}``; the question's place in the screening
+  (``{"type": "progress", "number", "total"}``, sent with the question) goes on its last entry
+  as ``"progress"``;
 * a user message that is a button payload (``/inform{...}``) is shown with the title of the
   button that was clicked, found among the buttons of the preceding bot messages.
 """
@@ -87,7 +89,21 @@ def _bot_entries(event: Dict[str, Any]) -> List[Dict[str, Any]]:
     summary = _custom(data, "answer_summary")
     if summary is not None:
         entries.append({"from": "bot", "summary": summary})
+    progress = _progress(data)
+    if progress is not None and entries:
+        entries[-1]["progress"] = progress
     return entries
+
+
+def _progress(data: Dict[str, Any]) -> Optional[Dict[str, int]]:
+    """"Question 4 of about 12", sent with a question ({"type": "progress", ...}): two small numbers."""
+    progress = _custom(data, "progress")
+    if progress is None:
+        return None
+    number, total = progress.get("number"), progress.get("total")
+    if not all(isinstance(n, int) and not isinstance(n, bool) and 0 < n <= 100 for n in (number, total)):
+        return None
+    return {"number": int(number), "total": int(total)}  # type: ignore[arg-type]
 
 
 def _user_text(text: str, metadata: Any, recent_buttons: Iterable[Dict[str, str]]) -> Optional[str]:

@@ -61,22 +61,23 @@ def stacked_days(stats: Mapping[str, Any], width: int = 760, height: int = 260) 
 
 
 def drop_off(stats: Mapping[str, Any], width: int = 760) -> dict:
-    """Horizontal bars: how many screenings were abandoned at each question (and of how many asked)."""
+    """Horizontal bars: the share of screenings abandoned at each question, of those asked it (the
+    percentage of the bar's label; the grey track behind it is 100%)."""
     # Questions never asked on their own in the period (e.g. the second half of a combined
     # question) are left out, unless nothing was asked at all.
     rows = [r for r in stats["drop_off"] if r["asked"]] or list(stats["drop_off"])
     row_h, label_w, right = 24, 190, 150
     height = 10 + row_h * len(rows)
-    top_value = nice_max(max((r["abandoned"] for r in rows), default=0))
     plot_w = width - label_w - right
     bars = []
     for i, row in enumerate(rows):
         y = 6 + i * row_h
-        w = plot_w * row["abandoned"] / top_value if top_value else 0
+        # The bar is the percentage its label reads (abandoned of asked); the track is 100%.
+        w = plot_w * min(1.0, max(0.0, float(row["rate"] or 0.0)))
         bars.append({
             "slot": row["slot"], "label": SHORT.get(row["slot"], row["slot"]), "abandoned": row["abandoned"],
             "asked": row["asked"], "rate": row["rate"], "x": label_w, "y": y, "w": round(w, 1),
             "h": row_h - 8, "text_y": y + row_h / 2 + 1, "value_x": round(label_w + w + 6, 1),
         })
-    return {"width": width, "height": height, "bars": bars, "label_x": label_w - 8,
+    return {"width": width, "height": height, "bars": bars, "label_x": label_w - 8, "track_w": plot_w,
             "empty": not any(r["abandoned"] for r in rows)}

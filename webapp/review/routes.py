@@ -1,6 +1,7 @@
 """The clinicians' review pages at ``/review`` (clinician sign-in; staff accounts are refused).
 
-    /review                      list of screenings, newest first, with filters and search
+    /review                      list of screenings (unreviewed emergencies and urgent reviews first,
+                                 then newest first), with filters and search
     /review/s/{id}               one screening: outcome, answers with the person's words, transcript, reviews
     /review/s/{id}/review        POST: mark reviewed as the signed-in clinician (optional note; stored apart)
     /review/dashboard            screenings per day by outcome, completion rate, drop-off per question
@@ -27,7 +28,7 @@ from urllib.parse import urlencode
 import jinja2
 from aiohttp import web
 
-from records import export, fhir
+from records import attention, export, fhir
 from records.questions import (
     CHECK_KINDS,
     HOW_LABELS,
@@ -154,6 +155,7 @@ def make_env() -> jinja2.Environment:
         has_appointment_request=has_appointment_request,
         maybe_active=_maybe_active, clinic_tz_name=lambda: str(clinic_tz()),
     )
+    env.globals.update(channel_label=attention.channel_label, needs_attention=attention.needs_attention)
     return env
 
 
@@ -178,6 +180,7 @@ async def list_page(request: web.Request) -> web.Response:
     store = _store(request)
     matching = await _run(request, store.list, chosen)
     latest = await _run(request, store.latest_reviews)
+    matching = attention.attention_first(matching, latest)  # unreviewed emergencies/urgent first
     total = len(matching)
     rows = matching[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     pages = max(1, -(-total // PAGE_SIZE))

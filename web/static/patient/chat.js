@@ -32,6 +32,12 @@
     input: document.getElementById("message-input"),
     start: document.getElementById("start-screening"),
     startOver: document.getElementById("start-over"),
+    confirm: document.getElementById("start-over-confirm"),
+    confirmYes: document.getElementById("start-over-yes"),
+    confirmNo: document.getElementById("start-over-no"),
+    progress: document.getElementById("progress"),
+    sendButton: document.getElementById("send"),
+    composerNote: document.getElementById("composer-note"),
     smaller: document.getElementById("text-smaller"),
     larger: document.getElementById("text-larger")
   };
@@ -48,6 +54,10 @@
   var burst = { quickReplies: null, card: null };
   var counter = 0;
   var historyFailed = false;
+  var lastPointer = "mouse"; // "touch" after a tap: no answer button gets the focus (or a tint) by itself
+  var PAGE_TITLES = { "Start screening": true };  // bubbles of the page's own buttons, nothing to lose
+  var EMERGENCY_NOTE = "The screening has stopped because of a warning sign: call 911 or go to the " +
+    "nearest emergency department now.";
 
   /* ---------- storage ---------- */
 
@@ -118,17 +128,65 @@
      instead of pushing the result out of sight on a small screen. */
   var pinnedCard = null;
 
-  /* scrollIntoView works for both layouts: the chat panel scrolling inside the screen (normal
-     text size) and the whole page scrolling (large text, html.text-large). */
+  /* At the normal text sizes only the chat panel scrolls (the page stays one screen, the header
+     with the clinic's numbers and the message box stay put), so the panel is scrolled by hand:
+     scrollIntoView would scroll every scrollable ancestor, the page included. With large text
+     (html.text-large) the page scrolls as a whole and scrollIntoView is right. */
+  function scrollIntoPanel(node, block) {
+    if (document.documentElement.classList.contains("text-large")) {
+      node.scrollIntoView({ block: block });
+      return;
+    }
+    var box = el.scroller.getBoundingClientRect();
+    var r = node.getBoundingClientRect();
+    var margin = 8;
+    var delta = block === "start" ? r.top - box.top - margin : r.bottom - box.bottom + margin;
+    el.scroller.scrollTop += delta;
+  }
+
   function scrollToEnd() {
     window.requestAnimationFrame(function () {
       if (pinnedCard && pinnedCard.isConnected) {
-        pinnedCard.scrollIntoView({ block: "start" });
+        scrollIntoPanel(pinnedCard, "start");
         return;
       }
       var last = el.log.lastElementChild;
-      if (last) { last.scrollIntoView({ block: "end" }); }
+      if (last) { scrollIntoPanel(last, "end"); }
     });
+  }
+
+  /* "Start over" only once there is something to lose: an answer, a summary or a result. */
+  function somethingToLose() {
+    if (el.log.querySelector(".result-card, .answer-summary")) { return true; }
+    var users = el.log.querySelectorAll(".msg--user");
+    return Array.prototype.some.call(users, function (u) { return u.getAttribute("data-page") !== "true"; });
+  }
+
+  function updateControls() {
+    var show = somethingToLose();
+    el.startOver.hidden = !show;
+    if (!show) { closeConfirm(false); }
+  }
+
+  /* After an emergency result nothing more can be typed: the text box says why and the card stays. */
+  function setEnded(ended) {
+    el.input.disabled = ended;
+    el.sendButton.disabled = ended;
+    el.composerNote.hidden = !ended;
+    el.composerNote.textContent = ended ? EMERGENCY_NOTE : "";
+    el.input.placeholder = ended ? "Screening stopped: call 911" : "Type your answer here";
+  }
+
+  /* "Question 4 of about 12", sent by the bot with each question (counted from its plan). */
+  function setProgress(p) {
+    var ok = p && typeof p === "object" && typeof p.number === "number" && typeof p.total === "number" &&
+      p.number > 0 && p.total >= p.number && p.total <= 100;
+    el.progress.hidden = !ok;
+    el.progress.textContent = ok ? "Question " + p.number + " of about " + p.total : "";
+  }
+
+  function isProgress(msg) {
+    return msg && typeof msg === "object" && msg.type === "progress";
   }
 
   function updateIntro() {
@@ -138,12 +196,14 @@
   function append(node) {
     el.log.appendChild(node);
     updateIntro();
+    updateControls();
     scrollToEnd();
     return node;
   }
 
-  function addUser(text) {
+  function addUser(text, fromPage) {
     var p = make("p", "msg msg--user");
+    if (fromPage) { p.setAttribute("data-page", "true"); }
     p.appendChild(srPrefix("You:"));
     p.appendChild(document.createTextNode(String(text)));
     return append(p);
@@ -223,6 +283,8 @@
     h.tabIndex = -1;
     card.appendChild(h);
     if (data.summary) { card.appendChild(make("p", "result-card__summary", data.summary)); }
+    // An emergency's call buttons come right under what to do, on the first screen of a phone.
+    var callsAt = outcome === "emergency" ? card.childElementCount : -1;
     listSection(card, "Why", data.reasons, "result-card__reasons");
     listSection(card, "Please note", data.notes, "result-card__notes");
     if (data.next_step) {
@@ -245,9 +307,14 @@
         calls.appendChild(li);
       }
     });
-    if (calls.childElementCount) { card.appendChild(calls); }
+    if (calls.childElementCount) {
+      if (callsAt >= 0 && card.children[callsAt]) { card.insertBefore(calls, card.children[callsAt]); }
+      else { card.appendChild(calls); }
+    }
     if (data.disclaimer) { card.appendChild(make("p", "result-card__disclaimer", data.disclaimer)); }
     pinnedCard = card;
+    setProgress(null);
+    if (outcome === "emergency") { setEnded(true); }
     return append(card);
   }
 
@@ -356,6 +423,7 @@
       box.appendChild(summaryButton("btn btn--primary answer-summary__confirm", data.confirm));
     }
     pinnedCard = box;
+    setProgress(null);
     return append(box);
   }
 
@@ -403,7 +471,7 @@
       var h = card.querySelector(".result-card__title, .answer-summary__title");
       if (h) { h.focus({ preventScroll: true }); return; }
     }
-    if (qr && qr.isConnected) {
+    if (qr && qr.isConnected && lastPointer !== "touch") {
       var first = qr.querySelector("button");
       if (first) { first.focus(); }
     }
@@ -446,6 +514,12 @@
       noteBurst("card", addSummary(summary));
       return;
     }
+    var progress = isProgress(msg) ? msg : isProgress(msg.data) ? msg.data :
+      (msg.custom && isProgress(msg.custom.data)) ? msg.custom.data : null;
+    if (progress) {
+      setProgress(progress);
+      return;
+    }
     if (typeof msg.text === "string" && msg.text !== "") { addBotText(msg.text); }
     var buttons = msg.quick_replies || msg.buttons;
     if (Array.isArray(buttons) && buttons.length) {
@@ -479,7 +553,7 @@
     pinnedCard = null;
     removeQuickReplies();
     disableSummaries();
-    if (display !== null && display !== undefined && display !== "") { addUser(display); }
+    if (display !== null && display !== undefined && display !== "") { addUser(display, how === "page"); }
     if (!session.started) { session.started = true; }
     touch();
     if (message !== "/restart") { showTyping(); }
@@ -556,12 +630,14 @@
 
   function renderTranscript(entries) {
     el.log.textContent = "";
+    setProgress(null);
+    setEnded(false);
     var lastButtons = null;
     entries.forEach(function (e, i) {
       if (!e || typeof e !== "object") { return; }
       if (e.from === "user") {
         pinnedCard = null;
-        addUser(e.text || "");
+        addUser(e.text || "", i === 0 && PAGE_TITLES[e.text] === true);
       } else if (e.card && isCard(e.card)) {
         addCard(e.card);
       } else if (e.summary && isSummary(e.summary)) {
@@ -569,11 +645,13 @@
         if (i !== entries.length - 1) { disableSummaries(); }
       } else if (e.from === "bot") {
         if (e.text) { addBotText(e.text); }
+        if (e.progress) { setProgress(e.progress); }
       }
       lastButtons = (i === entries.length - 1 && e.from === "bot" && Array.isArray(e.buttons)) ? e.buttons : null;
     });
     if (lastButtons && lastButtons.length) { addQuickReplies(lastButtons); }
     updateIntro();
+    updateControls();
     scrollToEnd();
   }
 
@@ -609,13 +687,30 @@
 
   /* ---------- controls ---------- */
 
+  function openConfirm() {
+    el.confirm.hidden = false;
+    el.startOver.setAttribute("aria-expanded", "true");
+    el.confirmNo.focus();
+  }
+
+  function closeConfirm(refocus) {
+    if (el.confirm.hidden) { return; }
+    el.confirm.hidden = true;
+    el.startOver.setAttribute("aria-expanded", "false");
+    if (refocus && !el.startOver.hidden) { el.startOver.focus(); }
+  }
+
   function startOver() {
+    closeConfirm(false);
+    setProgress(null);
+    setEnded(false);
     window.clearTimeout(burstTimer);
     burst = { quickReplies: null, card: null };
     hideTyping();
     el.log.textContent = "";
     pinnedCard = null;
     updateIntro();
+    updateControls();
     el.input.value = "";
     if (session.started) {
       send("/restart", null, "page");
@@ -666,7 +761,17 @@
       send("/start_screening", "Start screening", "page");
     });
 
-    el.startOver.addEventListener("click", startOver);
+    el.startOver.addEventListener("click", function () {
+      if (el.confirm.hidden) { openConfirm(); } else { closeConfirm(true); }
+    });
+    el.confirmYes.addEventListener("click", startOver);
+    el.confirmNo.addEventListener("click", function () { closeConfirm(true); });
+    el.confirm.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape") { ev.preventDefault(); closeConfirm(true); }
+    });
+    // The kind of the last pointer: after a tap, no answer button is focused on its own.
+    document.addEventListener("pointerdown", function (ev) { lastPointer = ev.pointerType || "mouse"; }, true);
+    document.addEventListener("keydown", function () { lastPointer = "keyboard"; }, true);
 
     loadSession().then(loadHistory, function () {
       historyFailed = true;

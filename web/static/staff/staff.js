@@ -150,7 +150,7 @@
     messages.forEach(function (message) {
       if (message.card) {
         if (message.card.outcome !== "emergency") {
-          ui.script.appendChild(el("p", "script-line", "Read the outcome below to the caller."));
+          ui.script.appendChild(el("p", "script-line", "First read back the answers below and let the caller correct them; then read the outcome."));
         }
         return;
       }

@@ -136,9 +136,9 @@ def _group_pids(pgid: int, parent: Optional[int] = None) -> List[int]:
 
 def _part_pid(cluster: Cluster, part: str) -> Optional[int]:
     if part == "postgres":
-        path = cluster.directory / "postgres" / "data" / "postmaster.pid"
+        path = cluster.service_directory / "postgres" / "data" / "postmaster.pid"
     elif part == "redis":
-        path = cluster.directory / "redis" / "redis.pid"
+        path = cluster.service_directory / "redis" / "redis.pid"
     else:
         path = cluster.directory / "run" / f"{part}.pid"
     try:

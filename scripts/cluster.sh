@@ -20,7 +20,7 @@
 #
 # PARTs: postgres redis actions1 actions2 rasa1 rasa2 web nginx.
 # Everything lives under CLUSTER_DIR (default var/cluster): rendered nginx.conf, pid files (run/),
-# logs (logs/), PostgreSQL data (postgres/), Redis (redis/), the model the Rasa servers run
+# logs (logs/), the model the Rasa servers run
 # (model.tar.gz, copied from models/mild.tar.gz by `start`). Ports (defaults):
 #   CLUSTER_HTTP_PORT 8088 (nginx, public)     CLUSTER_ACTIONS_GW_PORT 27050 (nginx, action gateway)
 #   CLUSTER_RASA1_PORT 27005  CLUSTER_RASA2_PORT 27006  CLUSTER_ACTIONS1_PORT 27055  CLUSTER_ACTIONS2_PORT 27056
@@ -36,6 +36,9 @@ ALL_PARTS=(postgres redis actions1 actions2 rasa1 rasa2 web nginx)
 
 CLUSTER_DIR="${CLUSTER_DIR:-$ROOT/var/cluster}"
 case "$CLUSTER_DIR" in /*) ;; *) CLUSTER_DIR="$ROOT/$CLUSTER_DIR" ;; esac
+# PostgreSQL's and Redis's data belong to their own users, who must reach it: it lives apart from
+# var/ (the owner's only) in SERVICE_DIR (default .services/<name of CLUSTER_DIR>).
+SERVICE_DIR="${SERVICE_DIR:-$ROOT/.services/$(basename "$CLUSTER_DIR")}"
 RUN_DIR="$CLUSTER_DIR/run"
 LOG_DIR="$CLUSTER_DIR/logs"
 NGINX_TMP="$CLUSTER_DIR/nginx-tmp"
@@ -80,14 +83,14 @@ load_env() {
   # shellcheck disable=SC1091
   source scripts/env.sh
   export RASA_TELEMETRY_ENABLED=false
-  export PG_BASE="$CLUSTER_DIR/postgres" PG_PORT="$PG_PORT_C"
-  export REDIS_BASE="$CLUSTER_DIR/redis" REDIS_PORT="$REDIS_PORT_C"
+  export PG_BASE="$SERVICE_DIR/postgres" PG_PORT="$PG_PORT_C"
+  export REDIS_BASE="$SERVICE_DIR/redis" REDIS_PORT="$REDIS_PORT_C"
 }
 
 db_env() {
   local pw
-  pw="$(cat "$CLUSTER_DIR/postgres/password" 2>/dev/null || true)"
-  [[ -n "$pw" ]] || die "no PostgreSQL password in $CLUSTER_DIR/postgres (start postgres first)"
+  pw="$(cat "$PG_BASE/password" 2>/dev/null || true)"
+  [[ -n "$pw" ]] || die "no PostgreSQL password in $PG_BASE (start postgres first)"
   export DB_URL="postgresql://${PG_USER:-mild}:$pw@127.0.0.1:$PG_PORT_C/${PG_DB:-mild}"
   eval "$(.venv/bin/python -m scripts.db_env "$DB_URL")"
   local rpw
@@ -303,7 +306,8 @@ ENV
 start_parts() {
   local parts=("$@") p
   mkdir -p "$RUN_DIR" "$LOG_DIR"
-  chmod 755 "$CLUSTER_DIR" 2>/dev/null || true
+  mkdir -p "$SERVICE_DIR"
+  chmod 755 "$ROOT/.services" "$SERVICE_DIR" 2>/dev/null || true
   for p in "${parts[@]}"; do
     case "$p" in postgres|redis) start_part "$p" ;; esac
   done

@@ -28,8 +28,7 @@ fi
 
 # Signs the web chat's conversation tokens: shared by the web server and Rasa's socket.io channel.
 if [ -z "${CHAT_SESSION_SECRET:-}" ]; then
-  [ -s var/chat-secret ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > var/chat-secret
-  CHAT_SESSION_SECRET=$(cat var/chat-secret)
+  CHAT_SESSION_SECRET=$(_mild_secret var/chat-secret)
   export CHAT_SESSION_SECRET
 fi
 

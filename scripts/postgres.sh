@@ -7,16 +7,17 @@
 #   scripts/postgres.sh stop     stop it
 #   scripts/postgres.sh destroy  stop it and delete its data directory
 #
-# Data, socket, log and the generated password live under var/postgres/ (git-ignored). The server
+# Data, socket, log and the generated password live under .services/postgres/ (git-ignored; not under
+# var/, which is the owner's only: the server's own user must reach its directory). The server
 # never runs as root: when this script runs as root it runs the server as the "postgres" user
 # (created by Debian's package) with runuser. Settings: PG_PORT (default 55432), PG_DB (mild),
-# PG_USER (mild), PG_PASSWORD (default: generated once, kept in var/postgres/password).
+# PG_USER (mild), PG_PASSWORD (default: generated once, kept in .services/postgres/password).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SERVICE="postgres.sh"
 SERVICE_USER="postgres"
-BASE="${PG_BASE:-$ROOT/var/postgres}"
+BASE="${PG_BASE:-$ROOT/.services/postgres}"
 DATA="$BASE/data"
 RUN="$BASE/run"
 LOG="$BASE/server.log"
@@ -52,9 +53,10 @@ psql_admin() {
 init_cluster() {
   local bin; bin="$(find_bin)"
   mkdir -p "$BASE" "$RUN"
+  [[ "$(dirname "$BASE")" == "$ROOT/.services" ]] && chmod 755 "$ROOT/.services"  # the server's user passes through
   password >/dev/null
   if [[ "$(owner)" != "$(id -un)" ]]; then
-    # The owner must reach var/postgres: make only that directory (not the repository) its own.
+    # The owner must reach its directory: make only that directory (not the repository) its own.
     chown postgres:postgres "$BASE" "$RUN"
     chmod 700 "$BASE"
     chown root:root "$PWFILE" 2>/dev/null || true

@@ -7,17 +7,17 @@
 #   scripts/redis.sh stop     stop it
 #   scripts/redis.sh destroy  stop it and delete its directory
 #
-# Config, pid file, log and the generated password live under var/redis/ (git-ignored; REDIS_BASE
+# Config, pid file, log and the generated password live under .services/redis/ (git-ignored; REDIS_BASE
 # moves it). Nothing under /etc is touched and no system service is started. When run as root the
 # server runs as Debian's "redis" user. Locks are short-lived, so nothing is persisted to disk
 # (no RDB snapshots, no AOF). Settings: REDIS_PORT (default 56379), REDIS_PASSWORD (default:
-# generated once, kept in var/redis/password).
+# generated once, kept in .services/redis/password).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SERVICE="redis.sh"
 SERVICE_USER="redis"
-BASE="${REDIS_BASE:-$ROOT/var/redis}"
+BASE="${REDIS_BASE:-$ROOT/.services/redis}"
 PORT="${REDIS_PORT:-56379}"
 PWFILE="$BASE/password"
 CONF="$BASE/redis.conf"
@@ -65,6 +65,7 @@ start() {
   # that is refused and harmless. Only our own server (below) is started. (stdout: apt-get's.)
   ensure_package redis-server Redis "not on PATH" >/dev/null
   mkdir -p "$BASE"
+  [[ "$(dirname "$BASE")" == "$ROOT/.services" ]] && chmod 755 "$ROOT/.services"  # the server's user passes through
   if ! running; then
     write_conf
     local user; user="$(owner)"

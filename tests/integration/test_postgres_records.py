@@ -48,7 +48,7 @@ def _free_port() -> int:
 
 # The tests' own server: its own directory and a free port, so a developer's server on the
 # default port (or one left behind by an earlier run) is neither used nor in the way.
-SERVER_ENV = {"PG_BASE": str(REPO_ROOT / "var" / "postgres-test"), "PG_PORT": str(_free_port())}
+SERVER_ENV = {"PG_BASE": str(REPO_ROOT / ".services" / "postgres-test"), "PG_PORT": str(_free_port())}
 
 
 def _script(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:

@@ -123,8 +123,8 @@ def cluster():
         return
     # Stop everything and delete the databases; the logs stay in var/cluster-test/logs until the next run.
     c.stop()
-    shutil.rmtree(c.directory / "postgres", ignore_errors=True)
-    shutil.rmtree(c.directory / "redis", ignore_errors=True)
+    shutil.rmtree(c.service_directory / "postgres", ignore_errors=True)
+    shutil.rmtree(c.service_directory / "redis", ignore_errors=True)
 
 
 @pytest.fixture

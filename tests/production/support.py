@@ -140,6 +140,11 @@ class Cluster:
     def log_dir(self) -> Path:
         return self.directory / "logs"
 
+    @property
+    def service_directory(self) -> Path:
+        """PostgreSQL's and Redis's data (scripts/cluster.sh SERVICE_DIR): not under var/, which is private."""
+        return REPO_ROOT / ".services" / self.directory.name
+
     def env(self) -> Dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DB_", "LOCK_STORE_", "PG_", "REDIS_"))}
         env.update({var: str(self.ports[key]) for key, var in self.PORT_VARS.items()})

@@ -226,8 +226,8 @@ CANARY_PATTERNS = [
 
 
 def _log_files(cluster) -> List[Path]:
-    roots = [REPO_ROOT / "var" / "logs", cluster.log_dir, cluster.directory / "postgres",
-             cluster.directory / "redis"]
+    roots = [REPO_ROOT / "var" / "logs", cluster.log_dir, cluster.service_directory / "postgres",
+             cluster.service_directory / "redis"]
     files = []
     for root in roots:
         if root.is_dir():

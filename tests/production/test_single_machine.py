@@ -63,7 +63,7 @@ def test_every_server_listens_on_loopback_only(single_machine):
 
 def test_no_secret_shows_in_any_command_line(single_machine):
     secrets = {name: (VAR / name).read_text().strip()
-               for name in ("rasa-token", "web-secret", "staff-channel-token")}
+               for name in ("rasa-token", "web-secret", "staff-channel-token", "chat-secret")}
     seen, leaks = 0, []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
@@ -81,7 +81,8 @@ def test_no_secret_shows_in_any_command_line(single_machine):
 
 def test_var_and_its_secrets_and_records_are_the_owners_only(single_machine):
     assert stat.S_IMODE(VAR.stat().st_mode) == 0o700
-    private = [VAR / n for n in ("rasa-token", "web-secret", "staff-channel-token")]
+    private = [VAR / n for n in ("rasa-token", "web-secret", "staff-channel-token", "chat-secret",
+                                 "dev-accounts.txt")]
     private += sorted(VAR.glob("*.db"))
     assert any(p.suffix == ".db" for p in private), "no SQLite records in var/"
     for path in private:

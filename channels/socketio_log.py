@@ -17,12 +17,16 @@ _MARK = "Invalid response type None"
 
 
 def is_closed_websocket(record: logging.LogRecord) -> bool:
-    if record.levelno < logging.ERROR or not record.exc_info:
+    if record.levelno < logging.ERROR:
         return False
-    exc = record.exc_info[1]
-    if exc is None or type(exc).__name__ != "ServerError" or not str(exc).startswith(_MARK):
+    if record.exc_info and record.exc_info[1] is not None:
+        exc = record.exc_info[1]
+        if type(exc).__name__ != "ServerError" or not str(exc).startswith(_MARK):
+            return False
+    # Already scrubbed by chat_security.log_filter: the traceback is text, the arguments are merged.
+    elif not (record.exc_text or "").rstrip().endswith(f"ServerError: {_MARK} (need HTTPResponse)"):
         return False
-    url = " ".join(str(a) for a in (record.args if isinstance(record.args, tuple) else (record.args,)))
+    url = record.getMessage()
     return "/socket.io/" in url and "transport=websocket" in url
 
 
@@ -40,4 +44,5 @@ def install() -> None:
     """Add the filter to Sanic's error logger once (idempotent)."""
     logger = logging.getLogger(SANIC_ERROR_LOGGER)
     if not any(isinstance(f, ClosedWebsocketFilter) for f in logger.filters):
-        logger.addFilter(ClosedWebsocketFilter())
+        # First, before the PHI filter (chat_security.log_filter) strips the exception's message.
+        logger.filters.insert(0, ClosedWebsocketFilter())

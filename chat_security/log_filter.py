@@ -74,10 +74,17 @@ def redact(text: str, quoted: bool = False) -> str:
     return text
 
 
+# Exception messages written by libraries, never holding a person's words: kept in the log.
+SAFE_EXCEPTION_MESSAGES = ("Invalid response type None",)  # Sanic, when a socket.io websocket closes
+
+
 def _frames_only(exc_info) -> str:
-    exc_type, _exc, tb = exc_info
+    exc_type, exc, tb = exc_info
     frames = "".join(f'  File "{f.filename}", line {f.lineno}, in {f.name}\n' for f in traceback.extract_tb(tb))
     name = getattr(exc_type, "__name__", "Exception")
+    message = str(exc) if exc is not None else ""
+    if message.startswith(SAFE_EXCEPTION_MESSAGES) and len(message) < 100:
+        return f"Traceback (most recent call last):\n{frames}{name}: {message}"
     return f"Traceback (most recent call last; message withheld):\n{frames}{name}"
 
 

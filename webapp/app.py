@@ -11,13 +11,13 @@ import logging
 
 from aiohttp import web
 
-from webapp import favicon
+from webapp import core, favicon
 from webapp.config import WebConfig
 
 logger = logging.getLogger(__name__)
 
 PARTS = ("patient", "staff", "review")
-CONFIG_KEY = web.AppKey("config", WebConfig) if hasattr(web, "AppKey") else "config"
+CONFIG_KEY = core.CONFIG_KEY
 
 
 async def health(_request: web.Request) -> web.Response:

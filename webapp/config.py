@@ -29,6 +29,8 @@ class WebConfig:
     chat_secret: str = ""
     production: bool = False
     retention_days: Optional[float] = None
+    # The staff channel's X-Staff-Token (shared with Rasa's staff channel).
+    staff_channel_token: str = field(default_factory=lambda: os.environ.get("STAFF_CHANNEL_TOKEN", ""))
     extra: dict = field(default_factory=dict)
 
     @classmethod

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-STATIC_DIR = Path(__file__).resolve().parents[1] / "web" / "static"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 FILES = {"/favicon.svg": ("favicon.svg", "image/svg+xml"), "/favicon.ico": ("favicon.ico", "image/x-icon")}
 LINKS = '<link rel="icon" href="/favicon.svg" type="image/svg+xml"><link rel="icon" href="/favicon.ico" sizes="48x48">'
 

@@ -37,9 +37,11 @@ class RasaBadReply(RasaUnavailable):
 
 
 class RasaClient:
-    def __init__(self, rasa_url: str, rasa_token: str = ""):
+    def __init__(self, rasa_url: str, rasa_token: str = "", timeout: Optional[float] = None):
         self.rasa_url = rasa_url.rstrip("/")
         self.rasa_token = rasa_token or ""
+        # Seconds a call may take (None: the HTTP session's own limit).
+        self.timeout = aiohttp.ClientTimeout(total=timeout) if timeout else None
 
     async def tracker(self, http: aiohttp.ClientSession, sender: str, include_events: str = "ALL") -> dict:
         """``GET /conversations/{sender}/tracker`` (with the HTTP API token, when there is one)."""
@@ -47,7 +49,7 @@ class RasaClient:
         if self.rasa_token:
             params["token"] = self.rasa_token
         data = await self._json(http.get, f"{self.rasa_url}/conversations/{sender}/tracker", "tracker",
-                                params=params)
+                                params=params, **self._limits())
         if not isinstance(data, dict):
             raise RasaBadReply("tracker is not an object")
         return data
@@ -57,10 +59,13 @@ class RasaClient:
         """``POST /webhooks/{channel}/webhook``: the bot's messages in answer to `body`."""
         what = f"{channel} channel"
         data = await self._json(http.post, f"{self.rasa_url}/webhooks/{channel}/webhook", what,
-                                json=body, headers=headers)
+                                json=body, headers=headers, **self._limits())
         if not isinstance(data, list):
             raise RasaBadReply(f"{what} answered something other than a list")
         return data
+
+    def _limits(self) -> dict:
+        return {"timeout": self.timeout} if self.timeout else {}
 
     @staticmethod
     async def _json(method: Any, url: str, what: str, **kwargs: Any) -> Any:

@@ -6,7 +6,7 @@
     core.py       Auth: the above together, hashing off the event loop
     routes.py     /{part}/login, /{part}/logout, require_role, current_user, csrf_token, check_csrf
     cli.py        python -m webapp.auth hash | sign-out
-    web/templates/auth/login.html  the sign-in page
+    webapp/templates/auth/login.html  the sign-in page
 
 Accounts
     From the JSON or YAML file named by ``MILD_ACCOUNTS_FILE``::

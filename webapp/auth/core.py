@@ -12,7 +12,7 @@ from webapp.auth.lockout import Lockout
 from webapp.auth.passwords import Account, Accounts
 from webapp.auth.sessions import SessionSigner, SessionStore, SessionUser, idle_seconds, memory_engine, session_seconds
 
-AUTH_KEY = web.AppKey("mild_auth", object) if hasattr(web, "AppKey") else "mild_auth"
+AUTH_KEY = web.AppKey("mild_auth", object)
 SESSION_SECONDS = session_seconds()
 HASH_THREADS = 2  # PBKDF2 releases the GIL; two threads keep both cores busy, never the event loop
 

@@ -12,14 +12,13 @@ import functools
 import logging
 import math
 import secrets
-from pathlib import Path
 from typing import Any, Awaitable, Callable, Mapping, Optional
 from urllib.parse import quote
 
-import jinja2
 import sqlalchemy as sa
 from aiohttp import web
 
+from webapp import core
 from webapp.auth.core import AUTH_KEY, Auth
 from webapp.auth.lockout import client_address
 from webapp.auth.passwords import ROLES
@@ -28,7 +27,6 @@ from webapp.auth.sessions import SessionUser, csrf_matches, same_origin
 logger = logging.getLogger(__name__)
 
 PARTS_BY_ROLE = {"staff": "staff", "clinician": "review"}
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "web" / "templates"
 DEVICE_DAYS = 180
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -186,8 +184,7 @@ def setup_login(
     if problem:
         logger.warning("%s: %s", part, problem)
 
-    template = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
-                                  autoescape=True).get_template("auth/login.html")
+    template = core.templates(strict=False).get_template("auth/login.html")
     cookie = cookie_name(part)
     secure = auth.production
 

@@ -18,20 +18,18 @@ Message texts are never logged.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import secrets
 import logging
-from pathlib import Path
+import secrets
 from typing import Any, Dict, Optional
 from urllib.parse import urlsplit
 
 import aiohttp
-import jinja2
 from aiohttp import web
 
 from chat_security import conversation
 from screening import clinic
+from webapp import core
 from webapp.config import WebConfig
 from webapp.patient import privacy
 from webapp.patient.transcript import transcript_from_events, valid_session_id
@@ -39,9 +37,8 @@ from webapp.rasa_client import RasaClient, RasaHTTPStatus, RasaUnavailable, Rasa
 
 logger = logging.getLogger(__name__)
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-STATIC_DIR = REPO_ROOT / "web" / "static"
-TEMPLATE_DIR = REPO_ROOT / "web" / "templates"
+STATIC_DIR = core.STATIC_DIR
+TEMPLATE_DIR = core.TEMPLATE_DIR
 
 # Minutes of inactivity after which the page starts a new conversation instead of resuming.
 SESSION_TTL_MINUTES = 60
@@ -52,18 +49,6 @@ UNREACHABLE_MESSAGE = f"We can't reach the assistant right now. Please call {cli
 OFFICES = clinic.office_dicts()
 
 COOKIE_NAME = "mild_chat"
-
-HTTP_SESSION_KEY = web.AppKey("patient_http", aiohttp.ClientSession) if hasattr(web, "AppKey") else "patient_http"
-
-
-def _asset_version() -> str:
-    """A short hash of the static files, appended to their URLs so browsers reload them after a change."""
-    digest = hashlib.sha256()
-    for path in sorted(STATIC_DIR.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(STATIC_DIR).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:10]
 
 
 def _socket_origins(public_url: str) -> str:
@@ -76,25 +61,11 @@ def _socket_origins(public_url: str) -> str:
 
 
 def _security_headers(config: WebConfig) -> Dict[str, str]:
-    csp = "; ".join(
-        [
-            "default-src 'self'",
-            "script-src 'self'",
-            "style-src 'self'",
-            "img-src 'self' data:",
-            f"connect-src 'self' {_socket_origins(config.rasa_public_url)}".strip(),
-            "base-uri 'none'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-            "object-src 'none'",
-        ]
-    )
-    return {
-        "Content-Security-Policy": csp,
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
-        "Cache-Control": "no-store",
-    }
+    # The page is framed nowhere and sends no referrer; it talks to the Rasa socket.io server.
+    headers = core.security_headers(connect_src=[_socket_origins(config.rasa_public_url)], referrer="no-referrer",
+                                    frame_deny=False)
+    headers["Cache-Control"] = "no-store"
+    return headers
 
 
 def _client_config(config: WebConfig) -> Dict[str, Any]:
@@ -128,14 +99,10 @@ def _chat_secret(config: WebConfig) -> str:
 class PatientViews:
     def __init__(self, config: WebConfig) -> None:
         self.config = config
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
-            autoescape=jinja2.select_autoescape(["html"]),
-            undefined=jinja2.StrictUndefined,
-        )
-        self.asset_version = _asset_version()
+        self.env = core.templates()
+        self.asset_version = core.asset_version(STATIC_DIR)
         self.headers = _security_headers(config)
-        self.rasa = RasaClient(config.rasa_internal_url, config.rasa_token)
+        self.rasa = RasaClient(config.rasa_internal_url, config.rasa_token, timeout=HISTORY_TIMEOUT_SECONDS)
         self.secret = _chat_secret(config)  # shared with Rasa's socket.io channel
 
     def _cookie_conversation(self, request: web.Request) -> Optional[str]:
@@ -201,7 +168,7 @@ class PatientViews:
             logger.info("history: refused, no credential for the conversation asked for")
             return web.json_response({"error": "not found"}, status=404, headers={"Cache-Control": "no-store"})
         session_id = allowed
-        http: aiohttp.ClientSession = request.app[HTTP_SESSION_KEY]
+        http: aiohttp.ClientSession = request.app[core.HTTP_KEY]
         try:
             tracker = await self.rasa.tracker(http, session_id, include_events="AFTER_RESTART")
         except RasaHTTPStatus as exc:
@@ -235,13 +202,6 @@ class PatientViews:
         )
 
 
-async def _http_client(app: web.Application):
-    timeout = aiohttp.ClientTimeout(total=HISTORY_TIMEOUT_SECONDS)
-    async with aiohttp.ClientSession(timeout=timeout) as session:
-        app[HTTP_SESSION_KEY] = session
-        yield
-
-
 def _has_static_route(app: web.Application) -> bool:
     for resource in app.router.resources():
         info = resource.get_info()
@@ -252,7 +212,7 @@ def _has_static_route(app: web.Application) -> bool:
 
 def setup(app: web.Application, config: WebConfig) -> None:
     views = PatientViews(config)
-    app.cleanup_ctx.append(_http_client)
+    core.use_http_client(app)
     app.router.add_get("/", views.index)
     app.router.add_get("/config.js", views.config_js)
     app.router.add_post("/api/session", views.session)

@@ -21,7 +21,6 @@ import functools
 import logging
 import time
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any, Callable, Optional
 from urllib.parse import urlencode
 
@@ -43,34 +42,22 @@ from records.questions import (
     value_label,
 )
 from records.store import Filters, RecordStore, clinic_tz, has_appointment_request
-from webapp import auth
+from webapp import auth, core
 from webapp.review import charts, filters
 
 logger = logging.getLogger(__name__)
 
 PART = "review"
 ROLE = "clinician"
-REPO_ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE_DIR = REPO_ROOT / "web" / "templates"
-STATIC_DIR = REPO_ROOT / "web" / "static" / "review"
+TEMPLATE_DIR = core.TEMPLATE_DIR
+STATIC_DIR = core.STATIC_DIR / "review"
 PAGE_SIZE = 50
 ACTIVE_MINUTES = 30  # an "abandoned" screening with activity this recent may still be going on
 DEFAULT_PERIOD_DAYS = 30
 MAX_PERIOD_DAYS = 731
 
-STORE_KEY = web.AppKey("review_store", RecordStore) if hasattr(web, "AppKey") else "review_store"
-ENV_KEY = web.AppKey("review_jinja", jinja2.Environment) if hasattr(web, "AppKey") else "review_jinja"
-
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "; ".join([
-        "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-        "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'", "object-src 'none'",
-    ]),
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    # same-origin (not no-referrer): browsers then send a real Origin on our form POSTs.
-    "Referrer-Policy": "same-origin",
-}
+STORE_KEY = web.AppKey("review_store", RecordStore)
+ENV_KEY = web.AppKey("review_jinja", jinja2.Environment)
 
 require_clinician = auth.require_role(ROLE, part=PART)
 
@@ -139,12 +126,7 @@ def _maybe_active(record: dict, now: Optional[float] = None) -> bool:
 
 
 def make_env() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
-        autoescape=True,  # every page: all record content is untrusted text
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = core.templates(strict=False, trim=True).overlay()
     env.filters["local"] = _local
     env.filters["percent"] = _percent
     env.filters["value_label"] = lambda value, slot: value_label(slot, value)
@@ -292,14 +274,6 @@ def _download(text: str, filename: str, content_type: str) -> web.Response:
     return response
 
 
-async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
-    if request.path == "/review" or request.path.startswith("/review/"):
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if not request.path.startswith("/review/static/"):
-            response.headers["Cache-Control"] = "no-store"  # pages and exports hold health information
-
-
 async def _close_store(app: web.Application) -> None:
     app[STORE_KEY].engine.dispose()
 
@@ -312,7 +286,7 @@ def setup(app: web.Application, config: Any) -> None:
     extra = getattr(config, "extra", None) or {}
     app[STORE_KEY] = RecordStore(extra.get("db_url"))
     app[ENV_KEY] = make_env()
-    app.on_response_prepare.append(_security_headers)
+    core.add_headers(app, "/review", core.security_headers(), static_prefix="/review/static/")
     app.on_cleanup.append(_close_store)
     app.router.add_get("/review", list_page)
     app.router.add_get("/review/", list_page)

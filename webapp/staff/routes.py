@@ -19,21 +19,17 @@ SameSite=Strict as well). Nothing here logs message texts, names or phone number
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import os
 import re
 import uuid
-from pathlib import Path
 from typing import Any, Mapping
 
 import aiohttp
-import jinja2
 from aiohttp import web
 
 from screening import clinic
-from webapp import auth
+from webapp import auth, core
 from webapp.rasa_client import RasaClient, RasaUnavailable
 from webapp.staff.view import TYPED_SLOTS, bot_messages, build_state, last_turn, question_catalog
 
@@ -41,34 +37,19 @@ logger = logging.getLogger(__name__)
 
 PART = "staff"
 ROLE = "staff"
-REPO_ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE_DIR = REPO_ROOT / "web" / "templates"
-STATIC_DIR = REPO_ROOT / "web" / "static" / "staff"
+TEMPLATE_DIR = core.TEMPLATE_DIR
+STATIC_DIR = core.STATIC_DIR / "staff"
 
 SENDER_PREFIX = "staff-"
 SENDER_RE = re.compile(r"^staff-[0-9a-f]{32}$")
 START_MESSAGE = "/start_screening"
 MAX_MESSAGE_CHARS = 1000
-RASA_TIMEOUT_SECONDS = 60
 CSRF_HEADER = "X-CSRF-Token"
 
 UNAVAILABLE = ("The assistant cannot be reached right now. Take the caller's details on paper and "
                f"call the office: {clinic.PHONE_LIST}.")
 
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "; ".join([
-        "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-        "connect-src 'self'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
-        "object-src 'none'",
-    ]),
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    # same-origin: the browser sends a real Origin/Referer on our own POSTs (checked below).
-    "Referrer-Policy": "same-origin",
-}
-
-HTTP_KEY = web.AppKey("staff_http", aiohttp.ClientSession) if hasattr(web, "AppKey") else "staff_http"
-VIEWS_KEY = web.AppKey("staff_views", object) if hasattr(web, "AppKey") else "staff_views"
+VIEWS_KEY = web.AppKey("staff_views", object)
 
 require_staff = auth.require_role(ROLE, part=PART)
 require_staff_api = auth.require_role(ROLE, part=PART, redirect=False)  # 401, never a login redirect
@@ -79,12 +60,12 @@ require_staff_api = auth.require_role(ROLE, part=PART, redirect=False)  # 401, n
 class RasaStaffClient(RasaClient):
     """Rasa's HTTP API (the tracker) and its staff channel, which needs the X-Staff-Token header."""
 
-    @staticmethod
-    def channel_token() -> str:
-        return os.environ.get("STAFF_CHANNEL_TOKEN", "")
+    def __init__(self, rasa_url: str, rasa_token: str, channel_token: str):
+        super().__init__(rasa_url, rasa_token, timeout=core.RASA_TIMEOUT_SECONDS)
+        self.channel_token = channel_token
 
     async def send(self, http: aiohttp.ClientSession, sender: str, message: str, staff_name: str) -> list:
-        token = self.channel_token()
+        token = self.channel_token
         if not token:
             raise RasaUnavailable("STAFF_CHANNEL_TOKEN is not set")
         body = {"sender": sender, "message": message, "metadata": {"staff_name": staff_name}}
@@ -93,12 +74,10 @@ class RasaStaffClient(RasaClient):
 
 class StaffViews:
     def __init__(self, config: Any):
-        self.client = RasaStaffClient(getattr(config, "rasa_internal_url", "http://127.0.0.1:5005"),
-                                      getattr(config, "rasa_token", "") or "")
+        self.client = RasaStaffClient(config.rasa_internal_url, config.rasa_token or "", config.staff_channel_token)
         self.catalog = question_catalog()
-        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
-                                      autoescape=True, undefined=jinja2.StrictUndefined)
-        self.asset_version = _asset_version()
+        self.env = core.templates()
+        self.asset_version = core.asset_version(STATIC_DIR)
 
     # pages
     async def console(self, request: web.Request) -> web.Response:
@@ -112,7 +91,7 @@ class StaffViews:
         }
         html = self.env.get_template("staff/console.html").render(
             user=user, csrf=auth.csrf_token(request, PART), v=self.asset_version,
-            config_json=json.dumps(client_config), channel_ready=bool(RasaStaffClient.channel_token()),
+            config_json=json.dumps(client_config), channel_ready=bool(self.client.channel_token),
         )
         return web.Response(text=html, content_type="text/html")
 
@@ -121,7 +100,7 @@ class StaffViews:
         await _check_post(request)
         user = request["user"]
         sender = SENDER_PREFIX + uuid.uuid4().hex
-        http = request.app[HTTP_KEY]
+        http = request.app[core.HTTP_KEY]
         try:
             reply = await self.client.send(http, sender, START_MESSAGE, user.label)
             tracker = await self.client.tracker(http, sender)
@@ -133,7 +112,7 @@ class StaffViews:
 
     async def get_intake(self, request: web.Request) -> web.Response:
         sender = _sender(request)
-        http = request.app[HTTP_KEY]
+        http = request.app[core.HTTP_KEY]
         try:
             tracker = await self.client.tracker(http, sender)
         except RasaUnavailable as exc:
@@ -153,7 +132,7 @@ class StaffViews:
             raise _json_error(web.HTTPRequestEntityTooLarge, f"'message' is longer than {MAX_MESSAGE_CHARS} characters.",
                               max_size=MAX_MESSAGE_CHARS, actual_size=len(message))
         user = request["user"]
-        http = request.app[HTTP_KEY]
+        http = request.app[core.HTTP_KEY]
         try:
             before = await self.client.tracker(http, sender)
             _check_owner(request, before, must_exist=True)
@@ -218,42 +197,19 @@ def _check_owner(request: web.Request, tracker: Mapping[str, Any], must_exist: b
         raise _json_error(web.HTTPForbidden, "This intake belongs to another staff member.")
 
 
-def _asset_version() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(STATIC_DIR.glob("*")):
-        if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:10]
-
-
 # --- wiring ---------------------------------------------------------------------------------------
-
-async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
-    if request.path == "/staff" or request.path.startswith("/staff/"):
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if not request.path.startswith("/staff/static/"):
-            response.headers["Cache-Control"] = "no-store"  # answers and contact details
-
-
-async def _http_client(app: web.Application):
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=RASA_TIMEOUT_SECONDS)) as session:
-        app[HTTP_KEY] = session
-        yield
-
 
 def setup(app: web.Application, config: Any) -> None:
     """Mount the staff console (called by webapp.app.create_app)."""
     if not auth.setup_login(app, config, part=PART, role=ROLE, title="Staff console",
                             stylesheet="/staff/static/staff.css"):
         return  # production without staff accounts or secret: /staff answers 503
-    if not RasaStaffClient.channel_token():
+    if not config.staff_channel_token:
         logger.warning("STAFF_CHANNEL_TOKEN is not set: the staff console cannot reach the assistant")
     views = StaffViews(config)
     app[VIEWS_KEY] = views
-    app.cleanup_ctx.append(_http_client)
-    app.on_response_prepare.append(_security_headers)
+    core.use_http_client(app)
+    core.add_headers(app, "/staff", core.security_headers(), static_prefix="/staff/static/")
     app.router.add_get("/staff", require_staff(views.console))
     app.router.add_get("/staff/", require_staff(views.console))
     app.router.add_post("/staff/api/intakes", require_staff_api(views.start_intake))

@@ -15,7 +15,7 @@ from scripts import write_domain
 ROOT = Path(__file__).resolve().parents[3]
 PHONE = re.compile(r"\b\d{3}-\d{3}-[0-9A-Z]{4}\b")
 SOURCES = ("domain.yml", "credentials.yml", "endpoints.yml", "actions", "channels", "records", "screening",
-           "webapp", "web", "deploy", "README.md", "docs")
+           "webapp", "deploy", "README.md", "docs")
 NOT_THE_CLINIC = {"781-555-0123"}  # the example number in "for example 781-555-0123"
 
 

@@ -18,7 +18,7 @@ from mild_nlp.normalize import duration_to_months, months_since, parse_age, walk
 from mild_nlp.replies import DECLINED, NO, YES
 from mild_nlp.segments import clauses, containing, contains_phrase, overlaps
 from mild_nlp.treatments import treatment_answers
-from mild_nlp.validate import NOT_AGE_AFTER
+from mild_nlp.context_checks import NOT_AGE_AFTER
 
 OTHER_TOPICS = frozenset(
     ["treatment", "back_surgery", "surgery", "blood_thinner", "imaging", "stenosis",

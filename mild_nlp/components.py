@@ -23,7 +23,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup, Token
 from spacy.util import filter_spans
 
-from mild_nlp import negation, patterns, validate
+from mild_nlp import context_checks, negation, patterns
 from mild_nlp.normalize import parse_age
 from mild_nlp.numbers import find_numbers
 from mild_nlp.segments import is_question, overlaps, sentences
@@ -103,8 +103,8 @@ class MildEntities:
             key = doc.vocab.strings[match_id]
             label, _, value = key.partition("|")
             span = Span(doc, start, end, label=label)
-            if not validate.keep(label, span):
-                if label == "urgent_flag" and validate.old_injury(span):
+            if not context_checks.keep(label, span):
+                if label == "urgent_flag" and context_checks.old_injury(span):
                     entities.append((Span(doc, start, end, label="old_injury"), None))
                 continue
             if label == "age":

@@ -222,7 +222,7 @@ ONSET_ANCHORS = [
     "noticed|noticing it|them|this|symptoms? first? in|around|during|over|on|at?",
 ]
 ONSET_TIMES = [
-    "#NUM",  # a year: validate._onset keeps only 1920..2100
+    "#NUM",  # a year: context_checks._onset keeps only 1920..2100
     "@MONTH", "@MONTH #NUM", "@MONTH of #NUM", "last|this|early|late|mid @MONTH",
     "the? @SEASON", "last|this @SEASON", "the? @SEASON of #NUM", "@SEASON #NUM",
     "last|this week|month|year|weekend", "the weekend",

@@ -8,7 +8,7 @@ output `hidden` (float, batch x n x 384), the last layer's states. This is BERT'
 as in Hugging Face's BertModel: embeddings (word + position + token type 0) with layer norm,
 then per layer self-attention with 12 heads, residual + layer norm, a GELU (exact, erf)
 feed-forward layer, residual + layer norm. Nothing is converted from another framework: the
-graph is written here node by node, and tests/unit/test_minilm.py checks its output against
+graph is written here node by node, and tests/unit/mild_nlp/test_minilm.py checks its output against
 sentence-transformers' own.
 """
 from __future__ import annotations

@@ -13,7 +13,7 @@ import pytest
 from mild_nlp.sentence_encoder import DIM, MAX_WORDPIECES, MiniLMEncoder
 from nlu_components.sentence_featurizer import token_vectors
 
-REFERENCE = json.loads((Path(__file__).parents[1] / "data/minilm/reference_embeddings.json").read_text())
+REFERENCE = json.loads((Path(__file__).parents[2] / "data/minilm/reference_embeddings.json").read_text())
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ from webapp.auth import lockout as lockout_module
 from webapp.auth import passwords
 from webapp.config import WebConfig
 
-TRACKERS = Path(__file__).resolve().parents[1] / "data" / "trackers"
+TRACKERS = Path(__file__).resolve().parents[2] / "data" / "trackers"
 CLINICIAN_PW = "correct horse battery staple"
 STAFF_PW = "staff password 123"
 SECRET = "s" * 40

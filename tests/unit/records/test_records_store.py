@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from records import __main__ as cli
 from records.store import Filters, RecordStore, dashboard_stats, db_url_from_env, events_table
 
-TRACKERS = Path(__file__).resolve().parents[1] / "data" / "trackers"
+TRACKERS = Path(__file__).resolve().parents[2] / "data" / "trackers"
 FIXTURES = ("finished_recommend", "correction", "abandoned", "emergency", "staff_entered", "restart_two",
             "buttons_only")
 

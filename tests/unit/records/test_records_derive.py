@@ -10,8 +10,8 @@ import pytest
 
 from records.derive import derive_from_tracker, derive_screenings, parse_payload, payload_label, split_screenings
 
-TRACKERS = Path(__file__).resolve().parents[1] / "data" / "trackers"
-REPO_ROOT = Path(__file__).resolve().parents[2]
+TRACKERS = Path(__file__).resolve().parents[2] / "data" / "trackers"
+REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 def load(name: str) -> dict:

@@ -25,7 +25,7 @@ from screening import wording as readback_wording
 from webapp.staff.routes import SENDER_RE, UNAVAILABLE
 from webapp.staff.view import bot_messages, build_state, last_turn, question_catalog
 
-TRACKERS = Path(__file__).resolve().parents[1] / "data" / "trackers"
+TRACKERS = Path(__file__).resolve().parents[2] / "data" / "trackers"
 SECRET = "k" * 40
 CHANNEL_TOKEN = "channel-token-for-tests"
 RASA_TOKEN = "rasa-token-for-tests"

@@ -14,7 +14,7 @@ from records import export, fhir
 from records.derive import derive_from_tracker
 from records.questions import OPTIONS, SLOTS
 
-TRACKERS = Path(__file__).resolve().parents[1] / "data" / "trackers"
+TRACKERS = Path(__file__).resolve().parents[2] / "data" / "trackers"
 FIXTURES = sorted(p.stem for p in TRACKERS.glob("*.json"))
 
 

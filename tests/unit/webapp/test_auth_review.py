@@ -15,7 +15,7 @@ from webapp import auth
 from webapp.app import create_app
 from webapp.config import WebConfig
 
-TRACKERS = Path(__file__).resolve().parents[1] / "data" / "trackers"
+TRACKERS = Path(__file__).resolve().parents[2] / "data" / "trackers"
 CLINICIAN_PW = "correct horse battery staple"
 STAFF_PW = "staff password 123"
 SECRET = "s" * 40

@@ -23,7 +23,7 @@ import logging
 import os
 import re
 import traceback
-from typing import Any, Dict, Optional
+from typing import Any, Dict, MutableMapping, Optional
 
 REDACTED = "[redacted]"
 turn_text: contextvars.ContextVar[Optional[str]] = contextvars.ContextVar("mild_turn_text", default=None)
@@ -131,7 +131,7 @@ def _scrub_value(key: str, value: Any) -> Any:
     return REDACTED
 
 
-def structlog_processor(_logger: Any, _method: str, event_dict: Dict[str, Any]) -> Dict[str, Any]:
+def structlog_processor(_logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """First processor of structlog's chain: only allowlisted keys keep their values."""
     exc_info = event_dict.pop("exc_info", None)
     out = {key: _scrub_value(key, value) for key, value in event_dict.items()}

@@ -11,6 +11,8 @@ reloads only conversations that changed since the last call.
 """
 from __future__ import annotations
 
+import builtins
+
 import json
 import logging
 import os
@@ -20,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Iterable, Mapping, Optional, Sequence
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -62,11 +64,12 @@ MAX_REVIEWER = 200
 MAX_NOTE = 4000
 
 
-def db_url_from_env(env: Optional[dict] = None) -> str:
+def db_url_from_env(env: Optional[Mapping[str, str]] = None) -> str:
     """The tracker store's database: ``RECORDS_DB_URL`` or ``DB_URL`` when set and not empty, else
     the variables endpoints.yml gives Rasa (``DB_DIALECT``, ``DB_NAME``, ``DB_HOST``, ``DB_PORT``,
     ``DB_USER``, ``DB_PASSWORD``), else ``sqlite:///var/rasa.db``."""
     env = os.environ if env is None else env
+    assert env is not None
     for name in ("RECORDS_DB_URL", "DB_URL"):
         if (env.get(name) or "").strip():
             return env[name].strip()
@@ -311,7 +314,7 @@ class RecordStore:
             row["id"] = result.inserted_primary_key[0] if result.inserted_primary_key else None
         return _review_dict(row)
 
-    def reviews(self, screening_id: str) -> list[dict]:
+    def reviews(self, screening_id: str) -> "builtins.list[dict]":
         self.ensure_reviews_table()
         with self.engine.connect() as conn:
             rows = conn.execute(
@@ -401,7 +404,8 @@ def dashboard_stats(records: list[dict], since: date, until: date, tz: Optional[
     finished = abandoned = appointments = emergencies = staff = 0
     for record in records:
         day = local_date(record.get("started_ts"), tz)
-        key = record.get("outcome") if record.get("outcome") in OUTCOMES else "none"
+        outcome = record.get("outcome")
+        key = outcome if isinstance(outcome, str) and outcome in OUTCOMES else "none"
         if day is not None and day.isoformat() in per_day:
             per_day[day.isoformat()][key] += 1
         outcome_totals[key] += 1

@@ -106,7 +106,7 @@ def add_headers(app: web.Application, prefix: str, headers: Mapping[str, str],
             if not (static_prefix and path.startswith(static_prefix)):
                 response.headers["Cache-Control"] = "no-store"
 
-    app.on_response_prepare.append(on_prepare)
+    app.on_response_prepare.append(on_prepare)  # type: ignore[arg-type]  # aiohttp's Signal typing
 
 
 def use_http_client(app: web.Application) -> None:

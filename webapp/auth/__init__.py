@@ -101,5 +101,5 @@ def get_auth(app: web.Application, config: Any) -> Auth:
     async def close(_app: web.Application) -> None:
         auth.close()
         sessions.engine.dispose()
-    app.on_cleanup.append(close)
+    app.on_cleanup.append(close)  # type: ignore[arg-type]  # aiohttp's Signal typing, not ours
     return auth

@@ -12,7 +12,6 @@ from webapp.auth.lockout import Lockout
 from webapp.auth.passwords import Account, Accounts
 from webapp.auth.sessions import SessionSigner, SessionStore, SessionUser, idle_seconds, memory_engine, session_seconds
 
-AUTH_KEY = web.AppKey("mild_auth", object)
 SESSION_SECONDS = session_seconds()
 HASH_THREADS = 2  # PBKDF2 releases the GIL; two threads keep both cores busy, never the event loop
 
@@ -55,7 +54,7 @@ class Auth:
         """A new session for the account on this part; returns the cookie value."""
         now = self.clock() if now is None else now
         secret = self.sessions.create(account.name, account.role, part, now, self.session_lifetime)
-        return self.signer.dumps({"s": secret, "p": part})
+        return self.require_signer().dumps({"s": secret, "p": part})
 
     def _secret(self, token: Optional[str], part: str) -> Optional[str]:
         if self.signer is None:
@@ -76,6 +75,7 @@ class Auth:
         account = self.accounts.get(row["account"])
         if account is None or account.role != row["role"]:
             return None  # the account was removed or changed role since
+        assert token is not None  # a secret was read from it
         return SessionUser(account.name, account.role, account.display_name, part, float(row["expires_at"]), token)
 
     def revoke(self, token: Optional[str], part: str) -> bool:
@@ -83,4 +83,13 @@ class Auth:
         return self.sessions.revoke(secret) if secret else False
 
     def csrf_for(self, token: str) -> str:
-        return self.signer.csrf_for(token)
+        return self.require_signer().csrf_for(token)
+
+    def require_signer(self) -> SessionSigner:
+        """The signer; there is none only when sign-in is unavailable (production without a secret)."""
+        if self.signer is None:
+            raise RuntimeError("sign-in is unavailable: no WEB_SECRET_KEY")
+        return self.signer
+
+
+AUTH_KEY = web.AppKey("mild_auth", Auth)

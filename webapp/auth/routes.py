@@ -144,7 +144,7 @@ def _client(request: web.Request, auth: Auth, part: str, user_key: str) -> tuple
 
 
 def _device_cookie(auth: Auth, part: str, user_key: str) -> str:
-    return auth.signer.dumps({"d": secrets.token_urlsafe(12), "u": user_key, "p": f"{part}|device",
+    return auth.require_signer().dumps({"d": secrets.token_urlsafe(12), "u": user_key, "p": f"{part}|device",
                               "exp": int(auth.clock() + DEVICE_DAYS * 86400)})
 
 

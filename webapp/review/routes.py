@@ -287,7 +287,7 @@ def setup(app: web.Application, config: Any) -> None:
     app[STORE_KEY] = RecordStore(extra.get("db_url"))
     app[ENV_KEY] = make_env()
     core.add_headers(app, "/review", core.security_headers(), static_prefix="/review/static/")
-    app.on_cleanup.append(_close_store)
+    app.on_cleanup.append(_close_store)  # type: ignore[arg-type]  # aiohttp's Signal typing
     app.router.add_get("/review", list_page)
     app.router.add_get("/review/", list_page)
     app.router.add_get("/review/s/{screening_id}", detail_page)

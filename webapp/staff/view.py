@@ -164,7 +164,7 @@ def build_state(tracker: Mapping[str, Any], catalog: list[dict]) -> dict:
     appointment = None
     if requested in APPOINTMENT_SLOTS or any(slots.get(s) is not None for s in APPOINTMENT_SLOTS):
         appointment = [{"slot": s, "label": catalogue.APPOINTMENT_FIELDS[s], "value": slots.get(s),
-                        "value_label": {"yes": "Yes, caller agreed", "no": "Declined"}.get(slots.get(s), slots.get(s))
+                        "value_label": {"yes": "Yes, caller agreed", "no": "Declined"}.get(str(slots.get(s)), slots.get(s))
                         if s == "appointment_consent" else slots.get(s),
                         "asking": requested == s}
                        for s in APPOINTMENT_SLOTS]

@@ -15,7 +15,7 @@ from webapp.config import WebConfig
 
 logger = logging.getLogger(__name__)
 
-PARTS = ("patient", "staff", "review")
+PARTS = ("patient", "staff", "review", "embed", "summary")
 CONFIG_KEY = web.AppKey("config", WebConfig) if hasattr(web, "AppKey") else "config"
 
 

@@ -404,3 +404,108 @@ def _get_status(url):
             return resp.status
     except urllib.error.HTTPError as exc:
         return exc.code
+
+
+# --- accessibility: Deque's axe-core, WCAG 2.1 A/AA, serious and critical fail --------------------
+
+def _audits(target, name, state, found):
+    bad = axe.failing(axe.audit(target, name, state))
+    if bad:
+        found.append(f"{name} [{state}]:\n" + axe.describe(bad))
+
+
+def _sign_in(page, base, part, account):
+    page.goto(f"{base}/{part}")
+    page.get_by_label("User name").fill(account[0])
+    page.get_by_label("Password").fill(account[1])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(rf"/{part}(\?.*)?$"))
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_axe_patient_chat_and_summary(browser, embed_stack, size):
+    context, page = _context(browser, VIEWPORTS[size])
+    found = []
+    try:
+        chat = Chat(page, embed_stack).open()
+        _audits(page, "/", f"{size} start", found)
+        chat.start()
+        _audits(page, "/", f"{size} buttons", found)
+        chat.answer_until_outcome(prefer="click")
+        _audits(page, "/", f"{size} answers read back", found)
+        chat.confirm_summary()
+        expect(page.locator(".result-card__keep a")).to_be_visible()
+        _audits(page, "/", f"{size} result card", found)
+        with context.expect_page() as new_page:
+            page.locator(".result-card__keep a").click()
+        summary = new_page.value
+        summary.wait_for_load_state()
+        _audits(summary, "/summary", size, found)
+    finally:
+        context.close()
+    assert not found, "\n\n".join(found)
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_axe_embed_on_a_host_page(browser, embed_stack, host_site, size):
+    context, page = _context(browser, VIEWPORTS[size])
+    found = []
+    try:
+        page.goto(host_site.url("/plain.html"))
+        expect(launcher(page)).to_be_visible()
+        _audits(page, "embed host page", f"{size} launcher", found)
+        launcher(page).click()
+        chat = chat_frame(page, embed_stack)
+        _audits(page, "embed host page", f"{size} panel open", found)
+        _audits(chat.page, "embed frame", f"{size} start", found)
+        chat.start()
+        _audits(chat.page, "embed frame", f"{size} buttons", found)
+        chat.answer_until_outcome(prefer="click")
+        chat.confirm_summary()
+        expect(chat.card()).to_be_visible()
+        _audits(chat.page, "embed frame", f"{size} result card", found)
+    finally:
+        context.close()
+    assert not found, "\n\n".join(found)
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_axe_staff_and_review(browser, embed_stack, size):
+    base = embed_stack.web_url
+    # a finished screening in the records, for the review detail and the dashboard
+    for message in ("/start_screening", "I lost control of my bladder since yesterday"):
+        body = json.dumps({"sender": f"axe-{size}-{secrets.token_hex(4)}", "message": message}).encode()
+        request = urllib.request.Request(base.replace(str(embed_stack.web_port), str(embed_stack.rasa_port))
+                                         + "/webhooks/rest/webhook", data=body,
+                                         headers={"Content-Type": "application/json"})
+        urllib.request.urlopen(request, timeout=60).read()  # noqa: S310 (local)
+    context, page = _context(browser, VIEWPORTS[size])
+    found = []
+    try:
+        page.goto(base + "/staff")
+        _audits(page, "/staff sign-in", size, found)
+        _sign_in(page, base, "staff", STAFF)
+        _audits(page, "/staff", f"{size} start", found)
+        page.locator("#start-intake").click()
+        page.wait_for_selector("#answer-buttons button", timeout=30_000)
+        _audits(page, "/staff", f"{size} buttons", found)
+        callbacks = page.request.get(base + "/staff/callbacks")
+        if callbacks.status != 404:
+            page.goto(base + "/staff/callbacks")
+            _audits(page, "/staff/callbacks", size, found)
+    finally:
+        context.close()
+    context, page = _context(browser, VIEWPORTS[size])
+    try:
+        _sign_in(page, base, "review", CLINICIAN)
+        _audits(page, "/review", size, found)
+        first = page.locator("a[href^='/review/s/']").first
+        expect(first).to_be_visible()
+        first.click()
+        page.wait_for_url(re.compile(r"/review/s/"))
+        _audits(page, "/review detail", size, found)
+        page.goto(base + "/review/dashboard")
+        _audits(page, "/review/dashboard", size, found)
+    finally:
+        context.close()
+    assert not found, "\n\n".join(found)

@@ -31,7 +31,8 @@ VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 
 PLAIN = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Pain clinic</title></head>
-<body><header><h1>Pain clinic</h1><nav><a href="/plain.html">MILD</a> <a href="/plain.html#appt">Request an Appointment</a></nav></header>
+<body><header><h1>Pain clinic</h1>
+<nav><a href="/plain.html">MILD</a> <a href="/plain.html#appt">Request an Appointment</a></nav></header>
 <main><h2>The MILD procedure</h2><p>Minimally Invasive Lumbar Decompression.</p></main>
 <script src="{web}/embed.js" data-office="woburn" async></script>
 </body></html>"""
@@ -277,7 +278,8 @@ def test_hostile_host_page_does_not_break_the_widget(host_page, embed_stack, hos
     assert chat.page.evaluate("() => getComputedStyle(document.body).fontSize") != "30px"
     chat.start()
     expect(chat.page.locator(".quick-reply").first).to_be_visible()
-    assert chat.page.evaluate("() => getComputedStyle(document.querySelector('.quick-reply')).fontFamily").find("Comic") == -1
+    family = chat.page.evaluate("() => getComputedStyle(document.querySelector('.quick-reply')).fontFamily")
+    assert "Comic" not in family
     # the widget leaks nothing into the host page: no stylesheet, no global, no CSP violation
     assert page.evaluate("() => document.styleSheets.length") == 1
     assert page.evaluate("() => document.querySelectorAll('style').length") == 0
@@ -290,7 +292,8 @@ def test_widget_defines_no_globals(browser, embed_stack, host_site):
     context, page = _context(browser, DESKTOP)
     try:
         # the same page without the embed line: the set of window properties to compare with
-        host_site.add("/bare.html", PLAIN.replace('<script src="{web}/embed.js" data-office="woburn" async></script>', ""))
+        embed_line = '<script src="{web}/embed.js" data-office="woburn" async></script>'
+        host_site.add("/bare.html", PLAIN.replace(embed_line, ""))
         page.goto(host_site.url("/bare.html"))
         bare = set(page.evaluate("() => Object.getOwnPropertyNames(window)"))
         page.goto(host_site.url("/plain.html"))

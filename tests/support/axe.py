@@ -13,7 +13,6 @@ import json
 import subprocess
 import time
 from collections import Counter
-from pathlib import Path
 from typing import Any, Dict, List
 
 from tests.support.servers import LOG_DIR, REPO_ROOT

@@ -25,7 +25,7 @@ class HostSite:
     def origin(self, host: str = "localhost") -> str:
         return f"http://{host}:{self.port}"
 
-    def start(self) -> "HostSite":
+    def start(self) -> HostSite:
         pages = self.pages
 
         class Handler(BaseHTTPRequestHandler):

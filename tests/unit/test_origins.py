@@ -83,9 +83,8 @@ def _render_nginx(tmp_path, allowed):
     env.update({"USER_DIRECTIVE": "", "REAL_IP_DIRECTIVES": "", "RUN_DIR": str(tmp_path), "LOG_DIR": str(tmp_path),
                 "NGINX_TMP": str(tmp_path), "TRUSTED_PROXIES": "127.0.0.1", "CHAT_RATE": "5r/s", "SOCKET_RATE": "10r/s",
                 "ALLOWED_ORIGIN_MAP": origins.nginx_map_entries(allowed)})
-    for port in ("HTTP_PORT", "ACTIONS_GW_PORT", "RASA1_PORT", "RASA2_PORT", "ACTIONS1_PORT", "ACTIONS2_PORT", "WEB_PORT"):
-        env[port] = str(20000 + len(port))
-    env["HTTP_PORT"], env["ACTIONS_GW_PORT"] = "20101", "20102"
+    ports = ("HTTP_PORT", "ACTIONS_GW_PORT", "RASA1_PORT", "RASA2_PORT", "ACTIONS1_PORT", "ACTIONS2_PORT", "WEB_PORT")
+    env.update({port: str(20101 + i) for i, port in enumerate(ports)})
     return re.sub(r"\{\{([A-Z0-9_]+)\}\}", lambda m: env[m.group(1)], template)
 
 

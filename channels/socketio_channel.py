@@ -14,7 +14,8 @@ string, metadata that is not JSON make its handler raise, and the person hears n
 an event is answered with UNREADABLE (to the sender's socket only). A socket or a conversation
 sending faster than CHAT_CLIENT_BURST / CHAT_CLIENT_RATE gets SLOW_DOWN (the turn is not run), and
 every accepted message goes through ``channels.guard.guarded`` (an answer even when the action
-server or the database is down). The channel keeps the name "socketio" (responses by channel, the
+server or the database is down). A browser whose ``Origin`` is not in MILD_ALLOWED_ORIGINS
+(chat_security.origins) is refused before any of this (HTTP 400 from python-engineio). The channel keeps the name "socketio" (responses by channel, the
 web page's history).
 """
 from __future__ import annotations
@@ -30,7 +31,7 @@ from sanic import Blueprint
 
 from channels import guard, socketio_log
 from channels.rest_channels import MAX_MESSAGE_CHARS, RESERVED_METADATA
-from chat_security import conversation
+from chat_security import conversation, origins
 from chat_security.rate_limit import RateLimiter
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,10 @@ class PatientSocketIOInput(SocketIOInput):
         bp = super().blueprint(handle)
         guard.remember_app(bp)
         sio = self.sio
+        # Rasa 3.6 builds the server with cors_allowed_origins=[] (no Origin check at all); a browser
+        # page of an origin outside MILD_ALLOWED_ORIGINS is refused here (HTTP 400, websocket too).
+        sio.eio.cors_allowed_origins = origins.allowed_origins()
+        logger.info("socketio: origins allowed: %s", " ".join(sio.eio.cors_allowed_origins))
 
         async def say(sid: Text, text: Text) -> None:
             await sio.emit(self.bot_message_evt, {"text": text}, room=sid)

@@ -10,9 +10,12 @@ an HMAC-SHA256 of everything before it. Purposes:
 
 - ``cookie``: the web server's HttpOnly, SameSite=Strict cookie (the patient page's own browser);
 - ``socket``: short-lived, handed to the page (or a future embed on another origin) to present to
-  socket.io in ``session_request`` (and to ``/api/history`` as a Bearer token).
+  socket.io in ``session_request`` (and to ``/api/history`` as a Bearer token);
+- ``resume``: the embed's chat frame on another site, which cannot count on a cookie (a third-party
+  context), keeps it in its own storage to find its conversation after the host page reloads
+  (``POST /embed/session``); as long-lived as the cookie.
 
-A token of one purpose is not accepted for the other.
+A token of one purpose is not accepted for another.
 """
 from __future__ import annotations
 
@@ -32,9 +35,11 @@ MIN_SECRET_CHARS = 16
 
 COOKIE = "cookie"
 SOCKET = "socket"
+RESUME = "resume"
 COOKIE_TTL_SECONDS = 24 * 3600
 SOCKET_TTL_SECONDS = 2 * 3600
-_PURPOSES = (COOKIE, SOCKET)
+RESUME_TTL_SECONDS = COOKIE_TTL_SECONDS
+_PURPOSES = (COOKIE, SOCKET, RESUME)
 _MAX_TOKEN_CHARS = 200
 
 

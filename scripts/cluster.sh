@@ -80,6 +80,9 @@ nginx_bin() { command -v nginx 2>/dev/null || echo /usr/sbin/nginx; }
 # Secrets (RASA_AUTH_TOKEN, WEB_SECRET_KEY, STAFF_CHANNEL_TOKEN) and defaults from scripts/env.sh;
 # the tracker store (PostgreSQL) and the lock store (Redis) are the cluster's own.
 load_env() {
+  # The browser origins trusted (chat_security/origins.py): the cluster's own entry unless set; nginx,
+  # Rasa's CORS and the socket.io channel all get this one list.
+  export MILD_ALLOWED_ORIGINS="${MILD_ALLOWED_ORIGINS:-http://127.0.0.1:$HTTP_PORT http://localhost:$HTTP_PORT}"
   # shellcheck disable=SC1091
   source scripts/env.sh
   export RASA_TELEMETRY_ENABLED=false
@@ -246,10 +249,12 @@ render_nginx() {
     chown "$u" "$NGINX_TMP"
   fi
   for p in ${NGINX_TRUSTED_PROXIES:-127.0.0.1}; do real_ip+="set_real_ip_from $p; "; done
+  local origin_map
+  origin_map="$(.venv/bin/python -m chat_security.origins --nginx-map)" || die "MILD_ALLOWED_ORIGINS is not a list of origins"
   USER_DIRECTIVE="$user_directive" REAL_IP_DIRECTIVES="$real_ip" RUN_DIR="$RUN_DIR" LOG_DIR="$LOG_DIR" \
   NGINX_TMP="$NGINX_TMP" HTTP_PORT="$HTTP_PORT" ACTIONS_GW_PORT="$ACTIONS_GW_PORT" \
   RASA1_PORT="$RASA1_PORT" RASA2_PORT="$RASA2_PORT" ACTIONS1_PORT="$ACTIONS1_PORT" ACTIONS2_PORT="$ACTIONS2_PORT" \
-  WEB_PORT="$WEB_PORT_C" TRUSTED_PROXIES="${NGINX_TRUSTED_PROXIES:-127.0.0.1}" \
+  WEB_PORT="$WEB_PORT_C" ALLOWED_ORIGIN_MAP="$origin_map" TRUSTED_PROXIES="${NGINX_TRUSTED_PROXIES:-127.0.0.1}" \
   CHAT_RATE="${CHAT_RATE:-5r/s}" CHAT_BURST="${CHAT_BURST:-20}" CHAT_CONN="${CHAT_CONN:-10}" \
   SOCKET_RATE="${SOCKET_RATE:-10r/s}" SOCKET_BURST="${SOCKET_BURST:-40}" \
   .venv/bin/python - deploy/nginx.conf.template "$CLUSTER_DIR/nginx.conf" <<'PY'

@@ -3,6 +3,9 @@
 export RASA_PORT="${RASA_PORT:-5005}"
 export ACTION_PORT="${ACTION_PORT:-5055}"
 export WEB_PORT="${WEB_PORT:-8080}"
+# The web origins trusted by Rasa's HTTP API (CORS), the socket.io channel and the embed
+# (chat_security/origins.py): the pages of this machine unless set; add the clinic's site to embed.
+export MILD_ALLOWED_ORIGINS="${MILD_ALLOWED_ORIGINS:-http://localhost:${WEB_PORT} http://127.0.0.1:${WEB_PORT}}"
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:${ACTION_PORT}/webhook}"
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"

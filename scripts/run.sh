@@ -37,8 +37,9 @@ wait_for() {  # url, name, seconds
 
 SANIC_HOST=127.0.0.1 setsid .venv/bin/rasa run actions --actions actions -p "$ACTION_PORT" > var/logs/actions.log 2>&1 & pids+=($!)
 wait_for "http://127.0.0.1:$ACTION_PORT/health" "action server" 120
-# The HTTP API token reaches Rasa through the environment (scripts/serve_rasa.py), never argv.
-setsid .venv/bin/python -m scripts.serve_rasa -m models/mild.tar.gz --enable-api --cors "*" -i "$BIND" \
+# The HTTP API token reaches Rasa through the environment (scripts/serve_rasa.py), never argv;
+# so does its CORS allow-list (MILD_ALLOWED_ORIGINS, scripts/env.sh: this machine's own pages).
+setsid .venv/bin/python -m scripts.serve_rasa -m models/mild.tar.gz --enable-api -i "$BIND" \
   -p "$RASA_PORT" --endpoints endpoints.yml --credentials credentials.yml > var/logs/rasa.log 2>&1 & pids+=($!)
 wait_for "http://127.0.0.1:$RASA_PORT/status?token=$RASA_AUTH_TOKEN" "Rasa server" 240
 WEB_HOST="$BIND" setsid .venv/bin/python -m webapp > var/logs/web.log 2>&1 & pids+=($!)

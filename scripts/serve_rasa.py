@@ -6,6 +6,9 @@
 local user. This wrapper reads it from RASA_AUTH_TOKEN, or from the file named by
 RASA_AUTH_TOKEN_FILE (which must not be readable by others), and hands it to Rasa inside the
 process: /proc/<pid>/cmdline keeps only the arguments given here.
+
+CORS: without a ``--cors`` argument, Rasa's HTTP API gets ``--cors`` with the origins of
+MILD_ALLOWED_ORIGINS (chat_security.origins; the project's own pages by default), never ``"*"``.
 """
 from __future__ import annotations
 
@@ -37,7 +40,16 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if "--auth-token" in args:
         raise SystemExit("serve_rasa: give the token through the environment, not --auth-token")
+    if "--cors" in args and "*" in args[args.index("--cors") + 1:]:
+        raise SystemExit("serve_rasa: --cors '*' trusts every web site; set MILD_ALLOWED_ORIGINS instead")
     token = read_token()
+    if "--cors" not in args:
+        from chat_security import origins
+
+        try:
+            args += ["--cors", *origins.allowed_origins()]
+        except origins.BadOrigins as exc:
+            raise SystemExit(f"serve_rasa: {exc}") from None
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", "run", *args, "--auth-token", token]

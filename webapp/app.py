@@ -16,7 +16,7 @@ from webapp.config import WebConfig
 
 logger = logging.getLogger(__name__)
 
-PARTS = ("patient", "staff", "review")
+PARTS = ("patient", "staff", "review", "embed", "summary")
 CONFIG_KEY = core.CONFIG_KEY
 
 

@@ -234,6 +234,9 @@ class Stack:
         env.setdefault("STAFF_CHANNEL_TOKEN", secrets.token_urlsafe(24))
         env.setdefault("WEB_SECRET_KEY", secrets.token_urlsafe(32))
         env.setdefault("CHAT_SESSION_SECRET", secrets.token_urlsafe(32))
+        # CORS / socket.io / embed allow-list (as scripts/run.sh gives it): the stack's own pages;
+        # a test adds a host site's origin with extra_env.
+        env["MILD_ALLOWED_ORIGINS"] = f"http://127.0.0.1:{self.web_port} http://localhost:{self.web_port}"
         env.update(self.extra_env)
         missing = [
             var
@@ -280,7 +283,7 @@ class Stack:
         # As scripts/run.sh starts it: the token from the environment (RASA_AUTH_TOKEN), never argv.
         rasa_cmd = [
             str(VENV_BIN / "python"), "-m", "scripts.serve_rasa", "-m", model_arg, "--enable-api",
-            "--cors", "*", "-p", str(self.rasa_port), "-i", "127.0.0.1",
+            "-p", str(self.rasa_port), "-i", "127.0.0.1",
         ]
         if (REPO_ROOT / "endpoints.yml").exists():
             rasa_cmd += ["--endpoints", "endpoints.yml"]

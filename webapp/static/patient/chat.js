@@ -61,19 +61,29 @@
 
   /* ---------- storage ---------- */
 
+  // In the embed's frame the host page keeps these (webapp/static/embed/frame.js): a third-party
+  // frame's own storage is blocked or partitioned by browsers.
+  var hostStore = window.MILD_CHAT_STORAGE || null;
+
   function storageGet(key) {
+    if (hostStore) { return hostStore.get(key); }
     try { return window.localStorage.getItem(key); } catch (e) { return null; }
   }
   function storageSet(key, value) {
+    if (hostStore) { hostStore.set(key, value); return; }
     try { window.localStorage.setItem(key, value); } catch (e) { /* private mode: keep in memory */ }
   }
 
   /* Asks the web server for this browser's conversation (fresh: a new one) and a socket token. */
   function requestSession(fresh) {
+    var request = { "new": !!fresh };
+    // In the embed's frame (a third-party context, no cookie) a resume token kept in this frame's
+    // storage names the conversation (CFG.resumeKey, webapp/embed/routes.py).
+    if (CFG.resumeKey && !fresh) { request.resume = storageGet(CFG.resumeKey) || undefined; }
     return window.fetch(CFG.sessionUrl || "/api/session", {
       method: "POST",
       headers: { "Content-Type": "application/json", "Accept": "application/json" },
-      body: JSON.stringify({ "new": !!fresh }),
+      body: JSON.stringify(request),
       credentials: "same-origin",
       cache: "no-store"
     }).then(function (resp) {
@@ -84,6 +94,7 @@
         throw new Error("session reply");
       }
       sessionToken = body.token;
+      if (CFG.resumeKey && typeof body.resume_token === "string") { storageSet(CFG.resumeKey, body.resume_token); }
       if (!session || session.id !== body.session_id) {
         session = { id: body.session_id, lastActivity: Date.now(), started: false };
         saveSession();
@@ -659,8 +670,9 @@
     if (!session.started) { updateIntro(); return Promise.resolve(); }
     el.intro.hidden = true;
     var url = CFG.historyUrl || "/api/history";
-    return window.fetch(url, { headers: { "Accept": "application/json" }, cache: "no-store",
-                               credentials: "same-origin" })
+    var headers = { "Accept": "application/json" };
+    if (sessionToken) { headers.Authorization = "Bearer " + sessionToken; }
+    return window.fetch(url, { headers: headers, cache: "no-store", credentials: "same-origin" })
       .then(function (resp) {
         return resp.json().catch(function () { return {}; }).then(function (body) {
           return { status: resp.status, body: body };
@@ -783,9 +795,16 @@
     });
   }
 
+  // For the page's own helpers (summary-link.js): the current socket token, never stored.
+  window.MILD_CHAT = { token: function () { return sessionToken; } };
+
+  function begin() {
+    if (hostStore && hostStore.ready) { hostStore.ready.then(init, init); } else { init(); }
+  }
+
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
+    document.addEventListener("DOMContentLoaded", begin);
   } else {
-    init();
+    begin();
   }
 })();

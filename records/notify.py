@@ -129,8 +129,10 @@ class Outbox:
             self._ready = True
 
     def enqueue(self, conn: sa.engine.Connection, new_requests: list) -> int:
-        """Queue one e-mail per new request (inside the caller's transaction)."""
-        self.ensure_table()
+        """Queue one e-mail per new request (inside the caller's transaction, on its connection:
+        another connection would wait for this transaction's own lock on SQLite)."""
+        if not self._ready:
+            metadata.create_all(conn, checkfirst=True)
         rows = []
         now = self.clock()
         for request in new_requests:

@@ -149,7 +149,7 @@ class CallbackViews:
         links = {s: "/staff/callbacks?" + urlencode({k: v for k, v in (("office", office), ("status", s)) if v})
                  for s in ("open", "all") + cb.STATUSES}
         return self.render(request, "staff/callbacks.html", rows=data["rows"], counts=data["counts"],
-                           office=office, status=status, links=links, now=self.clock())
+                           office=office, shown=status, links=links, now=self.clock())
 
     async def _request_and_record(self, screening_id: str):
         row = await asyncio.to_thread(self.store.get, screening_id)

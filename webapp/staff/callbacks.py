@@ -7,7 +7,7 @@
     /staff/callbacks/{id}            POST (form, CSRF): action=attempt|book|unreachable|declined|duplicate
     /staff/callbacks/{id}/record     the screening's answers, read-only
 
-Keys (accesskey: Alt+key in Chromium, Alt+Shift+key in Firefox): on the worklist O opens the oldest
+Keys (Alt+key, web/static/staff/callbacks.js): on the worklist O opens the oldest
 request; on a request A records an attempt, B goes to the booking time (Enter books), N to the
 attempt's note, W back to the worklist.
 

@@ -318,7 +318,7 @@ CLINIC_REPLIES: dict[str, list[dict]] = {
                  "{callback_who} will call you at {contact_phone} from {office_phone}, within {callback_within}, "
                  f"to arrange a consultation. You can also call {PHONE_LINE}."},
         {"channel": "staff",
-         "text": "Read back: \"{contact_name}, someone from {callback_who} will call you at {contact_phone} from "
-                 "{office_phone}, within {callback_within}.\" Appointment request recorded."},
+         "text": "Read back: \"{contact_name}, someone from {callback_who} at the {preferred_office} office will call "
+                 "you at {contact_phone} from {office_phone}, within {callback_within}.\" Appointment request recorded."},
     ],
 }

@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 from actions import messages
 from actions.result import send_result, signature
 from actions.screening_form import decision_events, read_message
-from screening import catalogue, contact, questionnaire, triage
+from screening import callback, catalogue, contact, questionnaire, triage
 from screening.questionnaire import State
 
 logger = logging.getLogger(__name__)
@@ -140,7 +140,9 @@ class ActionSubmitAppointment(Action):
             # a changed answer reopened the screening or changed the outcome: back to the screening
             return [SlotSet("appointment_offered", False), FollowupAction("screening_form")]
         if tracker.get_slot("appointment_consent") == "yes" and all(tracker.get_slot(f) for f in FIELDS):
-            dispatcher.utter_message(response="utter_appointment_confirmed")
+            # who calls, from which number, within the configured promise (screening.callback)
+            dispatcher.utter_message(response="utter_appointment_confirmed",
+                                     **callback.confirmation_values(tracker.get_slot("preferred_office") or ""))
         else:
             dispatcher.utter_message(response="utter_appointment_declined")
         return [SlotSet("appointment_offered", False)]

@@ -5,7 +5,10 @@
                              [--status finished|abandoned] [--appointment] [--out FILE]
     python -m records questionnaire [--out FILE]
     python -m records retention [--days N] [--dry-run]   (N defaults to MILD_RETENTION_DAYS)
+    python -m records audit-retention [--days N]  (N defaults to MILD_AUDIT_RETENTION_DAYS, else 2190)
     python -m records import TRACKER.json ...     (load tracker dumps into the events table)
+
+Every export writes one access-audit entry per screening (user "os:<login>", role "cli").
 
 The database is ``--db URL``, else ``DB_URL``, else ``sqlite:///var/rasa.db``. Output goes to
 stdout unless ``--out`` is given. Exit status 2 for bad arguments, 1 when --id is not found.
@@ -13,6 +16,7 @@ stdout unless ``--out`` is given. Exit status 2 for bad arguments, 1 when --id i
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
@@ -22,6 +26,9 @@ from pathlib import Path
 from typing import Optional
 
 from records import export, fhir
+from records.audit import AuditLog
+from records.audit import retention_days as audit_retention_days
+from records.callbacks import CallbackStore
 from records.questions import OUTCOMES
 from records.store import Filters, RecordStore, db_url_from_env
 
@@ -65,6 +72,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.id and not records:
         print(f"no screening {args.id}", file=sys.stderr)
         return 1
+    records = CallbackStore(store.engine).attach(records)  # the call-back status and history
+    AuditLog(store.engine).write(_os_user(), "cli", f"export_{args.format}",
+                                 [r["screening_id"] for r in records] or [None], detail="python -m records export")
     if args.format == "json":
         if args.id:
             text = export.dumps(export.record_json(records[0], store.reviews(args.id)))
@@ -104,8 +114,27 @@ def cmd_retention(args: argparse.Namespace) -> int:
         print(f"would delete about {len(old)} conversations (with screenings)")
         return 0
     deleted = store.delete_older_than(args.days)
-    print(f"deleted {deleted} conversations")
+    removed = CallbackStore(store.engine).delete_orphans(store.conversation_ids())
+    print(f"deleted {deleted} conversations" + (f" ({removed} call-back requests)" if removed else ""))
     return 0
+
+
+def cmd_audit_retention(args: argparse.Namespace) -> int:
+    """The access audit's own retention (MILD_AUDIT_RETENTION_DAYS, default six years)."""
+    days = args.days if args.days is not None else audit_retention_days()
+    if days < 0:
+        print("--days must be 0 or more", file=sys.stderr)
+        return 2
+    print(f"deleted {AuditLog(RecordStore(args.db).engine).purge_older_than(days)} audit entries "
+          f"older than {days:g} days")
+    return 0
+
+
+def _os_user() -> str:
+    try:
+        return "os:" + getpass.getuser()
+    except (KeyError, OSError):
+        return "os:unknown"
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -148,6 +177,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=float, help="retention in days (default: MILD_RETENTION_DAYS)")
     p.add_argument("--dry-run", action="store_true")
     p.set_defaults(func=cmd_retention)
+
+    p = sub.add_parser("audit-retention", help="delete access-audit entries older than N days")
+    p.add_argument("--days", type=float, help="default: MILD_AUDIT_RETENTION_DAYS, else 2190 (six years)")
+    p.set_defaults(func=cmd_audit_retention)
 
     p = sub.add_parser("import", help="load tracker JSON dumps into the events table")
     p.add_argument("files", nargs="+")

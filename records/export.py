@@ -14,7 +14,7 @@ CSV_FIELDS = (
      "emergency", "outcome", "rules_version"]
     + list(SLOTS)
     + ["reasons", "notes", "corrected", "appointment_consent", "contact_name", "contact_phone", "preferred_office",
-       "reviewed_by", "reviewed_at"]
+       "reviewed_by", "reviewed_at", "callback_status", "callback_attempts", "booked_for", "booked_office"]
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -70,6 +70,9 @@ def csv_row(record: Mapping[str, Any], latest_review: Optional[Mapping[str, Any]
         "reviewed_by": (latest_review or {}).get("reviewer"),
         "reviewed_at": (latest_review or {}).get("reviewed_at"),
     }
+    callback = record.get("callback") or {}  # records.callbacks.CallbackStore.attach
+    row.update(callback_status=callback.get("status"), callback_attempts=callback.get("attempts"),
+               booked_for=callback.get("booked_for"), booked_office=callback.get("booked_office"))
     for slot in SLOTS:
         row[slot] = (answers.get(slot) or {}).get("value")
     return {k: _cell(row.get(k)) for k in CSV_FIELDS}

@@ -23,6 +23,7 @@ from fhir.resources.bundle import Bundle
 from fhir.resources.questionnaire import Questionnaire
 from fhir.resources.questionnaireresponse import QuestionnaireResponse
 
+from records import fhir_callback
 from records.questions import (
     ITEM_TYPES,
     OFFICES,
@@ -290,6 +291,7 @@ def bundle(records: Iterable[Mapping[str, Any]], include_questionnaire: bool = T
         data = questionnaire_response_dict(record)
         check_response(data)
         entries.append({"fullUrl": f"{BASE}/QuestionnaireResponse/{data['id']}", "resource": data})
+        entries += fhir_callback.entries(record, data["id"], BASE)  # ServiceRequest / Appointment
     return Bundle.parse_obj({"resourceType": "Bundle", "type": "collection", "entry": entries})
 
 

@@ -315,11 +315,14 @@ CLINIC_REPLIES: dict[str, list[dict]] = {
         {"channel": "staff",
          "text": f"No appointment requested. Read: \"If you change your mind, call {clinic.SHORT_PHONE_LINE}.\""},
     ],
+    # {office_phone}, {callback_within}, {callback_who}: screening.callback.confirmation_values (the
+    # configured promise), passed by action_submit_appointment.
     "utter_appointment_confirmed": [
-        {"text": "Thank you, {contact_name}. I've sent your request to our {preferred_office} office; they will call "
-                 f"you at {{contact_phone}} to arrange a consultation. You can also call {PHONE_LINE}."},
+        {"text": "Thank you, {contact_name}. I've sent your request to our {preferred_office} office. Someone from "
+                 "{callback_who} will call you at {contact_phone} from {office_phone}, within {callback_within}, "
+                 f"to arrange a consultation. You can also call {PHONE_LINE}."},
         {"channel": "staff",
-         "text": "Read back: \"{contact_name}, we'll have the {preferred_office} office call you at {contact_phone}.\" "
-                 "Appointment request recorded."},
+         "text": "Read back: \"{contact_name}, someone from {callback_who} at the {preferred_office} office will call "
+                 "you at {contact_phone} from {office_phone}, within {callback_within}.\" Appointment request recorded."},
     ],
 }

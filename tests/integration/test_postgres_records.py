@@ -169,7 +169,12 @@ def test_records_from_rasas_tracker_store_on_postgres(pg_url, monkeypatch, tmp_p
     assert export.to_csv(records).count("\r\n") == len(records) + 1
     out = tmp_path / "bundle.json"
     assert cli.main(["--db", pg_url, "export", "--format", "fhir", "--out", str(out)]) == 0
-    assert len(json.loads(out.read_text())["entry"]) == len(records) + 1
+    # the Questionnaire, one QuestionnaireResponse per record, and (issue 11) a ServiceRequest per
+    # appointment request
+    kinds = [e["resource"]["resourceType"] for e in json.loads(out.read_text())["entry"]]
+    assert kinds.count("Questionnaire") == 1 and kinds.count("QuestionnaireResponse") == len(records)
+    assert kinds.count("ServiceRequest") == sum(1 for r in records if (r.get("appointment") or {}).get("consent") == "yes"
+                                                and (r.get("appointment") or {}).get("phone"))
 
     # Retention: nothing is a century old; with 0 days every conversation goes.
     assert store.delete_older_than(36500) == 0
@@ -244,4 +249,64 @@ def test_sign_in_sessions_on_postgres(pg_url):
     assert a.revoke(token, "review") and a.user_from_token(token, "review") is None
     a.issue(account, "staff")
     assert store.revoke_account("drlee") == 1 and store.count() == 0
+    store.engine.dispose()
+
+
+def test_callback_worklist_outbox_and_audit_on_postgres(pg_url):
+    """The front desk's worklist, the e-mail outbox and the access audit on a real server."""
+    from records.audit import AuditFilters, AuditLog
+    from records.callbacks import CallbackError, CallbackStore
+    from records.notify import Outbox
+    from records.store import RecordStore
+
+    store = RecordStore(pg_url)
+    tracker = json.loads((TRACKERS / "real_buttons_recommend_appointment.json").read_text(encoding="utf-8"))
+    for sender, shift in (("pg-cb-old", -6 * 86400.0), ("pg-cb-new", 0.0)):
+        events = []
+        for e in tracker["events"]:
+            e = dict(e)
+            if e.get("timestamp"):
+                e["timestamp"] += shift
+            if e.get("event") == "slot" and e.get("name") == "screening_id":
+                e["value"] = f"{sender}-screening"
+            events.append(e)
+        store.add_events(sender, events)
+    now = max(e["timestamp"] for e in tracker["events"] if e.get("timestamp")) + 3600
+    callbacks = CallbackStore(store.engine, clock=lambda: now)
+    outbox = Outbox(store.engine, clock=lambda: now, env={"MILD_OFFICE_EMAIL_WOBURN": "desk@clinic.example"})
+    outbox.ensure_table()
+    mine = [r for r in store.records() if r["sender_id"].startswith("pg-cb-")]  # the module shares the database
+    assert len(callbacks.sync(mine, outbox.enqueue)) == 2
+    assert callbacks.sync(mine, outbox.enqueue) == []  # idempotent
+    assert len(outbox.pending()) == 2 and all("Margaret" not in m["body"] for m in outbox.pending())
+    listing = callbacks.worklist()
+    assert [r["screening_id"] for r in listing["rows"]] == ["pg-cb-old-screening", "pg-cb-new-screening"]
+    assert [r["overdue"] for r in listing["rows"]] == [True, False]
+    assert listing["rows"][0]["duplicate_of"] == ["pg-cb-new-screening"]  # same number
+    assert listing["counts"]["new"] == 2 and callbacks.worklist(office="Beverly")["rows"] == []
+    callbacks.change("pg-cb-old-screening", "attempt", "Ann", "voicemail")
+    booked = callbacks.change("pg-cb-old-screening", "book", "Ann", when="12/8 10:30", office="Woburn")
+    assert booked["status"] == "booked" and [h["status"] for h in booked["history"]] == ["new", "called", "booked"]
+    with pytest.raises(CallbackError):
+        callbacks.change("pg-cb-old-screening", "attempt", "Ann")
+    callbacks.change("pg-cb-new-screening", "duplicate", "Ann")
+    assert callbacks.worklist()["counts"] == {**{s: 0 for s in ("new", "called", "unreachable", "declined")},
+                                              "booked": 1, "duplicate": 1, "open": 0, "overdue": 0}
+    attached = {r["screening_id"]: r for r in callbacks.attach(mine)}
+    assert attached["pg-cb-old-screening"]["callback"]["booked_office"] == "Woburn"
+
+    log = AuditLog(store.engine, clock=lambda: now)
+    log.write("ann", "staff", "view_callback", ["pg-cb-old-screening"])
+    log.write("drlee", "clinician", "export_csv", ["pg-cb-old-screening", "pg-cb-new-screening"])
+    assert {e["user"] for e in log.entries(AuditFilters(screening_id="pg-cb-new-screening"))} == {"drlee"}
+    assert [e["action"] for e in log.entries(AuditFilters(user="ann"))] == ["view_callback"]
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+        with store.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE access_audit SET \"user\" = 'someone else'"))
+    AuditLog(store.engine).ensure_table()  # a second server: the trigger exists once
+    assert log.purge_older_than(1, now=now + 2 * 86400) == 3
+    # the records' retention takes the call-backs of deleted conversations with them
+    assert store.delete_older_than(0, now=now + 86400) >= 2
+    assert callbacks.delete_orphans(store.conversation_ids()) == 2
+    assert callbacks.worklist(status="all")["rows"] == []
     store.engine.dispose()

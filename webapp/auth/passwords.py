@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -81,10 +82,15 @@ class Account:
     role: str
     password_hash: str
     display_name: str = ""
+    admin: bool = False  # a clinician who may read the access audit (/review/audit)
 
     @property
     def label(self) -> str:
         return self.display_name or self.name
+
+
+def _flag(value: object) -> bool:
+    return value is True or str(value).strip().lower() in ("1", "true", "yes")
 
 
 class AccountError(ValueError):
@@ -153,7 +159,8 @@ class Accounts:
         if path:
             for entry in read_accounts_file(Path(path)):
                 add(Account(str(entry.get("name", "")).strip(), str(entry.get("role", "")).strip(),
-                            str(entry.get("password_hash", "")).strip(), str(entry.get("display_name") or "")))
+                            str(entry.get("password_hash", "")).strip(), str(entry.get("display_name") or ""),
+                            _flag(entry.get("admin"))))
         for role, var in (("staff", "MILD_STAFF_USERS"), ("clinician", "MILD_CLINICIAN_USERS")):
             for part in (env.get(var) or "").split(","):
                 part = part.strip()
@@ -163,6 +170,13 @@ class Accounts:
                 if not sep:
                     raise AccountError(f"{var}: expected name:hash, got an entry without ':'")
                 add(Account(name.strip(), role, encoded.strip()))
+        # MILD_AUDIT_ADMINS=name,name: clinician accounts that may read the access audit
+        for name in (env.get("MILD_AUDIT_ADMINS") or "").split(","):
+            name = name.strip()
+            if name and name in accounts:
+                if accounts[name].role != "clinician":
+                    raise AccountError(f"MILD_AUDIT_ADMINS: {name!r} is not a clinician account")
+                accounts[name] = dataclasses.replace(accounts[name], admin=True)
         return cls(accounts)
 
     @classmethod
@@ -193,7 +207,8 @@ class Accounts:
             "demo-staff": Account("demo-staff", "staff", hash_password(passwords["demo-staff"], DEMO_ITERATIONS),
                                   "Demo staff"),
             "demo-clinician": Account("demo-clinician", "clinician",
-                                      hash_password(passwords["demo-clinician"], DEMO_ITERATIONS), "Demo clinician"),
+                                      hash_password(passwords["demo-clinician"], DEMO_ITERATIONS), "Demo clinician",
+                                      admin=True),  # development: the demo clinician may read the audit
         }
         return cls(accounts, demo=True), passwords, reused
 

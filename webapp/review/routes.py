@@ -43,7 +43,7 @@ from records.questions import (
 )
 from records.store import Filters, RecordStore, clinic_tz, has_appointment_request
 from webapp import auth, core
-from webapp.review import charts, filters
+from webapp.review import audit, charts, filters
 
 logger = logging.getLogger(__name__)
 
@@ -236,6 +236,7 @@ async def export_json(request: web.Request) -> web.Response:
     if record is None:
         raise web.HTTPNotFound(text="No such screening.")
     reviews = await _run(request, store.reviews, screening_id)
+    record = await _run(request, audit.attach_callback, store.engine, record)  # the call-back's history
     return _download(export.dumps(export.record_json(record, reviews)), f"screening-{screening_id}.json",
                      "application/json")
 
@@ -258,6 +259,7 @@ async def export_csv(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(text=str(exc)) from None
     store = _store(request)
     records = await _run(request, store.list, chosen)
+    request[audit.IDS_KEY] = [r["screening_id"] for r in records]  # one audit entry each
     latest = await _run(request, store.latest_reviews)
     return _download(export.to_csv(records, latest), f"screenings-{_today().isoformat()}.csv", "text/csv")
 
@@ -297,4 +299,5 @@ def setup(app: web.Application, config: Any) -> None:
     app.router.add_get("/review/questionnaire.fhir.json", questionnaire_json)
     app.router.add_get(r"/review/export/{screening_id:[^/]+?}.fhir.json", export_fhir)
     app.router.add_get(r"/review/export/{screening_id:[^/]+?}.json", export_json)
+    audit.setup(app, app[STORE_KEY].engine)  # the access audit and /review/audit
     app.router.add_static("/review/static/", STATIC_DIR)

@@ -215,4 +215,6 @@ def setup(app: web.Application, config: Any) -> None:
     app.router.add_post("/staff/api/intakes", require_staff_api(views.start_intake))
     app.router.add_get("/staff/api/intakes/{intake}", require_staff_api(views.get_intake))
     app.router.add_post("/staff/api/intakes/{intake}/messages", require_staff_api(views.post_message))
+    from webapp.staff import callbacks  # the front desk's call-back worklist (/staff/callbacks)
+    callbacks.setup(app, config)
     app.router.add_static("/staff/static/", STATIC_DIR)

@@ -12,7 +12,7 @@ help:
 	@echo "make domain    write domain.yml's questions and clinic replies from screening/catalogue.py and clinic.py"
 	@echo "make train     train the Rasa model if config, domain or data changed"
 	@echo "make validate  train + rasa data validate"
-	@echo "make lint      ruff (format check + lint) over the project, mypy over screening, mild_nlp, records, webapp"
+	@echo "make lint      ruff (format check + lint) over the project, mypy over screening, mild_nlp, records, webapp, chat_security"
 	@echo "make format    ruff format + the safe lint fixes"
 	@echo "make shell     chat in the terminal (starts the action server)"
 	@echo "make eval      NLU intent/entity evaluation on a held-out split and on a blind test set"

@@ -3,6 +3,7 @@
 Contact details are protected health information: they are stored only in the conversation
 (slots) and never logged.
 """
+
 from __future__ import annotations
 
 import logging
@@ -84,8 +85,9 @@ class ValidateAppointmentForm(FormValidationAction):
         return events + [SlotSet("requested_slot", next_field(slots))]
 
     @staticmethod
-    def _correct_screening(dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict,
-                           corrections: dict) -> List[EventType]:
+    def _correct_screening(
+        dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict, corrections: dict
+    ) -> List[EventType]:
         """A changed screening answer (e.g. staff correcting one during the read-back): re-plan.
 
         If the outcome still offers an appointment, show the new result and carry on with the
@@ -141,8 +143,10 @@ class ActionSubmitAppointment(Action):
             return [SlotSet("appointment_offered", False), FollowupAction("screening_form")]
         if tracker.get_slot("appointment_consent") == "yes" and all(tracker.get_slot(f) for f in FIELDS):
             # who calls, from which number, within the configured promise (screening.callback)
-            dispatcher.utter_message(response="utter_appointment_confirmed",
-                                     **callback.confirmation_values(tracker.get_slot("preferred_office") or ""))
+            dispatcher.utter_message(
+                response="utter_appointment_confirmed",
+                **callback.confirmation_values(tracker.get_slot("preferred_office") or ""),
+            )
         else:
             dispatcher.utter_message(response="utter_appointment_declined")
         return [SlotSet("appointment_offered", False)]

@@ -5,6 +5,7 @@ confirmation) is asked with its own words from screening.check_wording and yes/n
 otherwise the domain's `utter_ask_<slot>` is sent, whose variations pick the wording from
 `question_variant` and the channel.
 """
+
 from __future__ import annotations
 
 from typing import List, Optional, Text
@@ -16,7 +17,6 @@ from rasa_sdk.types import DomainDict
 
 from actions import messages
 from screening import check_wording, checks, questionnaire
-
 
 # Channels whose page shows "Question 4 of about 12" above the chat (a small custom payload that
 # travels with the question: {"type": "progress", "number": 4, "total": 12}).
@@ -34,7 +34,7 @@ def progress_payload(tracker: Tracker) -> Optional[dict]:
 
 
 def _button(title: str, answer: str) -> dict:
-    return {"title": title, "payload": '/inform{"check_answer":"%s"}' % answer}
+    return {"title": title, "payload": '/inform{"check_answer":"' + answer + '"}'}
 
 
 class AskSlot(Action):
@@ -54,8 +54,9 @@ class AskSlot(Action):
             buttons = [_button("Yes", "yes"), _button("No", "no")]
             if check["kind"] == checks.FLAG:
                 buttons.append(_button("Not sure", "unsure"))
-            dispatcher.utter_message(text=check_wording.check_question(check, voice, variant), buttons=buttons,
-                                     json_message=progress)
+            dispatcher.utter_message(
+                text=check_wording.check_question(check, voice, variant), buttons=buttons, json_message=progress
+            )
         else:
             dispatcher.utter_message(response=f"utter_ask_{self.slot}", json_message=progress)
         return []

@@ -4,6 +4,7 @@ Helpers shared by the form validation actions: is there a new message to read, w
 the buttons say, what does the person's reply mean (language layer plus intent), and who
 is answering (a patient on the web, or staff for a caller).
 """
+
 from __future__ import annotations
 
 import re
@@ -13,14 +14,32 @@ from rasa_sdk import Tracker
 
 # Actions that may run between a user message and the form without consuming the message.
 PASS_THROUGH_ACTIONS = {
-    "action_listen", "action_extract_slots", "action_session_start",
-    "screening_form", "validate_screening_form", "appointment_form", "validate_appointment_form",
+    "action_listen",
+    "action_extract_slots",
+    "action_session_start",
+    "screening_form",
+    "validate_screening_form",
+    "appointment_form",
+    "validate_appointment_form",
 }
 # Intents that are side questions: the form lets the rules answer them, then asks again.
 SIDE_INTENTS = {
-    "faq_what_is_mild", "faq_preparation", "faq_duration", "faq_pain", "faq_recovery",
-    "faq_side_effects", "faq_aftercare", "faq_offices", "faq_insurance", "faq_stenosis",
-    "human_handoff", "bot_challenge", "out_of_scope", "thanks", "goodbye", "restart",
+    "faq_what_is_mild",
+    "faq_preparation",
+    "faq_duration",
+    "faq_pain",
+    "faq_recovery",
+    "faq_side_effects",
+    "faq_aftercare",
+    "faq_offices",
+    "faq_insurance",
+    "faq_stenosis",
+    "human_handoff",
+    "bot_challenge",
+    "out_of_scope",
+    "thanks",
+    "goodbye",
+    "restart",
 }
 SIDE_INTENT_CONFIDENCE = 0.6
 REPLY_INTENTS = {"affirm": "yes", "deny": "no", "unsure": "unsure", "decline": "declined"}

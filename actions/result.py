@@ -1,4 +1,5 @@
 """Telling the person the outcome, and answering side questions about the procedure."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -18,8 +19,12 @@ RICH_CHANNELS = {"socketio", messages.STAFF_CHANNEL}
 SUMMARY_CHANNELS = {"socketio"}
 
 
-def send_result(dispatcher: CollectingDispatcher, tracker: Tracker, decision: triage.Decision,
-                answers: Optional[Dict[Text, Any]] = None) -> None:
+def send_result(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    decision: triage.Decision,
+    answers: Optional[Dict[Text, Any]] = None,
+) -> None:
     """The result card on channels that draw it, the same content as text everywhere else."""
     card = wording.result_card(decision, answers or tracker.slots, voice=messages.voice(tracker))
     if messages.channel(tracker) in RICH_CHANNELS:
@@ -49,7 +54,8 @@ class ActionScreeningResult(Action):
         if intent == answer_summary.CONFIRM_INTENT:
             events.append(SlotSet("summary_confirmed", key))
         elif messages.channel(tracker) in SUMMARY_CHANNELS and answer_summary.needs_confirmation(
-                decision.outcome, tracker.slots, tracker.get_slot("summary_confirmed")):
+            decision.outcome, tracker.slots, tracker.get_slot("summary_confirmed")
+        ):
             summary = answer_summary.answer_summary(tracker.slots, tracker.get_slot("answer_sources") or {})
             dispatcher.utter_message(json_message={"data": summary})
             return [SlotSet("appointment_offered", False)]

@@ -5,6 +5,7 @@ language layer (mild_nlp) what the message says, lets the questionnaire (screeni
 and plan the next question, and returns the slot events. The outcome is decided by
 screening.triage; nothing clinical is decided here.
 """
+
 from __future__ import annotations
 
 import logging
@@ -19,7 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import messages
 from mild_nlp.extract import understand
-from screening import check_wording, checks, questionnaire, triage
+from screening import checks, questionnaire, triage
 from screening.questionnaire import State
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ class Reading(NamedTuple):
 
     facts: dict
     reply: Optional[str]
-    red_flag: bool            # both readers agree on a current red flag
+    red_flag: bool  # both readers agree on a current red flag
     old_injury: bool = False  # a fall or injury a year or more ago (not a recent one)
     incoming: Optional[checks.Incoming] = None
 
@@ -63,16 +64,30 @@ def read_message(tracker: Tracker, requested_slot: Optional[str]) -> Reading:
     if messages.is_button_payload(text):
         values = messages.payload_values(tracker, PAYLOAD_SLOTS)
         check_answer = values.pop("check_answer", None)
-        return Reading(values, None, False, incoming=checks.Incoming(
-            text=text, facts=values, from_button=True, check_answer=check_answer))
+        return Reading(
+            values,
+            None,
+            False,
+            incoming=checks.Incoming(text=text, facts=values, from_button=True, check_answer=check_answer),
+        )
     understanding = understand(text, requested_slot)
     reply = understanding.reply or messages.reply_from_intent(tracker)
     incoming = checks.Incoming(
-        text=text, facts=checks.without_flag_facts(understanding.answers), reply=reply,
-        findings=[f.as_dict() for f in understanding.flags], hedge=understanding.hedge, doubt=understanding.doubt,
-        interjection=understanding.interjection)
-    return Reading(dict(understanding.answers), reply, understanding.red_flag_stands,
-                   bool(understanding.old_injury_mentions), incoming)
+        text=text,
+        facts=checks.without_flag_facts(understanding.answers),
+        reply=reply,
+        findings=[f.as_dict() for f in understanding.flags],
+        hedge=understanding.hedge,
+        doubt=understanding.doubt,
+        interjection=understanding.interjection,
+    )
+    return Reading(
+        dict(understanding.answers),
+        reply,
+        understanding.red_flag_stands,
+        bool(understanding.old_injury_mentions),
+        incoming,
+    )
 
 
 def dialogue_from(tracker: Tracker) -> checks.Dialogue:
@@ -85,8 +100,11 @@ def dialogue_from(tracker: Tracker) -> checks.Dialogue:
 
 
 def dialogue_events(d: checks.Dialogue) -> List[EventType]:
-    return [SlotSet("pending_check", d.check), SlotSet("answer_sources", d.sources or None),
-            SlotSet("answer_checks", d.log or None)]
+    return [
+        SlotSet("pending_check", d.check),
+        SlotSet("answer_sources", d.sources or None),
+        SlotSet("answer_checks", d.log or None),
+    ]
 
 
 def screening_start_events(tracker: Tracker) -> List[EventType]:
@@ -115,26 +133,33 @@ class ValidateScreeningForm(FormValidationAction):
         if messages.has_new_message(tracker):
             reading = read_message(tracker, requested)
             incoming = reading.incoming
-            if not incoming.facts and not incoming.reply and not incoming.findings \
-                    and not incoming.check_answer and messages.is_side_question(tracker):
+            if (
+                not incoming.facts
+                and not incoming.reply
+                and not incoming.findings
+                and not incoming.check_answer
+                and messages.is_side_question(tracker)
+            ):
                 return []  # let the rules answer the side question; the form asks again afterwards
             had_check = d.check
             result = checks.take_turn(d, requested, incoming)
             events += [SlotSet(slot, value) for slot, value in result.changes.items()]
             if result.corrections and not state.answers.get("red_flags") == "yes":
                 dispatcher.utter_message(response="utter_correction_noted")
-            explained = reading.old_injury and requested == "urgent_flags" and not result.understood \
-                and not d.check
+            explained = reading.old_injury and requested == "urgent_flags" and not result.understood and not d.check
             if explained:
                 dispatcher.utter_message(response="utter_old_injury_not_recent")
             answered_check = had_check is not None and (d.check is None or d.check != had_check)
             progressed = result.understood or explained or answered_check or (d.check and not had_check)
-            attempts = 0 if progressed or not requested \
-                else int(tracker.get_slot("failed_attempts") or 0) + 1
+            attempts = 0 if progressed or not requested else int(tracker.get_slot("failed_attempts") or 0) + 1
             events.append(SlotSet("failed_attempts", attempts))
-            logger.info("screening turn: requested=%s understood=%s changed=%s check=%s",
-                        requested, result.understood, sorted(result.changes),
-                        d.check["kind"] if d.check else None)
+            logger.info(
+                "screening turn: requested=%s understood=%s changed=%s check=%s",
+                requested,
+                result.understood,
+                sorted(result.changes),
+                d.check["kind"] if d.check else None,
+            )
 
         plan = questionnaire.plan(state)
         if d.check and plan.decision.outcome == "emergency":
@@ -152,18 +177,21 @@ class ValidateScreeningForm(FormValidationAction):
         # failed_attempts after a message (a form turn that sets nothing counts as rejected),
         # and requested_slot (the form decides from it what to ask, or that it is done).
         always = {"failed_attempts"}
-        return [e for e in events if e["name"] in always or e["value"] != tracker.get_slot(e["name"])] \
-            + [SlotSet("requested_slot", next_slot)]
+        return [e for e in events if e["name"] in always or e["value"] != tracker.get_slot(e["name"])] + [
+            SlotSet("requested_slot", next_slot)
+        ]
 
     @staticmethod
-    def before_question(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
-                        events: List[EventType]) -> List[EventType]:
+    def before_question(
+        dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, events: List[EventType]
+    ) -> List[EventType]:
         """The disclaimer once per screening, and help when an answer was not understood."""
         if not tracker.get_slot("intro_shown"):
             dispatcher.utter_message(response="utter_screening_intro")
             return [SlotSet("intro_shown", True)]
-        attempts = next((e["value"] for e in reversed(events)
-                         if e.get("event") == "slot" and e.get("name") == "failed_attempts"), 0)
+        attempts = next(
+            (e["value"] for e in reversed(events) if e.get("event") == "slot" and e.get("name") == "failed_attempts"), 0
+        )
         requested = tracker.get_slot("requested_slot")
         if attempts > MAX_FAILED_ATTEMPTS_BEFORE_HELP:
             dispatcher.utter_message(response="utter_not_understood_again")

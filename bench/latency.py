@@ -6,6 +6,7 @@ Prints p50/p95 latency per message (30 screenings each, in 6 alternating rounds 
 machine's busy moments fall on both alike), messages per second with 8 concurrent
 conversations, and the Rasa server's resident memory, for both, and the p95 ratio (target <= 1.5).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,11 +24,37 @@ import aiohttp
 from bench.stack import ROOT, VENV, Server, free_port
 
 SCREENING = [
-    "hi", "no", "no", "yes", "yes", "maybe a block", "about 2 years", "I'm 72",
-    "PT and ibuprofen, didn't help", "had 2 epidurals, no relief", "no", "no", "no", "no thanks",
+    "hi",
+    "no",
+    "no",
+    "yes",
+    "yes",
+    "maybe a block",
+    "about 2 years",
+    "I'm 72",
+    "PT and ibuprofen, didn't help",
+    "had 2 epidurals, no relief",
+    "no",
+    "no",
+    "no",
+    "no thanks",
 ]
-MOODBOT = ["hi", "I am sad", "yes", "hello", "great", "bye", "hi", "I am sad", "no", "hi", "good", "bye",
-           "hello", "sad"]
+MOODBOT = [
+    "hi",
+    "I am sad",
+    "yes",
+    "hello",
+    "great",
+    "bye",
+    "hi",
+    "I am sad",
+    "no",
+    "hi",
+    "good",
+    "bye",
+    "hello",
+    "sad",
+]
 
 
 async def converse(session: aiohttp.ClientSession, url: str, script: list[str], latencies: list[float]) -> int:
@@ -48,20 +75,24 @@ async def _session_run(coroutine_factory):
 
 def sequential(url: str, script: list[str], conversations: int) -> list[float]:
     """Latencies of `conversations` screenings sent one message at a time."""
+
     async def run(session):
         latencies: list[float] = []
         for _ in range(conversations):
             await converse(session, url, script, latencies)
         return latencies
+
     return asyncio.run(_session_run(run))
 
 
 def throughput(url: str, script: list[str], concurrency: int) -> float:
     """Messages per second with `concurrency * 2` conversations at once."""
+
     async def run(session):
         start = time.perf_counter()
         counts = await asyncio.gather(*[converse(session, url, script, []) for _ in range(concurrency * 2)])
         return sum(counts) / (time.perf_counter() - start)
+
     return asyncio.run(_session_run(run))
 
 
@@ -78,8 +109,12 @@ def measure_interleaved(targets: dict, conversations: int, rounds: int, concurre
     results = {}
     for name, (url, script) in targets.items():
         q = statistics.quantiles(latencies[name], n=100)
-        results[name] = {"p50": q[49] * 1000, "p95": q[94] * 1000, "messages": len(latencies[name]),
-                         "throughput": throughput(url, script, concurrency)}
+        results[name] = {
+            "p50": q[49] * 1000,
+            "p95": q[94] * 1000,
+            "messages": len(latencies[name]),
+            "throughput": throughput(url, script, concurrency),
+        }
     return results
 
 
@@ -89,8 +124,13 @@ def train_bare(folder: Path) -> Path:
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     start = time.time()
-    subprocess.run([str(VENV / "rasa"), "init", "--no-prompt", "--init-dir", str(folder)], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=folder)
+    subprocess.run(
+        [str(VENV / "rasa"), "init", "--no-prompt", "--init-dir", str(folder)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=folder,
+    )
     print(f"bare rasa init assistant trained in {time.time() - start:.0f} s")
     return next((folder / "models").glob("*.tar.gz"))
 
@@ -107,21 +147,51 @@ def main() -> None:
     servers = []
     try:
         bare_port = free_port()
-        bare = Server("bare-rasa", [str(VENV / "rasa"), "run", "-m", str(bare_model), "-p", str(bare_port)],
-                      cwd=bare_model.parents[1]).start(bare_port)
+        bare = Server(
+            "bare-rasa",
+            [str(VENV / "rasa"), "run", "-m", str(bare_model), "-p", str(bare_port)],
+            cwd=bare_model.parents[1],
+        ).start(bare_port)
         servers.append(bare)
         action_port, rasa_port = free_port(), free_port()
         db = ROOT / "var" / "bench" / "bench.db"
         db.unlink(missing_ok=True)
-        ours_env = {"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook", "DB_DIALECT": "sqlite",
-                    "DB_HOST": "", "DB_PORT": "0", "DB_NAME": str(db), "DB_USER": "", "DB_PASSWORD": "",
-                    "STAFF_CHANNEL_TOKEN": env.get("STAFF_CHANNEL_TOKEN", uuid.uuid4().hex),
-                    "CHAT_SESSION_SECRET": env.get("CHAT_SESSION_SECRET", uuid.uuid4().hex)}
-        servers.append(Server("actions", [str(VENV / "rasa"), "run", "actions", "--actions", "actions",
-                                          "-p", str(action_port)], cwd=ROOT, health="/health").start(action_port))
-        ours = Server("mild-rasa", [str(VENV / "rasa"), "run", "-m", "models/mild.tar.gz", "-p", str(rasa_port),
-                                    "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
-                      cwd=ROOT, env=ours_env).start(rasa_port)
+        ours_env = {
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+            "DB_DIALECT": "sqlite",
+            "DB_HOST": "",
+            "DB_PORT": "0",
+            "DB_NAME": str(db),
+            "DB_USER": "",
+            "DB_PASSWORD": "",
+            "STAFF_CHANNEL_TOKEN": env.get("STAFF_CHANNEL_TOKEN", uuid.uuid4().hex),
+            "CHAT_SESSION_SECRET": env.get("CHAT_SESSION_SECRET", uuid.uuid4().hex),
+        }
+        servers.append(
+            Server(
+                "actions",
+                [str(VENV / "rasa"), "run", "actions", "--actions", "actions", "-p", str(action_port)],
+                cwd=ROOT,
+                health="/health",
+            ).start(action_port)
+        )
+        ours = Server(
+            "mild-rasa",
+            [
+                str(VENV / "rasa"),
+                "run",
+                "-m",
+                "models/mild.tar.gz",
+                "-p",
+                str(rasa_port),
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
+            ],
+            cwd=ROOT,
+            env=ours_env,
+        ).start(rasa_port)
         servers.append(ours)
 
         targets = {
@@ -135,11 +205,19 @@ def main() -> None:
         for server in reversed(servers):
             server.stop()
 
-    print(f"\n{'assistant':<16} {'messages':>8} {'p50 ms':>8} {'p95 ms':>8} {'msg/s (x' + str(args.concurrency * 2) + ')':>12} {'RSS MB':>8}")
+    print(
+        f"\n{'assistant':<16} {'messages':>8} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'msg/s (x' + str(args.concurrency * 2) + ')':>12} {'RSS MB':>8}"
+    )
     for name, r in results.items():
-        print(f"{name:<16} {r['messages']:>8} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['throughput']:>12.1f} {r['rss']:>8.0f}")
+        print(
+            f"{name:<16} {r['messages']:>8} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['throughput']:>12.1f} {r['rss']:>8.0f}"
+        )
     ratio = results["MILD screening"]["p95"] / results["bare rasa init"]["p95"]
-    print(f"\np95 ratio MILD / bare: {ratio:.2f} (target <= 1.5); MILD server RSS {results['MILD screening']['rss']:.0f} MB (target <= 1536)")
+    print(
+        f"\np95 ratio MILD / bare: {ratio:.2f} (target <= 1.5); "
+        f"MILD server RSS {results['MILD screening']['rss']:.0f} MB (target <= 1536)"
+    )
 
 
 if __name__ == "__main__":

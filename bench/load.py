@@ -13,6 +13,7 @@ capacity, not the limiter. The load generator shares the machine with the server
 
     .venv/bin/python -m bench.load [--levels 1,10,50,100] [--duration 25]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,7 +36,7 @@ if str(ROOT) not in sys.path:
 from tests.production.support import RECOMMEND, Cluster, ClusterError, rest_headers  # noqa: E402
 
 SCREENING = RECOMMEND + ["no thanks"]  # the textbook screening, then declining the appointment
-RESULT_TURN = len(RECOMMEND) - 1       # the answer to this message carries the result
+RESULT_TURN = len(RECOMMEND) - 1  # the answer to this message carries the result
 OUT = ROOT / "var" / "bench" / "load.json"
 
 
@@ -68,8 +69,9 @@ async def patient(session: aiohttp.ClientSession, url: str, number: int, stop_at
                 return
             started = time.perf_counter()
             try:
-                async with session.post(url, data=json.dumps({"sender": sender, "message": text}),
-                                        headers=headers) as resp:
+                async with session.post(
+                    url, data=json.dumps({"sender": sender, "message": text}), headers=headers
+                ) as resp:
                     body = await resp.read()
                     status = resp.status
             except asyncio.TimeoutError:
@@ -108,11 +110,16 @@ async def level(url: str, n: int, duration: float, timeout: float) -> Dict[str, 
         elapsed = time.monotonic() - started
     lat = sorted(stats.latencies)
     return {
-        "n": n, "messages": len(lat), "seconds": round(elapsed, 1),
+        "n": n,
+        "messages": len(lat),
+        "seconds": round(elapsed, 1),
         "messages_per_s": round(len(lat) / elapsed, 1) if elapsed else 0.0,
-        "p50_ms": round(percentile(lat, 50) * 1000), "p95_ms": round(percentile(lat, 95) * 1000),
+        "p50_ms": round(percentile(lat, 50) * 1000),
+        "p95_ms": round(percentile(lat, 95) * 1000),
         "p99_ms": round(percentile(lat, 99) * 1000),
-        "errors": sum(stats.errors.values()), "error_kinds": stats.errors, "screenings": stats.screenings,
+        "errors": sum(stats.errors.values()),
+        "error_kinds": stats.errors,
+        "screenings": stats.screenings,
     }
 
 
@@ -180,8 +187,11 @@ PARTS = ["rasa1", "rasa2", "actions1", "actions2", "nginx", "postgres", "redis",
 
 def print_row(config: str, r: Dict[str, object]) -> None:
     kinds = ", ".join(f"{k}: {v}" for k, v in r["error_kinds"].items()) if r["errors"] else ""
-    print(f"{config:<16} {r['n']:>4} {r['messages']:>7} {r['messages_per_s']:>8} {r['p50_ms']:>7} "
-          f"{r['p95_ms']:>7} {r['p99_ms']:>7} {r['errors']:>6} {r['screenings']:>10}  {kinds}", flush=True)
+    print(
+        f"{config:<16} {r['n']:>4} {r['messages']:>7} {r['messages_per_s']:>8} {r['p50_ms']:>7} "
+        f"{r['p95_ms']:>7} {r['p99_ms']:>7} {r['errors']:>6} {r['screenings']:>10}  {kinds}",
+        flush=True,
+    )
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -194,11 +204,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     levels = [int(x) for x in args.levels.split(",") if x.strip()]
     configs = [c.strip() for c in args.configs.split(",") if c.strip()]
 
-    cluster = Cluster(directory=ROOT / "var" / "cluster-bench",
-                      extra_env={"CHAT_RATE": "1000r/s", "CHAT_BURST": "1000", "CHAT_CONN": "100"})
+    cluster = Cluster(
+        directory=ROOT / "var" / "cluster-bench",
+        extra_env={"CHAT_RATE": "1000r/s", "CHAT_BURST": "1000", "CHAT_CONN": "100"},
+    )
     cluster.destroy()
-    print("bench-load: starting the cluster (PostgreSQL, Redis, 2 action servers, 2 Rasa servers, web, nginx)",
-          flush=True)
+    print(
+        "bench-load: starting the cluster (PostgreSQL, Redis, 2 action servers, 2 Rasa servers, web, nginx)", flush=True
+    )
     t0 = time.monotonic()
     try:
         cluster.start()
@@ -206,12 +219,18 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(exc, file=sys.stderr)
         cluster.destroy()
         return 1
-    print(f"bench-load: cluster up in {time.monotonic() - t0:.0f} s; {args.duration:.0f} s of load per row; "
-          "full screenings of 14 messages through nginx", flush=True)
+    print(
+        f"bench-load: cluster up in {time.monotonic() - t0:.0f} s; {args.duration:.0f} s of load per row; "
+        "full screenings of 14 messages through nginx",
+        flush=True,
+    )
     url = cluster.http_url + "/webhooks/rest/webhook"
     results: Dict[str, List[Dict[str, object]]] = {}
-    print(f"\n{'configuration':<16} {'N':>4} {'msgs':>7} {'msg/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-          f"{'errors':>6} {'screenings':>10}", flush=True)
+    print(
+        f"\n{'configuration':<16} {'N':>4} {'msgs':>7} {'msg/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+        f"{'errors':>6} {'screenings':>10}",
+        flush=True,
+    )
     try:
         for config in configs:
             if config == "single":
@@ -230,8 +249,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     finally:
         cluster.destroy()
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps({"duration_s": args.duration, "results": results,
-                               "total_s": round(time.monotonic() - t0)}, indent=2))
+    OUT.write_text(
+        json.dumps({"duration_s": args.duration, "results": results, "total_s": round(time.monotonic() - t0)}, indent=2)
+    )
     print("\nserver CPU time per message (all parts together) and resident memory after the last row:")
     for config, rows in results.items():
         cpu = ", ".join(f"N={r['n']}: {r['cpu_ms_per_message']} ms" for r in rows)

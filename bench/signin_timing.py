@@ -12,6 +12,7 @@ lifted for the run (they would answer 429 after a few tries); everything else is
 Then, at the highest count, it fires ``--burst`` (40) bad sign-ins at once and meanwhile asks
 ``/healthz`` every 10 ms: the slowest ``/healthz`` answer shows whether hashing holds up the event loop.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,8 +40,18 @@ async def measure(iterations: int, rounds: int) -> tuple[float, float]:
 
     with tempfile.TemporaryDirectory() as tmp:
         accounts = Path(tmp) / "accounts.json"
-        accounts.write_text(json.dumps([{"name": "drlee", "role": "clinician", "display_name": "Dr. Lee",
-                                         "password_hash": auth.hash_password("the real password", iterations)}]))
+        accounts.write_text(
+            json.dumps(
+                [
+                    {
+                        "name": "drlee",
+                        "role": "clinician",
+                        "display_name": "Dr. Lee",
+                        "password_hash": auth.hash_password("the real password", iterations),
+                    }
+                ]
+            )
+        )
         os.environ.update({"MILD_ACCOUNTS_FILE": str(accounts), "DB_URL": f"sqlite:///{tmp}/bench.db"})
         for var in ("MILD_STAFF_USERS", "MILD_CLINICIAN_USERS"):
             os.environ.pop(var, None)
@@ -48,10 +59,12 @@ async def measure(iterations: int, rounds: int) -> tuple[float, float]:
         app[auth.AUTH_KEY].lockout = auth.Lockout(max_failures=10**9, global_free=10**9)
         known, unknown = [], []
         async with TestClient(TestServer(app)) as client:
+
             async def attempt(name: str) -> float:
                 started = time.perf_counter()
-                async with client.post("/review/login", allow_redirects=False,
-                                       data={"username": name, "password": "a wrong password"}) as r:
+                async with client.post(
+                    "/review/login", allow_redirects=False, data={"username": name, "password": "a wrong password"}
+                ) as r:
                     await r.read()
                     assert r.status == 401, r.status
                 return time.perf_counter() - started
@@ -60,7 +73,7 @@ async def measure(iterations: int, rounds: int) -> tuple[float, float]:
                 await attempt(name)
             for i in range(rounds):
                 pair = [("drlee", known), (f"nobody{i}", unknown)]
-                for name, sink in (pair if i % 2 == 0 else pair[::-1]):
+                for name, sink in pair if i % 2 == 0 else pair[::-1]:
                     sink.append(await attempt(name))
         return statistics.median(known), statistics.median(unknown)
 
@@ -75,15 +88,28 @@ async def healthz_during_burst(iterations: int, burst: int) -> tuple[float, floa
 
     with tempfile.TemporaryDirectory() as tmp:
         accounts = Path(tmp) / "accounts.json"
-        accounts.write_text(json.dumps([{"name": "drlee", "role": "clinician",
-                                         "password_hash": auth.hash_password("the real password", iterations)}]))
+        accounts.write_text(
+            json.dumps(
+                [
+                    {
+                        "name": "drlee",
+                        "role": "clinician",
+                        "password_hash": auth.hash_password("the real password", iterations),
+                    }
+                ]
+            )
+        )
         os.environ.update({"MILD_ACCOUNTS_FILE": str(accounts), "DB_URL": f"sqlite:///{tmp}/bench.db"})
         app = create_app(WebConfig(secret_key="bench-" + "k" * 32))
         app[auth.AUTH_KEY].lockout = auth.Lockout(max_failures=10**9, global_free=10**9)
         async with TestClient(TestServer(app)) as client:
+
             async def sign_in(i: int) -> None:
-                async with client.post("/review/login", allow_redirects=False,
-                                       data={"username": "drlee" if i % 2 else f"nobody{i}", "password": "wrong"}) as r:
+                async with client.post(
+                    "/review/login",
+                    allow_redirects=False,
+                    data={"username": "drlee" if i % 2 else f"nobody{i}", "password": "wrong"},
+                ) as r:
                     await r.read()
 
             await sign_in(0)
@@ -114,8 +140,10 @@ def main(argv=None) -> int:
         print(f"{iterations:>10}  {known * 1000:>8.1f} ms  {unknown * 1000:>10.1f} ms  {unknown / known:>19.3f}")
     if args.burst > 0:
         slowest, took, answers = asyncio.run(healthz_during_burst(max(args.iterations), args.burst))
-        print(f"{args.burst} bad sign-ins at once ({max(args.iterations)} iterations) took {took:.2f} s; meanwhile "
-              f"/healthz answered {answers} times, the slowest in {slowest * 1000:.1f} ms")
+        print(
+            f"{args.burst} bad sign-ins at once ({max(args.iterations)} iterations) took {took:.2f} s; meanwhile "
+            f"/healthz answered {answers} times, the slowest in {slowest * 1000:.1f} ms"
+        )
     return 0
 
 

@@ -1,4 +1,5 @@
 """Starting Rasa servers as subprocesses for benchmarks, and reading their memory use."""
+
 from __future__ import annotations
 
 import os
@@ -25,11 +26,17 @@ class Server:
         self.name, self.args, self.cwd, self.env, self.health = name, args, cwd, env, health
         self.proc: Optional[subprocess.Popen] = None
 
-    def start(self, port: int, timeout: float = 300) -> "Server":
+    def start(self, port: int, timeout: float = 300) -> Server:
         (ROOT / "var" / "logs").mkdir(parents=True, exist_ok=True)
         log = open(ROOT / "var" / "logs" / f"bench-{self.name}.log", "w")
-        self.proc = subprocess.Popen(self.args, cwd=self.cwd, env={**os.environ, **(self.env or {})},
-                                     stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            self.args,
+            cwd=self.cwd,
+            env={**os.environ, **(self.env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         url = f"http://127.0.0.1:{port}{self.health}"
         deadline = time.time() + timeout
         while time.time() < deadline:

@@ -7,6 +7,7 @@
 Importing this package (Rasa does, at startup, to read credentials.yml) also installs the log
 filter that keeps message text and slot values out of every log (chat_security.log_filter).
 """
+
 from channels.action_validation import install as _install_fast_action_validation
 from chat_security import log_filter as _log_filter
 

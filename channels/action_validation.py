@@ -7,6 +7,7 @@ and was the largest part of a screening turn's latency. This module compiles the
 and raises the same error (`best_match`) with the same message for an invalid response, so the
 behaviour is unchanged and only the repeated meta-schema check is gone.
 """
+
 from __future__ import annotations
 
 import functools

@@ -17,6 +17,7 @@ With a `limiter`, a conversation sending faster than the per-client rate gets SL
 The message text is never logged: during the turn it is known to chat_security.log_filter,
 which cuts it out of any log record.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -43,8 +44,7 @@ NOT_HANDLED = (
 )
 UNREADABLE = "Sorry, I couldn't read that message. Please type your answer, or tap one of the buttons."
 SLOW_DOWN = (
-    "You're sending messages faster than I can answer them. Please wait a few seconds, "
-    "then send your answer again."
+    "You're sending messages faster than I can answer them. Please wait a few seconds, then send your answer again."
 )
 
 # One dict per turn: {"store_error": <exception class name> | None}.
@@ -65,7 +65,10 @@ def watch_tracker_stores() -> None:
     for app in _apps:
         agent = getattr(getattr(app, "ctx", None), "agent", None)
         store = getattr(agent, "tracker_store", None)
-        if isinstance(store, FailSafeTrackerStore) and getattr(store, "_on_tracker_store_error", None) is not _store_error:
+        if (
+            isinstance(store, FailSafeTrackerStore)
+            and getattr(store, "_on_tracker_store_error", None) is not _store_error
+        ):
             store._on_tracker_store_error = _store_error
 
 
@@ -110,16 +113,18 @@ class _HeldOutput(OutputChannel):
         return getattr(self.inner, item)
 
 
-def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]], channel: Text,
-            limiter: Optional[RateLimiter] = None) -> Callable[[UserMessage], Awaitable[None]]:
+def guarded(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]], channel: Text, limiter: Optional[RateLimiter] = None
+) -> Callable[[UserMessage], Awaitable[None]]:
     async def handler(message: UserMessage) -> None:
         if isinstance(message.text, str):
             message.text = clean_text(message.text)
         text_token = log_filter.turn_text.set(message.text if isinstance(message.text, str) else None)
         try:
             if limiter is not None and not limiter.allow(f"{channel}:{message.sender_id}"):
-                logger.warning("%s: over the rate limit, message refused (conversation %s…)",
-                               channel, str(message.sender_id)[:11])
+                logger.warning(
+                    "%s: over the rate limit, message refused (conversation %s…)", channel, str(message.sender_id)[:11]
+                )
                 await message.output_channel.send_text_message(message.sender_id, SLOW_DOWN)
                 return
             await _run_turn(message)

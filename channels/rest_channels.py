@@ -13,6 +13,7 @@ unset. Patients use the web chat (socket.io).
 the shared secret STAFF_CHANNEL_TOKEN (the web server adds it after the staff sign-in), and
 its responses use the domain's `channel: staff` wording.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -63,7 +64,7 @@ def _json_body(request: Request) -> Dict[Text, Any]:
     try:
         body = request.json
     except Exception:  # sanic raises on invalid JSON / wrong content type
-        raise SanicException("The body must be a JSON object.", status_code=400)
+        raise SanicException("The body must be a JSON object.", status_code=400) from None
     if not isinstance(body, dict):
         raise SanicException("The body must be a JSON object.", status_code=400)
     return body
@@ -89,8 +90,9 @@ class PatientRestInput(RestInput):
     def _checked_sender(req: Request) -> Text:
         sender = _json_body(req).get("sender")
         if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
-            raise SanicException(f"'sender' must be a non-empty string of at most {MAX_SENDER_CHARS} characters.",
-                                 status_code=400)
+            raise SanicException(
+                f"'sender' must be a non-empty string of at most {MAX_SENDER_CHARS} characters.", status_code=400
+            )
         _check_not_web_chat(sender)
         return sender
 
@@ -146,8 +148,9 @@ class StaffInput(PatientRestInput):
             metadata = self.get_metadata(request)
             collector = StaffOutputChannel()
             try:
-                await on_new_message(UserMessage(text, collector, sender_id, input_channel=self.name(),
-                                                 metadata=metadata))
+                await on_new_message(
+                    UserMessage(text, collector, sender_id, input_channel=self.name(), metadata=metadata)
+                )
             except CancelledError:
                 logger.error("staff channel: handling a message timed out")  # never the text itself
             except Exception:

@@ -15,9 +15,10 @@ an event is answered with UNREADABLE (to the sender's socket only). A socket or 
 sending faster than CHAT_CLIENT_BURST / CHAT_CLIENT_RATE gets SLOW_DOWN (the turn is not run), and
 every accepted message goes through ``channels.guard.guarded`` (an answer even when the action
 server or the database is down). A browser whose ``Origin`` is not in MILD_ALLOWED_ORIGINS
-(chat_security.origins) is refused before any of this (HTTP 400 from python-engineio). The channel keeps the name "socketio" (responses by channel, the
-web page's history).
+(chat_security.origins) is refused before any of this (HTTP 400 from python-engineio). The channel
+keeps the name "socketio" (responses by channel, the web page's history).
 """
+
 from __future__ import annotations
 
 import inspect

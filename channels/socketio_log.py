@@ -8,6 +8,7 @@ is how every socket.io conversation ends, so this filter turns exactly that reco
 line without the traceback (kept only when that logger shows DEBUG). Any other error, on the
 socket.io path or elsewhere, is logged as before.
 """
+
 from __future__ import annotations
 
 import logging

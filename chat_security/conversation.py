@@ -17,6 +17,7 @@ an HMAC-SHA256 of everything before it. Purposes:
 
 A token of one purpose is not accepted for another.
 """
+
 from __future__ import annotations
 
 import base64
@@ -65,7 +66,8 @@ def secret_from_env(environ=os.environ) -> str:
     if len(secret) < MIN_SECRET_CHARS:
         raise MissingSecret(
             f"{SECRET_ENV} is not set (or shorter than {MIN_SECRET_CHARS} characters): the web server and the "
-            "Rasa socket.io channel need the same secret (scripts/env.sh makes one in var/chat-secret)")
+            "Rasa socket.io channel need the same secret (scripts/env.sh makes one in var/chat-secret)"
+        )
     return secret
 
 
@@ -74,8 +76,7 @@ def _sign(secret: str, body: str) -> str:
     return base64.urlsafe_b64encode(mac).decode("ascii").rstrip("=")
 
 
-def make_token(secret: str, conversation_id: str, purpose: str, ttl_seconds: int,
-               now: Optional[float] = None) -> str:
+def make_token(secret: str, conversation_id: str, purpose: str, ttl_seconds: int, now: Optional[float] = None) -> str:
     if purpose not in _PURPOSES:
         raise ValueError(f"unknown token purpose {purpose!r}")
     if not is_conversation_id(conversation_id):

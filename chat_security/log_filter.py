@@ -16,6 +16,7 @@ package, the web server) puts three guards in place:
 3. **DEBUG records** of Rasa, the Rasa SDK, socket.io, Sanic and SQLAlchemy (they dump messages,
    slots and whole trackers) are dropped, unless MILD_UNSAFE_DEBUG_LOGS=1 outside production.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -29,12 +30,38 @@ REDACTED = "[redacted]"
 turn_text: contextvars.ContextVar[Optional[str]] = contextvars.ContextVar("mild_turn_text", default=None)
 
 # structlog keys whose values carry no patient content.
-SAFE_KEYS = frozenset({
-    "event", "event_info", "event_key", "level", "log_level", "timestamp", "logger", "logger_name",
-    "action_name", "parse_data_intent", "policy_name", "intent", "intent_name", "len_extraction_events",
-    "token_start", "token_end", "host", "port", "topic", "filename", "placeholder_key", "sender_id",
-    "conversation_id", "status", "status_code", "model_id", "error", "exception",
-})
+SAFE_KEYS = frozenset(
+    {
+        "event",
+        "event_info",
+        "event_key",
+        "level",
+        "log_level",
+        "timestamp",
+        "logger",
+        "logger_name",
+        "action_name",
+        "parse_data_intent",
+        "policy_name",
+        "intent",
+        "intent_name",
+        "len_extraction_events",
+        "token_start",
+        "token_end",
+        "host",
+        "port",
+        "topic",
+        "filename",
+        "placeholder_key",
+        "sender_id",
+        "conversation_id",
+        "status",
+        "status_code",
+        "model_id",
+        "error",
+        "exception",
+    }
+)
 NOISY_DEBUG_LOGGERS = ("rasa", "rasa_sdk", "socketio", "engineio", "sanic", "sqlalchemy", "actions", "aiohttp")
 TURN_QUOTED_LOGGERS = ("rasa", "rasa_sdk", "socketio", "engineio", "sanic", "sqlalchemy")
 
@@ -48,8 +75,7 @@ _state: Dict[str, Any] = {"factory": None}
 
 
 def _debug_allowed() -> bool:
-    return (os.environ.get("MILD_UNSAFE_DEBUG_LOGS") == "1"
-            and os.environ.get("MILD_ENV", "development") != "production")
+    return os.environ.get("MILD_UNSAFE_DEBUG_LOGS") == "1" and os.environ.get("MILD_ENV", "development") != "production"
 
 
 def _starts(name: str, prefixes) -> bool:
@@ -138,6 +164,7 @@ def structlog_processor(_logger: Any, _method: str, event_dict: MutableMapping[s
     if exc_info:
         if exc_info is True:
             import sys
+
             exc_info = sys.exc_info()
         if isinstance(exc_info, BaseException):
             out["exception"] = type(exc_info).__name__
@@ -163,11 +190,13 @@ def _install_structlog() -> None:
 def _install_stdlib() -> None:
     factory = logging.getLogRecordFactory()
     if not getattr(factory, "mild_scrubbing", False):
+
         def scrubbing_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
             record = factory(*args, **kwargs)
             scrub_record(record)
             record.mild_scrubbed = True
             return record
+
         scrubbing_factory.mild_scrubbing = True  # type: ignore[attr-defined]
         logging.setLogRecordFactory(scrubbing_factory)
     loggers = [logging.getLogger()] + [logging.getLogger(name) for name in list(logging.root.manager.loggerDict)]

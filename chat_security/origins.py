@@ -17,6 +17,7 @@ serving ``/`` and the chat frame) must be in the list: the chat frame talks to s
 
 Plain Python, no Rasa or web imports.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,8 +39,8 @@ def normalize(origin: str) -> str:
     match = _ORIGIN_RE.fullmatch(text)
     if match is None:
         raise BadOrigins(
-            f"{ENV}: {origin!r} is not an origin (scheme://host[:port], e.g. https://www.clinic.org; "
-            "no path, no '*')")
+            f"{ENV}: {origin!r} is not an origin (scheme://host[:port], e.g. https://www.clinic.org; no path, no '*')"
+        )
     scheme, host, port = match.group(1), match.group(2), match.group(5)
     if port is not None and not 0 < int(port) < 65536:
         raise BadOrigins(f"{ENV}: {origin!r} has no valid port")

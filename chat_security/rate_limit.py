@@ -5,6 +5,7 @@ Each key (a socket.io connection, a conversation) may send `burst` messages at o
 CHAT_CLIENT_RATE (messages per second, default 2). A person answering questions stays far below
 both; a script flooding the channel is refused politely (see channels/guard.py).
 """
+
 from __future__ import annotations
 
 import os
@@ -18,23 +19,29 @@ MAX_KEYS = 50_000
 
 
 class RateLimiter:
-    def __init__(self, burst: float = DEFAULT_BURST, rate: float = DEFAULT_RATE,
-                 clock: Callable[[], float] = time.monotonic, max_keys: int = MAX_KEYS) -> None:
+    def __init__(
+        self,
+        burst: float = DEFAULT_BURST,
+        rate: float = DEFAULT_RATE,
+        clock: Callable[[], float] = time.monotonic,
+        max_keys: int = MAX_KEYS,
+    ) -> None:
         if burst < 1 or rate <= 0:
             raise ValueError("burst must be >= 1 and rate > 0")
         self.burst = float(burst)
         self.rate = float(rate)
         self.clock = clock
         self.max_keys = max_keys
-        self._buckets: "OrderedDict[str, tuple[float, float]]" = OrderedDict()  # key -> (tokens, time)
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # key -> (tokens, time)
 
     @classmethod
-    def from_env(cls, environ=os.environ) -> "RateLimiter":
+    def from_env(cls, environ=os.environ) -> RateLimiter:
         def number(name: str, default: float) -> float:
             try:
                 return float(environ.get(name, "") or default)
             except ValueError:
                 return default
+
         return cls(burst=number("CHAT_CLIENT_BURST", DEFAULT_BURST), rate=number("CHAT_CLIENT_RATE", DEFAULT_RATE))
 
     def allow(self, key: str, now: Optional[float] = None) -> bool:

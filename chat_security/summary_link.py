@@ -7,6 +7,7 @@ cookie or its socket token, ``POST /api/summary``), and it names the result card
 stored it: after "Start over" (a restart) that result is gone from the conversation, and so is the
 summary, even before the id expires.
 """
+
 from __future__ import annotations
 
 import base64
@@ -35,8 +36,9 @@ def _sign(secret: str, body: str) -> str:
     return base64.urlsafe_b64encode(mac).decode("ascii").rstrip("=")
 
 
-def make(secret: str, conversation_id: str, result_ms: int, ttl_seconds: int = TTL_SECONDS,
-         now: Optional[float] = None) -> str:
+def make(
+    secret: str, conversation_id: str, result_ms: int, ttl_seconds: int = TTL_SECONDS, now: Optional[float] = None
+) -> str:
     if not is_conversation_id(conversation_id):
         raise ValueError("not a web-chat conversation id")
     expiry = int((time.time() if now is None else now) + ttl_seconds)

@@ -12,56 +12,48 @@ from spacy.tokens import Doc, Span
 
 from mild_nlp import clock
 from mild_nlp import lexicon as lx
+from mild_nlp.context_checks import NOT_AGE_AFTER
 from mild_nlp.message import ParsedMessage
 from mild_nlp.negation import words_of
 from mild_nlp.normalize import duration_to_months, months_since, parse_age, walking_bucket
 from mild_nlp.replies import DECLINED, NO, YES
 from mild_nlp.segments import clauses, containing, contains_phrase, overlaps
 from mild_nlp.treatments import treatment_answers
-from mild_nlp.context_checks import NOT_AGE_AFTER
 
 OTHER_TOPICS = frozenset(
-    ["treatment", "back_surgery", "surgery", "blood_thinner", "imaging", "stenosis",
-     "urgent_flag", "red_flag"]
+    ["treatment", "back_surgery", "surgery", "blood_thinner", "imaging", "stenosis", "urgent_flag", "red_flag"]
 )
 SYMPTOM_START_WORDS = lx.LEG_SYMPTOMS | frozenset(
     "started start began begin first noticed symptoms symptom problems problem it this".split()
 )
-TRIGGER_CONTEXT = lx.LEG_SYMPTOMS | frozenset(
-    "worse worst bad unbearable symptoms it they them this".split()
-)
+TRIGGER_CONTEXT = lx.LEG_SYMPTOMS | frozenset("worse worst bad unbearable symptoms it they them this".split())
 OUTCOME_CUES = frozenset(["tx_helped", "tx_failed"])
 UPPER_BOUND_BEFORE = frozenset("under almost nearly barely <".split())
 UPPER_BOUND_PAIRS = frozenset(
-    [("less", "than"), ("fewer", "than"), ("not", "even"), ("n't", "even"), ("not", "quite"),
-     ("shy", "of")]
+    [("less", "than"), ("fewer", "than"), ("not", "even"), ("n't", "even"), ("not", "quite"), ("shy", "of")]
 )
 YEAR_WORDS = frozenset(["years", "year", "yrs", "yr"])
 DURATION_CONTEXT = SYMPTOM_START_WORDS | frozenset("for since ago been had past last".split())
-ONSET_CONTEXT = lx.LEG_SYMPTOMS | frozenset(
-    "symptoms symptom problem problems trouble it this they them".split()
-)
+ONSET_CONTEXT = lx.LEG_SYMPTOMS | frozenset("symptoms symptom problem problems trouble it this they them".split())
 LEG_WORDS = lx.LEG_REGIONS | frozenset(["sciatica"])
 # "I used to walk two miles", "I could walk 5 miles in my forties"
 PAST_ABILITY = frozenset("used younger thirties forties fifties sixties career".split())
 TREATMENT_SLOT_NAMES = frozenset(["conservative_care", "injections"])
-LIFE_EVENTS = frozenset(
-    "worked work job career carrier married lived retired employed served army navy".split()
-)
+LIFE_EVENTS = frozenset("worked work job career carrier married lived retired employed served army navy".split())
 NOT_SYMPTOM_CONTEXT = frozenset("infection antibiotics flu clear remission pregnant pregnancy".split())
 STAND_WORDS = frozenset("stand standing stands stood".split())
 BUCKET_BELOW = {
-    "over_2_miles": "2_blocks_to_2_miles", "2_blocks_to_2_miles": "50_feet_to_2_blocks",
-    "50_feet_to_2_blocks": "under_50_feet", "under_50_feet": "under_50_feet",
+    "over_2_miles": "2_blocks_to_2_miles",
+    "2_blocks_to_2_miles": "50_feet_to_2_blocks",
+    "50_feet_to_2_blocks": "under_50_feet",
+    "under_50_feet": "under_50_feet",
 }
 CORRECTING_WORDS = frozenset("said meant actually really correction mean".split())
 UNSURE_PHRASES = (("not", "sure"), ("not", "know"), ("not", "certain"))
 HEDGED = frozenset("think maybe might probably possibly guess perhaps".split())
 
 
-def read_answers(
-    doc: Doc, requested_slot: str | None, reply: str | None, interjection: str | None = None
-) -> dict:
+def read_answers(doc: Doc, requested_slot: str | None, reply: str | None, interjection: str | None = None) -> dict:
     """All slots this message settles.
 
     reply: the message's reply polarity; interjection: the polarity of a leading
@@ -93,18 +85,13 @@ def _slot_age(m: ParsedMessage):
 
 
 def _bare_age(m: ParsedMessage) -> int | None:
-    """"72", "seventy two", "72 years": a lone number answering "How old are you?"."""
-    taken = {
-        i for e in m.doc.ents if not (e.label_ == "duration" and _reads_as_age(e))
-        for i in range(e.start, e.end)
-    }
+    """ "72", "seventy two", "72 years": a lone number answering "How old are you?"."""
+    taken = {i for e in m.doc.ents if not (e.label_ == "duration" and _reads_as_age(e)) for i in range(e.start, e.end)}
     candidates = []
     for start, end, _ in m.doc._.mild_numbers:
         following = m.doc[end].lower_ if end < len(m.doc) else ""
         preceding = m.doc[start - 1].lower_ if start else ""
-        if start in taken or preceding == "of" or (
-            following in NOT_AGE_AFTER and following not in YEAR_WORDS
-        ):
+        if start in taken or preceding == "of" or (following in NOT_AGE_AFTER and following not in YEAR_WORDS):
             continue
         age = parse_age(m.doc[start:end].text)
         if age is not None:  # "72, and I had a laminectomy in 2015"
@@ -115,7 +102,7 @@ def _bare_age(m: ParsedMessage) -> int | None:
 
 
 def _reads_as_age(span: Span) -> bool:
-    """"72 years" answering the age question (not "for 2 years", "2 years ago")."""
+    """ "72 years" answering the age question (not "for 2 years", "2 years ago")."""
     clause = {t.lower_ for t in containing(clauses(span.doc), span)}
     return span[-1].lower_ in YEAR_WORDS and not clause & DURATION_CONTEXT
 
@@ -137,7 +124,7 @@ def _slot_duration(m: ParsedMessage):
 
 
 def _onset_months(m: ParsedMessage) -> float | None:
-    """"since 2019", "it started last summer": months from then until today.
+    """ "since 2019", "it started last summer": months from then until today.
 
     Outside the duration question the clause must be about the symptoms ("my legs
     have hurt since March"), so "I've lived here since 2019" is not an answer.
@@ -204,22 +191,22 @@ def _about_standing(m: ParsedMessage, span: Span) -> bool:
 
 
 def _bare_walking_time(m: ParsedMessage) -> str | None:
-    """"5 minutes" answering "How far can you walk?" (no walking word needed)."""
+    """ "5 minutes" answering "How far can you walk?" (no walking word needed)."""
     for start, end, _ in m.doc._.mild_numbers:
         if end < len(m.doc) and m.doc[end].lower_ in lx.TIME_UNIT_WORDS:
-            return walking_bucket(m.doc[start:end + 1].text)
+            return walking_bucket(m.doc[start : end + 1].text)
     return None
 
 
 def _is_upper_bound(span: Span) -> bool:
-    """"less than a block", "almost 2 miles": the distance is a limit not reached."""
+    """ "less than a block", "almost 2 miles": the distance is a limit not reached."""
     doc = span.doc
     before = [doc[i].lower_ for i in range(max(0, span.start - 2), span.start)]
     return bool(before and before[-1] in UPPER_BOUND_BEFORE) or tuple(before) in UPPER_BOUND_PAIRS
 
 
 def _unsure_before(m: ParsedMessage, span: Span) -> bool:
-    words = words_of(m.doc[m.sentence_of(span).start:span.start])
+    words = words_of(m.doc[m.sentence_of(span).start : span.start])
     return "unsure" in words or contains_phrase(words, UNSURE_PHRASES)
 
 
@@ -329,13 +316,13 @@ def _slot_blood_thinners(m: ParsedMessage):
 
 
 def _someone_elses(m: ParsedMessage, span: Span) -> bool:
-    """"my husband takes warfarin": a relative's medicine."""
+    """ "my husband takes warfarin": a relative's medicine."""
     clause = containing(clauses(m.doc), span)
-    return any(t.lower_ in lx.FAMILY_WORDS for t in m.doc[clause.start:span.start])
+    return any(t.lower_ in lx.FAMILY_WORDS for t in m.doc[clause.start : span.start])
 
 
 def _stopped(m: ParsedMessage, span: Span) -> bool:
-    """"I used to be on coumadin but I stopped": not taken now."""
+    """ "I used to be on coumadin but I stopped": not taken now."""
     return bool(m.words_near(span) & {"stopped", "quit", "discontinued", "off"}) or (
         {"used", "to"} <= _clause_words(m, span)
     )

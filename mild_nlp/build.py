@@ -38,15 +38,9 @@ def create_nlp() -> Language:
     assert isinstance(tokenizer, Tokenizer)  # spacy.blank builds spaCy's own rule-based tokenizer
     # English defines all three rule lists (they are Optional only in the base Language.Defaults)
     assert defaults.prefixes is not None and defaults.suffixes is not None and defaults.infixes is not None
-    tokenizer.prefix_search = compile_prefix_regex(
-        list(defaults.prefixes) + [APPROX_SIGN]
-    ).search
-    tokenizer.suffix_search = compile_suffix_regex(
-        list(defaults.suffixes) + [GLUED_UNITS, GLUED_SEX]
-    ).search
-    tokenizer.infix_finditer = compile_infix_regex(
-        list(defaults.infixes) + [DIGIT_DASH]
-    ).finditer
+    tokenizer.prefix_search = compile_prefix_regex(list(defaults.prefixes) + [APPROX_SIGN]).search
+    tokenizer.suffix_search = compile_suffix_regex(list(defaults.suffixes) + [GLUED_UNITS, GLUED_SEX]).search
+    tokenizer.infix_finditer = compile_infix_regex(list(defaults.infixes) + [DIGIT_DASH]).finditer
     nlp.add_pipe("mild_entities")
     nlp.add_pipe("mild_negation")
     nlp.meta.update(

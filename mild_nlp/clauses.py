@@ -5,6 +5,7 @@ A clause is a sentence, cut again where a new statement starts inside it: after 
 words ("no fever, my bladder leaks since yesterday" is two statements). Short comma lists
 stay together ("no fever, chills or weight loss"), so a negation keeps its list.
 """
+
 from __future__ import annotations
 
 import re
@@ -57,7 +58,7 @@ def _comma_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     cuts = [m.start() for m in re.finditer(",", text[start:end])]
     pieces, cursor = [], start
     for cut in cuts:
-        left, right = text[cursor:start + cut], text[start + cut + 1:end]
+        left, right = text[cursor : start + cut], text[start + cut + 1 : end]
         if len(_WORD.findall(left)) >= 3 and len(_WORD.findall(_first_part(right))) >= 3:
             pieces.append((cursor, start + cut))
             cursor = start + cut + 1

@@ -31,28 +31,44 @@ from mild_nlp.segments import is_question, overlaps, sentences
 CUE_KEY = "mild_cues"
 NLU_ENTITY_LABELS = ("duration", "age", "walking_distance", "treatment")
 CUE_LABELS = frozenset(
-    ["trigger", "trigger_neg", "relief", "relief_neg", "tx_helped", "tx_failed", "tx_ellipsis",
-     "onset"]
+    ["trigger", "trigger_neg", "relief", "relief_neg", "tx_helped", "tx_failed", "tx_ellipsis", "onset"]
 )
 # Overlapping entity matches: the label listed first wins, then the longer span.
 ENTITY_PRIORITY = (
-    "red_flag", "urgent_flag", "old_injury", "age", "blood_thinner", "back_surgery", "treatment",
-    "duration", "walking_distance", "walk_phrase", "surgery", "imaging", "stenosis",
-    "leg_ok", "leg_symptom", "back_only",
+    "red_flag",
+    "urgent_flag",
+    "old_injury",
+    "age",
+    "blood_thinner",
+    "back_surgery",
+    "treatment",
+    "duration",
+    "walking_distance",
+    "walk_phrase",
+    "surgery",
+    "imaging",
+    "stenosis",
+    "leg_ok",
+    "leg_symptom",
+    "back_only",
 )
 # Cue groups whose members compete for the same tokens.
-CUE_GROUPS = (("trigger",), ("trigger_neg",), ("relief",), ("relief_neg",),
-              ("tx_helped", "tx_failed", "tx_ellipsis"), ("onset",))
+CUE_GROUPS = (
+    ("trigger",),
+    ("trigger_neg",),
+    ("relief",),
+    ("relief_neg",),
+    ("tx_helped", "tx_failed", "tx_ellipsis"),
+    ("onset",),
+)
 INNER_NEGATION_LABELS = frozenset(["relief", "leg_symptom"])
 # A negation word inside these spans belongs to the phrase ("can't pee", "not far",
 # "can't walk far") and negates nothing after it.
 # Likewise inside an outcome phrase: "none of them did a thing", "didn't do much".
-CONSUMING_LABELS = (frozenset(ENTITY_PRIORITY)
-                    | {"trigger", "trigger_neg", "relief_neg", "tx_failed", "tx_ellipsis"}) \
-    - INNER_NEGATION_LABELS
-POST_NEGATION_LABELS = frozenset(
-    ["red_flag", "urgent_flag", "imaging", "stenosis", "leg_symptom"]
-)
+CONSUMING_LABELS = (
+    frozenset(ENTITY_PRIORITY) | {"trigger", "trigger_neg", "relief_neg", "tx_failed", "tx_ellipsis"}
+) - INNER_NEGATION_LABELS
+POST_NEGATION_LABELS = frozenset(["red_flag", "urgent_flag", "imaging", "stenosis", "leg_symptom"])
 
 
 def register_extensions() -> None:
@@ -123,7 +139,7 @@ class MildEntities:
         numbers = find_numbers([t.lower_ for t in doc])
         for start, end, _ in numbers:
             doc[start]._.num_start = True
-            for token in doc[start + 1:end]:
+            for token in doc[start + 1 : end]:
                 token._.num_in = True
         doc._.mild_numbers = tuple(numbers)
 
@@ -167,7 +183,9 @@ class MildNegation:
         spans = list(doc.ents) + list(doc.spans.get(CUE_KEY, []))
         reliefs = [s for s in spans if s.label_ == "relief"]
         consumed = {
-            i for span in spans if span.label_ in CONSUMING_LABELS
+            i
+            for span in spans
+            if span.label_ in CONSUMING_LABELS
             # "no relief when I sit": that "no" still negates the relief it overlaps
             and not (span.label_.startswith("tx_") and any(overlaps(span, r) for r in reliefs))
             for i in range(span.start, span.end)
@@ -181,7 +199,8 @@ class MildNegation:
         for span in spans:
             inner = span.label_ in INNER_NEGATION_LABELS
             span._.negated = negation.is_negated(
-                span, scopes,
+                span,
+                scopes,
                 inner_cues=cue_positions if inner else (),
                 post=span.label_ in POST_NEGATION_LABELS,
             )

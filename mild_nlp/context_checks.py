@@ -17,13 +17,22 @@ from mild_nlp.segments import clauses, containing, contains_phrase, sentences
 FREQUENCY_WORDS = frozenset("a an per each every".split())
 NOT_DURATION_BEFORE = frozenset("times time twice once per every in within next".split())
 NOT_AGE_AFTER = (
-    lx.DURATION_UNIT_WORDS | lx.DISTANCE_UNIT_WORDS | lx.TIME_UNIT_WORDS
-    | frozenset("pounds lbs lb kg kilos percent % inches in times x out of more or to - / ' \" "
-                "into ft".split())
+    lx.DURATION_UNIT_WORDS
+    | lx.DISTANCE_UNIT_WORDS
+    | lx.TIME_UNIT_WORDS
+    | frozenset("pounds lbs lb kg kilos percent % inches in times x out of more or to - / ' \" into ft".split())
 ) - {"years", "year", "yrs", "yr"}
 ONSET_YEARS = (1920, 2100)
-RESOLVED_PHRASES = (("gone",), ("went", "away"), ("resolved",), ("cleared",), ("is", "over"),
-                    ("'s", "over"), ("got", "over"), ("broke",))
+RESOLVED_PHRASES = (
+    ("gone",),
+    ("went", "away"),
+    ("resolved",),
+    ("cleared",),
+    ("is", "over"),
+    ("'s", "over"),
+    ("got", "over"),
+    ("broke",),
+)
 INJECTION_WORDS = frozenset(lx.INJECTION_TREATMENTS)
 CHILDBIRTH_WORDS = frozenset("labor labour delivery birth baby daughter son pregnant pregnancy c-section".split())
 MONTHS_LONG_AGO = 12
@@ -34,10 +43,22 @@ TIME_WORDS = frozenset(
 )
 LONG_AGO_WORDS = frozenset(["decades", "childhood"])
 LONG_AGO_PHRASES = (
-    ("long", "ago"), ("long", "time", "ago"), ("years", "ago"), ("years", "back"), ("as", "a", "kid"),
-    ("as", "a", "child"), ("as", "a", "teenager"), ("as", "a", "teen"), ("when", "i", "was", "young"),
-    ("when", "i", "was", "younger"), ("when", "i", "was", "a"), ("in", "high", "school"),
-    ("in", "college"), ("in", "my", "twenties"), ("in", "my", "20s"), ("in", "my", "thirties"),
+    ("long", "ago"),
+    ("long", "time", "ago"),
+    ("years", "ago"),
+    ("years", "back"),
+    ("as", "a", "kid"),
+    ("as", "a", "child"),
+    ("as", "a", "teenager"),
+    ("as", "a", "teen"),
+    ("when", "i", "was", "young"),
+    ("when", "i", "was", "younger"),
+    ("when", "i", "was", "a"),
+    ("in", "high", "school"),
+    ("in", "college"),
+    ("in", "my", "twenties"),
+    ("in", "my", "20s"),
+    ("in", "my", "thirties"),
     ("in", "my", "30s"),
 )
 MODAL_FOLLOWERS = frozenset("be been have has not n't i it you we they help".split())
@@ -113,8 +134,10 @@ def old_injury(span: Span) -> bool:
 
 def _is_injury(span: Span) -> bool:
     words = {t.lower_ for t in span}
-    return not (words & lx.CANCER_WORDS or words & {"cancer", "weight", "pounds", "lbs", "lb", "kilos", "kg",
-                                                     "kilograms", "radiation"})
+    return not (
+        words & lx.CANCER_WORDS
+        or words & {"cancer", "weight", "pounds", "lbs", "lb", "kilos", "kg", "kilograms", "radiation"}
+    )
 
 
 def _urgent_flag(span: Span, recent_only: bool = True) -> bool:
@@ -136,7 +159,7 @@ def _urgent_flag(span: Span, recent_only: bool = True) -> bool:
 
 
 def _long_ago(span: Span) -> bool:
-    """"I fell 10 years ago", "a car accident in 1998", "hurt my back as a kid": a year or more ago.
+    """ "I fell 10 years ago", "a car accident in 1998", "hurt my back as a kid": a year or more ago.
 
     Anything less, or no time at all, stays a recent injury (the safe reading).
     """
@@ -151,7 +174,7 @@ def _long_ago(span: Span) -> bool:
     for i, word in enumerate(words):
         if word in ("ago", "back") and i:
             months = next(
-                (m for k in range(1, 5) if (m := duration_to_months(" ".join(words[max(0, i - k):i])))),
+                (m for k in range(1, 5) if (m := duration_to_months(" ".join(words[max(0, i - k) : i])))),
                 None,
             )
             if months is not None and months >= MONTHS_LONG_AGO:
@@ -166,7 +189,7 @@ def _long_ago(span: Span) -> bool:
 def _own_cancer(span: Span) -> bool:
     doc = span.doc
     sentence = containing(sentences(doc), span)
-    window = doc[max(sentence.start, span.start - 5):min(sentence.end, span.end + 4)]
+    window = doc[max(sentence.start, span.start - 5) : min(sentence.end, span.end + 4)]
     if any(t.lower_ in lx.FAMILY_WORDS for t in window):
         return False
     return _word(span, 0) not in lx.NOT_A_CANCER_HISTORY
@@ -185,18 +208,25 @@ def _unintended_weight_loss(span: Span) -> bool:
 
 
 def _red_flag(span: Span) -> bool:
-    return (_about_the_patient(span) and _progression_is_not_walking(span) and not _resolved(span)
-            and _fever_temperature(span))
+    return (
+        _about_the_patient(span)
+        and _progression_is_not_walking(span)
+        and not _resolved(span)
+        and _fever_temperature(span)
+    )
 
 
 def _fever_temperature(span: Span) -> bool:
-    """"running 101.5": a temperature is a fever from 100.4 °F (38 °C); "a temperature of 98.6"
+    """ "running 101.5": a temperature is a fever from 100.4 °F (38 °C); "a temperature of 98.6"
     is not. Only numbers that read as body temperatures count ("a fever for 2 days" stays one)."""
     if not {t.lower_ for t in span} & {"running", "temp", "temperature", "fever"}:
         return True
-    after = span.doc[span.end:min(len(span.doc), span.end + 3)]
-    temperatures = [value for t in list(span) + list(after) if (value := _number(t.text)) is not None
-                    and BODY_TEMPERATURES[0] <= value <= BODY_TEMPERATURES[1]]
+    after = span.doc[span.end : min(len(span.doc), span.end + 3)]
+    temperatures = [
+        value
+        for t in list(span) + list(after)
+        if (value := _number(t.text)) is not None and BODY_TEMPERATURES[0] <= value <= BODY_TEMPERATURES[1]
+    ]
     if not temperatures:
         return True
     return any(100.4 <= value <= 108 or 38 <= value <= 42 for value in temperatures)
@@ -210,10 +240,10 @@ def _number(text: str) -> float | None:
 
 
 def _resolved(span: Span) -> bool:
-    """"that bladder trouble cleared up long ago", "I had a fever last week but it's gone now"."""
+    """ "that bladder trouble cleared up long ago", "I had a fever last week but it's gone now"."""
     doc = span.doc
     sentence = containing(sentences(doc), span)
-    if contains_phrase([t.lower_ for t in doc[span.end:sentence.end]], RESOLVED_PHRASES):
+    if contains_phrase([t.lower_ for t in doc[span.end : sentence.end]], RESOLVED_PHRASES):
         return True
     if not {t.lower_ for t in span} & lx.FEVER_WORDS:
         return False  # "I lost control of my bladder two days ago" is when it began
@@ -234,7 +264,7 @@ def _about_the_patient(span: Span) -> bool:
 
 
 def _progression_is_not_walking(span: Span) -> bool:
-    """"my legs feel weak and it gets worse when I walk" is not progression."""
+    """ "my legs feel weak and it gets worse when I walk" is not progression."""
     words = {t.lower_ for t in span}
     if not words & lx.WEAK_PROGRESSION or words & STRONG_PROGRESSION:
         return True
@@ -288,13 +318,15 @@ def _means_patient(span: Span) -> bool:
         return True
     if span.start != 0 and before not in (",", ".", ";", "(", "-"):
         return False
-    return after in PATIENT_PT_NEXT or after in ("'s", "’s") or (
-        after.isdigit() and _word(span, 1) in PATIENT_AGE_MARKERS | {",", "."}
+    return (
+        after in PATIENT_PT_NEXT
+        or after in ("'s", "’s")
+        or (after.isdigit() and _word(span, 1) in PATIENT_AGE_MARKERS | {",", "."})
     )
 
 
 def _patients_relative(span: Span) -> bool:
-    """"caller is pt's son"."""
+    """ "caller is pt's son"."""
     return _word(span, 0) in ("'s", "’s") and _word(span, 1) in lx.FAMILY_WORDS | {"caregiver", "nurse"}
 
 
@@ -305,7 +337,7 @@ def _in_question(span: Span) -> bool:
 
 
 def _back_surgery(span: Span) -> bool:
-    """"neck surgery (C5-6 fusion)" is not lower-back surgery."""
+    """ "neck surgery (C5-6 fusion)" is not lower-back surgery."""
     before = [_word(span, -k) for k in range(1, 4)]
     return not any(w in ("neck", "cervical") or (w[:1] == "c" and w[1:2].isdigit()) for w in before)
 
@@ -323,7 +355,7 @@ def _ellipsis(span: Span) -> bool:
 
 
 def _trigger(span: Span) -> bool:
-    """"after 5 minutes" is a trigger only about walking or standing, not about sitting's relief
+    """ "after 5 minutes" is a trigger only about walking or standing, not about sitting's relief
     ("sitting down makes it go away within a minute or two")."""
     if span[0].lower_ not in ("after", "within"):
         return True

@@ -43,8 +43,8 @@ class Understanding:
     entities: list[dict] = field(default_factory=list)
     flags: list[FlagFinding] = field(default_factory=list)  # both readers, combined (flag_union)
     interjection: str | None = None  # a leading one-word answer set apart ("no, but ...")
-    hedge: str | None = None         # "haven't noticed", "depends on the day", "maybe" (mild_nlp.hedges)
-    doubt: str | None = None         # the firmer hedges only: "not sure", "hard to say"
+    hedge: str | None = None  # "haven't noticed", "depends on the day", "maybe" (mild_nlp.hedges)
+    doubt: str | None = None  # the firmer hedges only: "not sure", "hard to say"
 
     def flag(self, kind: str) -> FlagFinding | None:
         """The finding of this kind ("red" / "urgent"), if any."""
@@ -88,7 +88,8 @@ def understand(text: str, requested_slot: str | None = None, second_reader: bool
         is_correction=is_correction(text),
         entities=[
             {"entity": e.label_, "start": e.start_char, "end": e.end_char, "value": e.text}
-            for e in doc.ents if e.label_ in NLU_ENTITY_LABELS
+            for e in doc.ents
+            if e.label_ in NLU_ENTITY_LABELS
         ],
         flags=combine(text, flags, readings, reader),
         interjection=interjection,

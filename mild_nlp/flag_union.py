@@ -11,6 +11,7 @@ The rules (mild_nlp.flags, over the spaCy pipeline) and the learned second reade
 
 No flag that either reader raises is dropped without a question.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,21 +29,27 @@ RULES, LEARNED = "rules", "learned"
 class FlagFinding:
     """A red or urgent flag one or both readers found in a message."""
 
-    kind: str                  # RED or URGENT
-    decision: str              # STANDS (both readers) or ASK (one reader, or the learned one unsure)
-    readers: tuple             # who raised it: (RULES, LEARNED), (RULES,), (LEARNED,)
-    words: str                 # the person's words, to quote in a question
+    kind: str  # RED or URGENT
+    decision: str  # STANDS (both readers) or ASK (one reader, or the learned one unsure)
+    readers: tuple  # who raised it: (RULES, LEARNED), (RULES,), (LEARNED,)
+    words: str  # the person's words, to quote in a question
     learned_probability: float  # the learned reader's probability for this kind
     learned_verdict: Optional[str] = None  # FLAG (sure), UNSURE or None
 
     def as_dict(self) -> dict:
-        return {"kind": self.kind, "decision": self.decision, "readers": list(self.readers),
-                "words": self.words, "learned_probability": round(self.learned_probability, 3),
-                "learned_verdict": self.learned_verdict}
+        return {
+            "kind": self.kind,
+            "decision": self.decision,
+            "readers": list(self.readers),
+            "words": self.words,
+            "learned_probability": round(self.learned_probability, 3),
+            "learned_verdict": self.learned_verdict,
+        }
 
 
-def combine(text: str, rules: FlagMentions, readings: list[ClauseReading],
-            reader: Optional[SecondReader]) -> list[FlagFinding]:
+def combine(
+    text: str, rules: FlagMentions, readings: list[ClauseReading], reader: Optional[SecondReader]
+) -> list[FlagFinding]:
     """The flags of a message, red before urgent (at most one finding per kind)."""
     found = []
     for kind, ruled, blocked in ((RED, rules.red, rules.negated_red), (URGENT, rules.urgent, rules.old_injuries)):

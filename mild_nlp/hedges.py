@@ -6,6 +6,7 @@ noticed whether sitting helps" is not "sitting does not help"). Where the spec d
 allow `unsure`, the questionnaire asks a short clarifying question instead
 (screening.checks).
 """
+
 from __future__ import annotations
 
 import re
@@ -18,19 +19,44 @@ HEDGES = [
     r"\b(?:never|not|havent|hadnt|didnt|dont) (?:really )?"
     r"(?:pay(?:ed|ing)? (?:any |much )?attention|thought about it|kept track)",
     r"\bnot (?:paid|paying) (?:any |much )?attention",
-    r"\bno (?:clear |real )?pattern\b", r"\bhavent (?:seen|found|figured out) a pattern",
-    r"\bdepends\b", r"\bit varies\b", r"\bvaries\b", r"\bsome days\b", r"\bhit (?:or|and) miss\b",
-    r"\bon and off\b", r"\boff and on\b", r"\bhard to (?:say|tell|know)\b", r"\bcant (?:really )?(?:say|tell)\b",
-    r"\bcouldnt (?:say|tell)\b", r"\bnot (?:really )?sure\b", r"\bunsure\b", r"\b(?:i )?dont (?:really )?know\b",
-    r"\bdunno\b", r"\bidk\b", r"\bno idea\b", r"\bnot certain\b", r"\bcant remember\b", r"\bdont remember\b",
-    r"\bdont recall\b", r"\bcant recall\b", r"\bwouldnt know\b", r"\bnever (?:really )?thought about\b",
-    r"\bsometimes yes sometimes no\b", r"\byes and no\b",
+    r"\bno (?:clear |real )?pattern\b",
+    r"\bhavent (?:seen|found|figured out) a pattern",
+    r"\bdepends\b",
+    r"\bit varies\b",
+    r"\bvaries\b",
+    r"\bsome days\b",
+    r"\bhit (?:or|and) miss\b",
+    r"\bon and off\b",
+    r"\boff and on\b",
+    r"\bhard to (?:say|tell|know)\b",
+    r"\bcant (?:really )?(?:say|tell)\b",
+    r"\bcouldnt (?:say|tell)\b",
+    r"\bnot (?:really )?sure\b",
+    r"\bunsure\b",
+    r"\b(?:i )?dont (?:really )?know\b",
+    r"\bdunno\b",
+    r"\bidk\b",
+    r"\bno idea\b",
+    r"\bnot certain\b",
+    r"\bcant remember\b",
+    r"\bdont remember\b",
+    r"\bdont recall\b",
+    r"\bcant recall\b",
+    r"\bwouldnt know\b",
+    r"\bnever (?:really )?thought about\b",
+    r"\bsometimes yes sometimes no\b",
+    r"\byes and no\b",
 ]
 # Softer words: "maybe a block", "sort of", "sometimes". They make a yes/no reply `unsure`
 # where no clearer answer is given, but an estimate with them ("maybe a block") is an
 # estimate, not doubt: it is not read back.
 SOFT_HEDGES = [
-    r"\bmixed\b", r"\bsort of\b", r"\bkind of\b", r"\bkinda\b", r"\bmaybe\b", r"\bnot always\b",
+    r"\bmixed\b",
+    r"\bsort of\b",
+    r"\bkind of\b",
+    r"\bkinda\b",
+    r"\bmaybe\b",
+    r"\bnot always\b",
     r"\bsometimes\b",
 ]
 _HEDGE = re.compile("|".join(f"(?:{h})" for h in HEDGES + SOFT_HEDGES))

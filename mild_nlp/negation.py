@@ -25,30 +25,71 @@ from mild_nlp.lexicon import POSTURES, RELIEF_WORDS, WALK_STAND
 MAX_SCOPE = 8
 
 CUE_WORDS = frozenset(
-    "no not never without denies deny denied none nor neither unable cannot nothing w/o nobody "
-    "noone".split()
+    "no not never without denies deny denied none nor neither unable cannot nothing w/o nobody noone".split()
 )
 # Multi-word cues whose words are not cues on their own.
 CUE_PHRASES = (("free", "of"), ("absence", "of"), ("negative", "for"), ("no", "longer"))
-PSEUDO_CUES = frozenset([
-    ("not", "sure"), ("not", "certain"), ("not", "only"), ("not", "just"),
-    ("no", "doubt"), ("not", "necessarily"), ("not", "know"), ("not", "remember"),
-    ("not", "recall"), ("not", "think"), ("no", "matter"), ("not", "matter"),
-    ("not", "bad"), ("no", "idea"),
-])
+PSEUDO_CUES = frozenset(
+    [
+        ("not", "sure"),
+        ("not", "certain"),
+        ("not", "only"),
+        ("not", "just"),
+        ("no", "doubt"),
+        ("not", "necessarily"),
+        ("not", "know"),
+        ("not", "remember"),
+        ("not", "recall"),
+        ("not", "think"),
+        ("no", "matter"),
+        ("not", "matter"),
+        ("not", "bad"),
+        ("no", "idea"),
+    ]
+)
 SCOPE_ENDS = frozenset(
-    [".", "!", "?", ";", ":", "\n", "but", "however", "though", "although", "except",
-     "apart", "aside", "whereas", "yet", "still", "just", "only", "which", "who",
-     "because", "since", "so", "then", "while", "without"]
+    [
+        ".",
+        "!",
+        "?",
+        ";",
+        ":",
+        "\n",
+        "but",
+        "however",
+        "though",
+        "although",
+        "except",
+        "apart",
+        "aside",
+        "whereas",
+        "yet",
+        "still",
+        "just",
+        "only",
+        "which",
+        "who",
+        "because",
+        "since",
+        "so",
+        "then",
+        "while",
+        "without",
+    ]
 )
 NEW_SUBJECTS_AFTER_COMMA = frozenset("i my it he she they we this that there".split())
 NEW_SUBJECTS_AFTER_AND = frozenset("i it he she they we there".split())
 # Words that make the part after a comma a statement of its own, not a list item.
-STATEMENT_WORDS = WALK_STAND | POSTURES | RELIEF_WORDS - {"fine", "okay", "ok"} | frozenset(
-    "when whenever while since after ago is are was were am 's 're "
-    "have has had having get gets got go goes went going feel feels felt do does did not "
-    "started began start begin yesterday today now lately recently every each "
-    "showed shows show said says found revealed".split()
+STATEMENT_WORDS = (
+    WALK_STAND
+    | POSTURES
+    | RELIEF_WORDS - {"fine", "okay", "ok"}
+    | frozenset(
+        "when whenever while since after ago is are was were am 's 're "
+        "have has had having get gets got go goes went going feel feels felt do does did not "
+        "started began start begin yesterday today now lately recently every each "
+        "showed shows show said says found revealed".split()
+    )
 )
 LIST_JOINERS = frozenset(["or", "nor"])
 # A part after a comma that starts with these says something new ("no surgery, on plavix").
@@ -57,13 +98,19 @@ STATEMENT_STARTS = frozenset("on taking takes uses using".split())
 NO_AS_ANSWER_BEFORE = NEW_SUBJECTS_AFTER_COMMA | {",", ".", "!", "but", "and"}
 POST_CUES = frozenset("fine normal ok okay negative unremarkable".split())
 POST_LINKS = frozenset(
-    "is are was were 's 're seems seem feel feels has have been all totally completely "
-    "perfectly came back".split()
+    "is are was were 's 're seems seem feel feels has have been all totally completely perfectly came back".split()
 )
 
 HYPOTHETICAL_CUES = (
-    ("watch", "for"), ("look", "out", "for"), ("warning", "signs"), ("signs", "of"),
-    ("symptoms", "of"), ("risk", "of"), ("risks",), ("chance", "of"), ("in", "case"),
+    ("watch", "for"),
+    ("look", "out", "for"),
+    ("warning", "signs"),
+    ("signs", "of"),
+    ("symptoms", "of"),
+    ("risk", "of"),
+    ("risks",),
+    ("chance", "of"),
+    ("in", "case"),
 )
 QUESTION_ONLY_HYPOTHETICAL_CUES = (("if",), ("side", "effects"), ("complications",), ("risk",))
 _HYPOTHETICAL_FIRST_WORDS = {p[0] for p in HYPOTHETICAL_CUES + QUESTION_ONLY_HYPOTHETICAL_CUES}
@@ -80,13 +127,11 @@ class Scope:
 
 def words_of(doc: Doc | Span) -> list[str]:
     """Lowercase words with contractions normalised ("n't" -> "not"), newlines as "\n"."""
-    return [
-        "not" if t.norm_ == "not" else "\n" if "\n" in t.text else t.lower_ for t in doc
-    ]
+    return ["not" if t.norm_ == "not" else "\n" if "\n" in t.text else t.lower_ for t in doc]
 
 
 def _starts(words: list[str], i: int, phrase: tuple[str, ...]) -> bool:
-    return tuple(words[i:i + len(phrase)]) == phrase
+    return tuple(words[i : i + len(phrase)]) == phrase
 
 
 def _scope_end(words: list[str], start: int, stop_at_comma: bool = False) -> int:
@@ -97,9 +142,7 @@ def _scope_end(words: list[str], start: int, stop_at_comma: bool = False) -> int
         following = words[i + 1] if i + 1 < len(words) else ""
         if word in SCOPE_ENDS:
             return i
-        if word == "," and (
-            stop_at_comma or following in NEW_SUBJECTS_AFTER_COMMA or _starts_statement(words, i + 1)
-        ):
+        if word == "," and (stop_at_comma or following in NEW_SUBJECTS_AFTER_COMMA or _starts_statement(words, i + 1)):
             return i
         if word in ("and", "or") and following in NEW_SUBJECTS_AFTER_AND:
             return i
@@ -115,7 +158,7 @@ def _starts_statement(words: list[str], start: int) -> bool:
         return False
     if start < len(words) and words[start] in STATEMENT_STARTS:
         return True
-    for word in words[start:start + MAX_SCOPE]:
+    for word in words[start : start + MAX_SCOPE]:
         if word in STATEMENT_WORDS or word.isdigit():
             return True
         if word == "," or word in SCOPE_ENDS:
@@ -135,7 +178,7 @@ def negation_scopes(words: list[str]) -> list[Scope]:
         phrase = next((p for p in CUE_PHRASES if _starts(words, i, p)), None)
         if phrase:
             length = len(phrase)
-        elif word == "without" and "not" in words[max(0, i - 6):i]:
+        elif word == "without" and "not" in words[max(0, i - 6) : i]:
             i += 1  # "I can't walk a block without my legs going numb": the symptom happens
             continue
         elif word in CUE_WORDS and not (word == "no" and following in NO_AS_ANSWER_BEFORE | {""}):

@@ -29,7 +29,7 @@ WEEKS_PER_MONTH = 4
 
 
 def duration_to_months(text: str) -> float | None:
-    """"2 yrs" -> 24.0, "a year and a half" -> 18.0, "10 days" -> 0.33; None if no duration."""
+    """ "2 yrs" -> 24.0, "a year and a half" -> 18.0, "10 days" -> 0.33; None if no duration."""
     quantity = parse_quantity(text, DURATION_UNITS)
     if quantity is None:
         return None
@@ -44,20 +44,24 @@ def duration_to_months(text: str) -> float | None:
 # --- onsets: "since 2019", "started last summer" ---------------------------
 
 MONTHS = {
-    **{name: i for i, name in enumerate(
-        "january february march april may june july august september october november december"
-        .split(), start=1)},
-    **{name: i for i, name in enumerate(
-        "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)},
+    **{
+        name: i
+        for i, name in enumerate(
+            "january february march april may june july august september october november december".split(), start=1
+        )
+    },
+    **{name: i for i, name in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)},
     "sept": 9,
 }
 # The middle of each season as (month, day); "since the summer" is read as mid-July.
 SEASONS = {
-    "winter": (1, 15), "spring": (4, 15), "summer": (7, 15), "fall": (10, 15), "autumn": (10, 15),
+    "winter": (1, 15),
+    "spring": (4, 15),
+    "summer": (7, 15),
+    "fall": (10, 15),
+    "autumn": (10, 15),
 }
-WEEKDAYS = {
-    name: i for i, name in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())
-}
+WEEKDAYS = {name: i for i, name in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
 DAYS_AGO = {"today": 0, "tonight": 0, "morning": 0, "yesterday": 1, "night": 1}
 OLDEST_ONSET_YEAR = 1920
 DAYS_PER_MONTH = 30.4375
@@ -136,9 +140,11 @@ def _clamp(middle: date, first: date, today: date) -> date:
 
 def _thanksgiving(today: date, year: int | None) -> date:
     """The most recent US Thanksgiving (the fourth Thursday of November)."""
+
     def fourth_thursday(y: int) -> date:
         first = date(y, 11, 1)
         return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+
     day = fourth_thursday(year if year is not None else today.year)
     return day if day <= today or year is not None else fourth_thursday(today.year - 1)
 
@@ -175,7 +181,7 @@ BUCKETS = (  # lower-inclusive thresholds in feet, highest first
 
 
 def distance_to_feet(text: str) -> float | None:
-    """"2-3 blocks" -> 660.0, "5 minutes" -> 1320.0; None if no distance/time."""
+    """ "2-3 blocks" -> 660.0, "5 minutes" -> 1320.0; None if no distance/time."""
     quantity = parse_quantity(text, WALKING_UNITS)
     if quantity is None:
         return None
@@ -238,7 +244,7 @@ def parse_quantity(text: str, units: Mapping[str, _Unit]) -> tuple[float, _Unit]
     amount = parse_words(words[:unit_at])
     if amount is None:
         return None
-    tail = tuple(words[unit_at + 1:])
+    tail = tuple(words[unit_at + 1 :])
     if tail in {("and", "a", "half"), ("and", "one", "half")}:
         amount += 0.5
     elif tail[:1] and tail[0] in RANGE_JOINERS and len(tail) > 1:

@@ -11,29 +11,66 @@ returns their token offsets, so the spaCy component can mark them.
 import re
 
 UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
 }
 TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fourty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 SCALES = {"hundred": 100, "thousand": 1000}
 
 # Vague quantities, as the clinical team agreed to read them.
 VAGUE = {
-    ("a", "couple", "of"): 2, ("a", "couple"): 2, ("couple", "of"): 2,
-    ("couple",): 2, ("a", "few"): 3, ("few",): 3, ("several",): 3,
-    ("a", "handful", "of"): 3, ("a", "dozen"): 12, ("dozen",): 12,
+    ("a", "couple", "of"): 2,
+    ("a", "couple"): 2,
+    ("couple", "of"): 2,
+    ("couple",): 2,
+    ("a", "few"): 3,
+    ("few",): 3,
+    ("several",): 3,
+    ("a", "handful", "of"): 3,
+    ("a", "dozen"): 12,
+    ("dozen",): 12,
 }
 FRACTIONS = {
-    ("half", "a"): 0.5, ("half", "an"): 0.5, ("a", "half"): 0.5, ("half",): 0.5,
-    ("one", "half"): 0.5, ("a", "quarter", "of", "a"): 0.25,
-    ("a", "quarter", "of", "an"): 0.25, ("quarter", "of", "a"): 0.25,
-    ("a", "quarter"): 0.25, ("quarter",): 0.25,
-    ("three", "quarters", "of", "a"): 0.75, ("three", "quarters"): 0.75,
+    ("half", "a"): 0.5,
+    ("half", "an"): 0.5,
+    ("a", "half"): 0.5,
+    ("half",): 0.5,
+    ("one", "half"): 0.5,
+    ("a", "quarter", "of", "a"): 0.25,
+    ("a", "quarter", "of", "an"): 0.25,
+    ("quarter", "of", "a"): 0.25,
+    ("a", "quarter"): 0.25,
+    ("quarter",): 0.25,
+    ("three", "quarters", "of", "a"): 0.75,
+    ("three", "quarters"): 0.75,
 }
 ARTICLES = {"a": 1, "an": 1}
 UNICODE_FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75}
@@ -41,7 +78,10 @@ RANGE_JOINERS = {"-", "to", "or", "–", "—"}
 
 # Every word that can start or continue a number phrase (for quick rejection).
 NUMBER_WORDS = (
-    set(UNITS) | set(TENS) | set(SCALES) | set(ARTICLES)
+    set(UNITS)
+    | set(TENS)
+    | set(SCALES)
+    | set(ARTICLES)
     | {w for key in list(VAGUE) + list(FRACTIONS) for w in key}
     | {"and", "quarters"}
 )
@@ -69,7 +109,7 @@ def parse_words(words: list[str] | tuple[str, ...]) -> float | None:
         return None
     for i, word in enumerate(words):
         if word in RANGE_JOINERS and 0 < i < len(words) - 1:
-            low, high = _parse_single(words[:i]), _parse_single(words[i + 1:])
+            low, high = _parse_single(words[:i]), _parse_single(words[i + 1 :])
             if low is not None and high is not None and words[:i] not in {("a",), ("an",)} and low < high:
                 return _clean((low + high) / 2)
     return _parse_single(words)

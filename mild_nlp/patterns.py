@@ -122,12 +122,17 @@ RED_FLAGS = [
     "nothing comes|came out when i? pee|urinate|try",
     "@CAN @NOT empty my? bladder",
     "@NOT been? able to pee|urinate|void|piss|poop",
-    "incontinence", "incontinent", "cauda equina",
+    "incontinence",
+    "incontinent",
+    "cauda equina",
     "wet|wetting|wets|peed|peeing|pooped|pooping|soiled|soiling|messed myself|self",
     "wet|wetting|peed|pooped|soiled my pants|underwear",
     "wet|wetting the bed",
-    *cooccur(["@NUMB"], ["@SADDLE", "inner thigh|thighs", "between my|the legs",
-                         "private area|parts|region", "down there"], 4),
+    *cooccur(
+        ["@NUMB"],
+        ["@SADDLE", "inner thigh|thighs", "between my|the legs", "private area|parts|region", "down there"],
+        4,
+    ),
     "no|lost|loss|lack _1 feeling|sensation _4 @SADDLE",
     "no|lost|loss|lack _1 feeling|sensation _4 inner thigh|thighs",
     "@CAN @NOT really|even|quite? feel _3 @SADDLE",
@@ -145,24 +150,41 @@ RED_FLAGS = [
     "floppier|floppy|weaker _3 every|each day",
     "floppier|floppy|weaker _3 day by day",
     "running|temp|temperature|fever of? @HEDGE? #NUM",
-    *cooccur(["@WEAK", "give|gives|giving|gave out|way", "foot drop", "drop foot",
-              "dragging my|the foot|leg", "foot|feet slaps|slap|slapping|flops|flopping",
-              "slapping|floppy foot|feet"],
-             ["@PROGRESS", "each|every day|week", "by the day", "day by day", "more and more"], 4),
+    *cooccur(
+        [
+            "@WEAK",
+            "give|gives|giving|gave out|way",
+            "foot drop",
+            "drop foot",
+            "dragging my|the foot|leg",
+            "foot|feet slaps|slap|slapping|flops|flopping",
+            "slapping|floppy foot|feet",
+        ],
+        ["@PROGRESS", "each|every day|week", "by the day", "day by day", "more and more"],
+        4,
+    ),
     # a slapping foot is foot drop; noticed while walking, so walking words may come between
     "foot|feet slaps|slap|slapping|flops|flopping _7 getting|gotten|becoming|is worse|weaker",
     "getting|becoming|gotten|growing|grown _2 weaker",
     "weaker and weaker",
     "@FEVER",
-    "high? temperature", "running a temp|temperature",
+    "high? temperature",
+    "running a temp|temperature",
 ]
 
 URGENT_FLAGS = [
-    "fell", "fallen", "falls", "did|do fall|trip|slip",
+    "fell",
+    "fallen",
+    "falls",
+    "did|do fall|trip|slip",
     "a|my|the|recent|bad|nasty|hard|big|another fall",
-    "slipped", "tripped",
+    "slipped",
+    "tripped",
     "car|auto|motorcycle|bike|bicycle|motor|traffic|work|sports|skiing accident|crash|wreck",
-    "mva", "mvc", "rear-ended", "rear ended",
+    "mva",
+    "mvc",
+    "rear-ended",
+    "rear ended",
     "injured|hurt|wrenched|twisted|injuring|hurting my|his|her back|spine",
     "back|spine|spinal injury|injuries|trauma",
     "injury|trauma to my|the back|spine",
@@ -179,7 +201,9 @@ URGENT_FLAGS = [
 
 LEG = [
     *cooccur(["@LEG_SYMPTOM", "pins and needles"], ["@LEG_REGION"], 6),
-    "sciatica", "nic", "claudication",
+    "sciatica",
+    "nic",
+    "claudication",
     "both|bilateral|bilat legs|leg|le",
     "@LEG_REGION _2 give|gives|gave|giving out",
 ]
@@ -217,17 +241,27 @@ WALK_PHRASES = [
 # When something started: "since 2019", "began last summer" (read by normalize.months_since).
 ONSET_ANCHORS = [
     "since about|around|roughly|approximately?",
-    "started|start|starts|began|begin|begins|begun|starting|beginning back? "
-    "in|around|about|during|over|at|on|from?",
+    "started|start|starts|began|begin|begins|begun|starting|beginning back? in|around|about|during|over|at|on|from?",
     "noticed|noticing it|them|this|symptoms? first? in|around|during|over|on|at?",
 ]
 ONSET_TIMES = [
     "#NUM",  # a year: context_checks._onset keeps only 1920..2100
-    "@MONTH", "@MONTH #NUM", "@MONTH of #NUM", "last|this|early|late|mid @MONTH",
-    "the? @SEASON", "last|this @SEASON", "the? @SEASON of #NUM", "@SEASON #NUM",
-    "last|this week|month|year|weekend", "the weekend",
-    "this morning|afternoon|evening", "last night", "yesterday|today|tonight",
-    "@HOLIDAY", "last @HOLIDAY", "@HOLIDAY #NUM",
+    "@MONTH",
+    "@MONTH #NUM",
+    "@MONTH of #NUM",
+    "last|this|early|late|mid @MONTH",
+    "the? @SEASON",
+    "last|this @SEASON",
+    "the? @SEASON of #NUM",
+    "@SEASON #NUM",
+    "last|this week|month|year|weekend",
+    "the weekend",
+    "this morning|afternoon|evening",
+    "last night",
+    "yesterday|today|tonight",
+    "@HOLIDAY",
+    "last @HOLIDAY",
+    "@HOLIDAY #NUM",
     "last? @WEEKDAY",
 ]
 ONSETS = [f"{anchor} {time}" for anchor in ONSET_ANCHORS for time in ONSET_TIMES]
@@ -257,7 +291,8 @@ TRIGGERS = [
     "@WALKSTAND in line|lines",
     "@WALKSTAND _8 before|until|till|then _2 @LEG_REGION",
     "after|when i? 've|have|had? been @WALKSTAND",
-    "nic", "claudication",
+    "nic",
+    "claudication",
 ]
 TRIGGER_NEGATIONS = [
     "@WALKSTAND does|do|did @NOT bother|affect|matter|change|make|trigger|cause",
@@ -267,9 +302,9 @@ TRIGGER_NEGATIONS = [
     "i can walk fine|normally|without",
 ]
 RELIEF = cooccur(
-    ["@POSTURE", "shopping cart", "lean|leaning|bend|bending forward", "bend|bending over",
-     "sit|sitting down"],
-    ["@RELIEF"], 7,
+    ["@POSTURE", "shopping cart", "lean|leaning|bend|bending forward", "bend|bending over", "sit|sitting down"],
+    ["@RELIEF"],
+    7,
 )
 RELIEF += [
     *cooccur(["@POSTURE"], ["carry on", "keep going", "go on", "get going", "keep walking"], 8),
@@ -307,7 +342,9 @@ TREATMENT_FAILED = [
     "short -? lived|term",
     "not enough",
     "made|makes|make it|them|things|everything|her|him|me? worse",
-    "useless", "waste", "failed",
+    "useless",
+    "waste",
+    "failed",
     "barely|hardly|slightly|somewhat helped|helps|worked",
     "help|helped|helps|worked a little|bit",
     "help|helped|helps|worked for a|some while|bit|time|few|couple|little",
@@ -316,7 +353,8 @@ TREATMENT_FAILED = [
     "help|helped|helps|worked _2 the first time",
     "but not this time",
     "but not anymore|now",
-    "not anymore", "no longer",
+    "not anymore",
+    "no longer",
     "did|does|do nothing",
     "@NOT make|made|making a dent",
     "@NOT cutting|cut it",
@@ -353,11 +391,19 @@ TREATMENT_ELLIPSIS = ["did|does|do @NOT"]
 def matcher_patterns() -> list[tuple[str, str]]:
     """All (key, notation) token patterns."""
     keyed = [
-        ("red_flag", RED_FLAGS), ("urgent_flag", URGENT_FLAGS), ("leg_symptom", LEG),
-        ("leg_ok", LEG_OK), ("back_only", BACK_ONLY), ("back_surgery", SURGERY),
-        ("trigger", TRIGGERS), ("trigger_neg", TRIGGER_NEGATIONS), ("relief", RELIEF),
-        ("relief_neg", RELIEF_NEGATIONS), ("tx_failed", TREATMENT_FAILED),
-        ("tx_helped", TREATMENT_HELPED), ("tx_ellipsis", TREATMENT_ELLIPSIS),
+        ("red_flag", RED_FLAGS),
+        ("urgent_flag", URGENT_FLAGS),
+        ("leg_symptom", LEG),
+        ("leg_ok", LEG_OK),
+        ("back_only", BACK_ONLY),
+        ("back_surgery", SURGERY),
+        ("trigger", TRIGGERS),
+        ("trigger_neg", TRIGGER_NEGATIONS),
+        ("relief", RELIEF),
+        ("relief_neg", RELIEF_NEGATIONS),
+        ("tx_failed", TREATMENT_FAILED),
+        ("tx_helped", TREATMENT_HELPED),
+        ("tx_ellipsis", TREATMENT_ELLIPSIS),
         ("onset", ONSETS),
     ]
     patterns = list(NUMBER_ENTITIES) + list(WALK_PHRASES)

@@ -14,6 +14,7 @@ Each reading carries the probabilities; `verdict()` turns them into "flag" (sure
 "unsure" (worth a question) or None, with thresholds chosen on the training set's
 cross-validation (second_reader_training) and stored with the weights.
 """
+
 from __future__ import annotations
 
 import threading
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 WEIGHTS = ROOT / "models" / "flag_reader" / "reader.pkl"
 CLASSES = ("none", "red", "urgent")
 FLAG, UNSURE = "flag", "unsure"
-VECTOR_WEIGHT = 1.0   # the sentence vector's weight beside the TF-IDF word and character features
+VECTOR_WEIGHT = 1.0  # the sentence vector's weight beside the TF-IDF word and character features
 
 
 SHORT_WORDS, SHORT_CACHE = 3, 4096
@@ -48,8 +49,9 @@ def features(words, chars, texts: list[str], vectors: np.ndarray):
     (meaning in other words: "things down there feel dead")."""
     from scipy import sparse
 
-    return sparse.hstack([words.transform(texts), chars.transform(texts),
-                          sparse.csr_matrix(vectors * VECTOR_WEIGHT)]).tocsr()
+    return sparse.hstack(
+        [words.transform(texts), chars.transform(texts), sparse.csr_matrix(vectors * VECTOR_WEIGHT)]
+    ).tocsr()
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,7 @@ class SecondReader:
         ]
 
     def verdict(self, reading: ClauseReading, kind: str) -> Optional[str]:
-        """"flag" when the reader is sure of a `kind` ("red"/"urgent") flag, "unsure" when it
+        """ "flag" when the reader is sure of a `kind` ("red"/"urgent") flag, "unsure" when it
         may be one, else None."""
         sure, unsure = self.thresholds[kind]
         p = getattr(reading, kind)

@@ -18,6 +18,7 @@ the rules are the other reader, and the union is measured by scripts/flag_stress
 and a hash of the data and this module are pickled together (build output, never in git),
 so a change of either retrains (`is_current`).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -37,10 +38,13 @@ NLU_NONE_FILES = ("basics.yml", "faq.yml", "screening_start.yml", "answers.yml")
 # The screening answers of data/nlu/inform.yml are "none" too (legs numb after a block, PT
 # didn't help, I'm 72), except those about a flag's topic, which are left out rather than
 # guessed: a fall, an injury, cancer, weight, bladder, bowels, fever or the saddle area.
-FLAG_TOPIC = re.compile(r"cancer|tumou?r|chemo|radiat|oncolog|lymphoma|leuk|melanoma|fell|fall|slip|trip|"
-                        r"injur|accident|crash|hurt|weight|pounds|lbs|kilo|stone|bladder|bowel|pee|urin|"
-                        r"wet|leak|toilet|incontin|fever|chill|temperat|sweat|saddle|groin|crotch|"
-                        r"genital|private|down there|weak|drop|drag|give way|gives way|emergenc", re.I)
+FLAG_TOPIC = re.compile(
+    r"cancer|tumou?r|chemo|radiat|oncolog|lymphoma|leuk|melanoma|fell|fall|slip|trip|"
+    r"injur|accident|crash|hurt|weight|pounds|lbs|kilo|stone|bladder|bowel|pee|urin|"
+    r"wet|leak|toilet|incontin|fever|chill|temperat|sweat|saddle|groin|crotch|"
+    r"genital|private|down there|weak|drop|drag|give way|gives way|emergenc",
+    re.I,
+)
 UNSURE_RECALL = 0.99
 NONE_BUDGET = {"red": 0.05, "urgent": 0.03}  # an emergency may cost more needless questions
 FLAG_PRECISION = 0.97
@@ -107,8 +111,9 @@ def training_set() -> tuple[list[str], np.ndarray]:
     rows += [(t, CLASSES.index("red")) for t in _nlu_examples(NLU / "red_flags.yml", "report_red_flag")]
     for name in NLU_NONE_FILES:
         rows += [(t, CLASSES.index("none")) for t in _nlu_examples(NLU / name)]
-    rows += [(t, CLASSES.index("none")) for t in _nlu_examples(NLU / "inform.yml", "inform")
-             if not FLAG_TOPIC.search(t)]
+    rows += [
+        (t, CLASSES.index("none")) for t in _nlu_examples(NLU / "inform.yml", "inform") if not FLAG_TOPIC.search(t)
+    ]
     seen, texts, labels = set(), [], []
     for text, label in rows:
         key = text.lower().strip()
@@ -118,8 +123,9 @@ def training_set() -> tuple[list[str], np.ndarray]:
             labels.append(label)
     missing = [name for k, name in enumerate(CLASSES) if k not in labels]
     if missing:
-        raise RuntimeError(f"second reader: no training clauses for {', '.join(missing)} "
-                         f"(expected them in {CLAUSES}/*.yml)")
+        raise RuntimeError(
+            f"second reader: no training clauses for {', '.join(missing)} (expected them in {CLAUSES}/*.yml)"
+        )
     return texts, np.array(labels)
 
 
@@ -179,8 +185,16 @@ def train_and_save(path: Path = WEIGHTS, encoder=None) -> dict:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.stem + ".tmp")
     with open(tmp, "wb") as f:
-        pickle.dump({"model": model, "words": words, "chars": chars,
-                     "thresholds": {"red": red, "urgent": urgent}, "source_hash": data_hash()}, f)
+        pickle.dump(
+            {
+                "model": model,
+                "words": words,
+                "chars": chars,
+                "thresholds": {"red": red, "urgent": urgent},
+                "source_hash": data_hash(),
+            },
+            f,
+        )
     tmp.replace(path)
     figures = {"clauses": len(texts), "red_thresholds": red, "urgent_thresholds": urgent}
     written_none = {t.lower().strip() for t in _written()["none"]}

@@ -36,9 +36,7 @@ def overlaps(a: Span, b: Span) -> bool:
 
 def contains_phrase(words: list[str], phrases) -> bool:
     """Whether any phrase (a tuple of words) occurs as consecutive items of `words`."""
-    return any(
-        tuple(words[i:i + len(p)]) == p for p in phrases for i in range(len(words) - len(p) + 1)
-    )
+    return any(tuple(words[i : i + len(p)]) == p for p in phrases for i in range(len(words) - len(p) + 1))
 
 
 def is_question(sentence: Span) -> bool:
@@ -55,8 +53,8 @@ def _split(doc: Doc, is_break) -> list[Span]:
     for token in doc:
         if is_break(token):
             if token.i + 1 > start:
-                parts.append(doc[start:token.i + 1])
+                parts.append(doc[start : token.i + 1])
             start = token.i + 1
     if start < len(doc):
-        parts.append(doc[start:len(doc)])
+        parts.append(doc[start : len(doc)])
     return parts

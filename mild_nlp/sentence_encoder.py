@@ -36,9 +36,7 @@ def model_dir() -> Path:
     """Folder of the bundled model files, found without importing the package."""
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError(
-            f"{PACKAGE} is not installed: run `make install` (scripts/setup.sh installs it)"
-        )
+        raise ModuleNotFoundError(f"{PACKAGE} is not installed: run `make install` (scripts/setup.sh installs it)")
     return Path(list(spec.submodule_search_locations)[0]) / "model"
 
 
@@ -122,6 +120,4 @@ def _pooled(hidden: np.ndarray, enc) -> Encoding:
     sentence = hidden.mean(0)
     sentence = sentence / max(float(np.linalg.norm(sentence)), 1e-9)
     keep = [i for i, special in enumerate(enc.special_tokens_mask) if not special]
-    return Encoding(
-        tokens=hidden[keep], offsets=[tuple(enc.offsets[i]) for i in keep], sentence=sentence
-    )
+    return Encoding(tokens=hidden[keep], offsets=[tuple(enc.offsets[i]) for i in keep], sentence=sentence)

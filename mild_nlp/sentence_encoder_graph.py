@@ -11,6 +11,7 @@ feed-forward layer, residual + layer norm. Nothing is converted from another fra
 graph is written here node by node, and tests/unit/mild_nlp/test_minilm.py checks its output against
 sentence-transformers' own.
 """
+
 from __future__ import annotations
 
 from typing import Dict, List
@@ -49,12 +50,12 @@ class _Graph:
         return out
 
     def dense(self, x: str, prefix: str) -> str:
-        return self.op("Add", self.op("MatMul", x, self.weight(prefix + "weight", True)),
-                       self.weight(prefix + "bias"))
+        return self.op("Add", self.op("MatMul", x, self.weight(prefix + "weight", True)), self.weight(prefix + "bias"))
 
     def layer_norm(self, x: str, prefix: str) -> str:
-        return self.op("LayerNormalization", x, self.weight(prefix + "weight"), self.weight(prefix + "bias"),
-                       axis=-1, epsilon=EPS)
+        return self.op(
+            "LayerNormalization", x, self.weight(prefix + "weight"), self.weight(prefix + "bias"), axis=-1, epsilon=EPS
+        )
 
 
 def build_graph(weights: Dict[str, np.ndarray]):
@@ -67,16 +68,24 @@ def build_graph(weights: Dict[str, np.ndarray]):
 
     # embeddings: word + position (0..n-1) + token type 0, then layer norm
     n = g.op("Shape", ids, start=1, end=2)
-    positions = g.op("Slice", g.weight("embeddings.position_embeddings.weight"),
-                     g.const("zero", np.array([0], np.int64)), n, g.const("axis0", np.array([0], np.int64)))
+    positions = g.op(
+        "Slice",
+        g.weight("embeddings.position_embeddings.weight"),
+        g.const("zero", np.array([0], np.int64)),
+        n,
+        g.const("axis0", np.array([0], np.int64)),
+    )
     x = g.op("Add", g.op("Gather", g.weight("embeddings.word_embeddings.weight"), ids), positions)
     x = g.op("Add", x, g.const("token_type_0", weights["embeddings.token_type_embeddings.weight"][0]))
     x = g.layer_norm(x, "embeddings.LayerNorm.")
 
     # padded word pieces get no attention: add -1e9 to their scores
     mask4 = g.op("Unsqueeze", mask, g.const("axes12", np.array([1, 2], np.int64)))
-    attention_bias = g.op("Mul", g.op("Sub", g.const("one", np.array(1.0, np.float32)), mask4),
-                          g.const("minus_inf", np.array(-1e9, np.float32)))
+    attention_bias = g.op(
+        "Mul",
+        g.op("Sub", g.const("one", np.array(1.0, np.float32)), mask4),
+        g.const("minus_inf", np.array(-1e9, np.float32)),
+    )
     split_heads = g.const("split_heads", np.array([0, 0, HEADS, head], np.int64))
     join_heads = g.const("join_heads", np.array([0, 0, DIM], np.int64))
     scale = g.const("scale", np.array(1.0 / np.sqrt(head), np.float32))
@@ -88,24 +97,27 @@ def build_graph(weights: Dict[str, np.ndarray]):
         p = f"encoder.layer.{i}."
 
         def heads(name: str, perm: List[int], x: str = x, p: str = p) -> str:  # this layer's input and prefix
-            return g.op("Transpose", g.op("Reshape", g.dense(x, p + f"attention.self.{name}."), split_heads),
-                        perm=perm)
+            return g.op("Transpose", g.op("Reshape", g.dense(x, p + f"attention.self.{name}."), split_heads), perm=perm)
 
         q, k, v = heads("query", [0, 2, 1, 3]), heads("key", [0, 2, 3, 1]), heads("value", [0, 2, 1, 3])
         scores = g.op("Add", g.op("Mul", g.op("MatMul", q, k), scale), attention_bias)
         context = g.op("MatMul", g.op("Softmax", scores, axis=-1), v)
         context = g.op("Reshape", g.op("Transpose", context, perm=[0, 2, 1, 3]), join_heads)
-        x = g.layer_norm(g.op("Add", x, g.dense(context, p + "attention.output.dense.")),
-                         p + "attention.output.LayerNorm.")
+        x = g.layer_norm(
+            g.op("Add", x, g.dense(context, p + "attention.output.dense.")), p + "attention.output.LayerNorm."
+        )
         hidden = g.dense(x, p + "intermediate.dense.")
         gelu = g.op("Mul", g.op("Mul", hidden, half), g.op("Add", one, g.op("Erf", g.op("Div", hidden, sqrt2))))
         x = g.layer_norm(g.op("Add", x, g.dense(gelu, p + "output.dense.")), p + "output.LayerNorm.")
 
     g.nodes.append(helper.make_node("Identity", [x], ["hidden"]))
     graph = helper.make_graph(
-        g.nodes, "all-MiniLM-L6-v2",
-        [helper.make_tensor_value_info(ids, TensorProto.INT64, ["batch", "n"]),
-         helper.make_tensor_value_info(mask, TensorProto.FLOAT, ["batch", "n"])],
+        g.nodes,
+        "all-MiniLM-L6-v2",
+        [
+            helper.make_tensor_value_info(ids, TensorProto.INT64, ["batch", "n"]),
+            helper.make_tensor_value_info(mask, TensorProto.FLOAT, ["batch", "n"]),
+        ],
         [helper.make_tensor_value_info("hidden", TensorProto.FLOAT, ["batch", "n", DIM])],
         g.initializers,
     )

@@ -33,7 +33,7 @@ def treatment_answers(m: ParsedMessage) -> dict:
     slot = m.requested_slot
     if not treatments.by_category and _tried_nothing(m):
         # "haven't tried anything yet": about the treatment asked, else about all of them
-        for target in ([slot] if slot is not None and slot in TREATMENT_SLOTS.values() else TREATMENT_SLOTS.values()):
+        for target in [slot] if slot is not None and slot in TREATMENT_SLOTS.values() else TREATMENT_SLOTS.values():
             answers[target] = "not_tried"
         return answers
     if slot is not None and slot in TREATMENT_SLOTS.values() and slot not in answers:
@@ -70,8 +70,10 @@ def _read_treatments(m: ParsedMessage) -> Treatments:
                 if span.label_ == "treatment" and _planned(m, span):
                     continue  # "my doctor wants me to try injections next"
                 if span.label_ == "treatment":
-                    if not part_groups or part_groups[-1]["outcomes"] or _negation_changes(
-                        part_groups[-1]["treatments"], span
+                    if (
+                        not part_groups
+                        or part_groups[-1]["outcomes"]
+                        or _negation_changes(part_groups[-1]["treatments"], span)
                     ):
                         part_groups.append({"treatments": [], "outcomes": []})
                     part_groups[-1]["treatments"].append(span)
@@ -102,8 +104,12 @@ def _read_treatments(m: ParsedMessage) -> Treatments:
 
 
 NOTHING_TRIED = (
-    ("not", "tried", "anything"), ("not", "done", "anything"), ("not", "had", "anything"),
-    ("tried", "nothing"), ("not", "tried", "any", "treatment"), ("no", "treatment"),
+    ("not", "tried", "anything"),
+    ("not", "done", "anything"),
+    ("not", "had", "anything"),
+    ("tried", "nothing"),
+    ("not", "tried", "any", "treatment"),
+    ("no", "treatment"),
     ("no", "treatments"),
 )
 
@@ -112,7 +118,7 @@ PLAN_WORDS = frozenset("wants want suggested suggests recommended recommends con
 
 
 def _planned(m: ParsedMessage, span: Span) -> bool:
-    before = {t.lower_ for t in m.doc[max(m.sentence_of(span).start, span.start - 5):span.start]}
+    before = {t.lower_ for t in m.doc[max(m.sentence_of(span).start, span.start - 5) : span.start]}
     return bool(before & PLAN_WORDS) and bool(before & {"try", "start", "do"})
 
 
@@ -121,7 +127,7 @@ def _tried_nothing(m: ParsedMessage) -> bool:
 
 
 def _negation_changes(group: list[Span], span: Span) -> bool:
-    """"no injections, PT didn't help": a treatment not had and one that failed are told apart."""
+    """ "no injections, PT didn't help": a treatment not had and one that failed are told apart."""
     return bool(group) and group[-1]._.negated != span._.negated
 
 
@@ -129,16 +135,18 @@ def _contrast_parts(sentence: Span) -> list[Span]:
     parts, start = [], sentence.start
     for token in sentence:
         if token.lower_ in lx.CONTRAST_WORDS and token.i > start:
-            parts.append(sentence.doc[start:token.i])
+            parts.append(sentence.doc[start : token.i])
             start = token.i
-    parts.append(sentence.doc[start:sentence.end])
+    parts.append(sentence.doc[start : sentence.end])
     return parts
 
 
 def _treatment_items(m: ParsedMessage, part: Span, relief_tokens: set[int]) -> list[Span]:
     labels = ("treatment", "tx_helped", "tx_failed", "tx_ellipsis")
     items = [
-        s for label in labels for s in m.stated(label)
+        s
+        for label in labels
+        for s in m.stated(label)
         if part.start <= s.start < part.end
         and (label == "treatment" or relief_tokens.isdisjoint(range(s.start, s.end)))
     ]

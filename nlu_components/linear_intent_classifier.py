@@ -30,7 +30,6 @@ from typing import Any, Dict, List, Optional, Text, Type
 
 import numpy as np
 import scipy.sparse
-
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -58,12 +57,11 @@ def _sentence_blocks(message: Message) -> Dict[str, Any]:
 class _Blocks:
     """How features of each featurizer become one row of the classifier's input."""
 
-    def __init__(self, names: List[str], dims: List[int], idf: List[Optional[np.ndarray]],
-                 dense_weight: float) -> None:
+    def __init__(self, names: List[str], dims: List[int], idf: List[Optional[np.ndarray]], dense_weight: float) -> None:
         self.names, self.dims, self.idf, self.dense_weight = names, dims, idf, dense_weight
 
     @classmethod
-    def fit(cls, messages: List[Message], dense_weight: float) -> "_Blocks":
+    def fit(cls, messages: List[Message], dense_weight: float) -> _Blocks:
         first = _sentence_blocks(messages[0])
         names = sorted(first)
         dims = [first[n].shape[-1] for n in names]
@@ -83,7 +81,7 @@ class _Blocks:
         for message in messages:
             blocks = _sentence_blocks(message)
             parts = []
-            for name, dim, idf in zip(self.names, self.dims, self.idf):
+            for name, dim, idf in zip(self.names, self.dims, self.idf, strict=True):
                 parts.append(self._block(blocks.get(name), dim, idf))
             rows.append(scipy.sparse.hstack(parts))
         return scipy.sparse.vstack(rows).tocsr()
@@ -99,9 +97,7 @@ class _Blocks:
         return row / norm if norm > 0 else row
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class LinearIntentClassifier(GraphComponent, IntentClassifier):
     """Logistic regression over TF-IDF n-grams and sentence embeddings."""
 
@@ -120,8 +116,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         """Regularisation C, weight of dense features, iterations, ranking length."""
         return {"C": 30.0, "dense_weight": 1.0, "max_iter": 2000, "ranking_length": 10}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
-                 resource: Resource) -> None:
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
@@ -131,8 +126,13 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self.labels: List[str] = []
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "LinearIntentClassifier":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LinearIntentClassifier:
         """An untrained classifier."""
         return cls(config, model_storage, resource)
 
@@ -147,8 +147,13 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self.blocks = _Blocks.fit(examples, float(self.config["dense_weight"]))
         x = self.blocks.matrix(examples)
         y = [m.get(INTENT) for m in examples]
-        clf = LogisticRegression(C=float(self.config["C"]), max_iter=int(self.config["max_iter"]),
-                                 multi_class="multinomial", solver="lbfgs", random_state=42)
+        clf = LogisticRegression(
+            C=float(self.config["C"]),
+            max_iter=int(self.config["max_iter"]),
+            multi_class="multinomial",
+            solver="lbfgs",
+            random_state=42,
+        )
         clf.fit(x, y)
         self.weights, self.bias = clf.coef_.T.astype(np.float64), clf.intercept_.astype(np.float64)
         self.labels = [str(c) for c in clf.classes_]
@@ -178,7 +183,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         for message in messages:
             message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
             message.set("intent_ranking", [], add_to_output=True)
-        for row, (message, probs) in enumerate(zip(known, probabilities)):
+        for row, (message, probs) in enumerate(zip(known, probabilities, strict=True)):
             if x[row].nnz == 0:
                 continue
             order = np.argsort(-probs, kind="stable")
@@ -197,8 +202,11 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         """Stores weights, bias, labels and the feature layout as NumPy arrays."""
         blocks = self.blocks
         arrays = {
-            "weights": self.weights, "bias": self.bias, "labels": np.array(self.labels),
-            "block_names": np.array(blocks.names), "block_dims": np.array(blocks.dims),
+            "weights": self.weights,
+            "bias": self.bias,
+            "labels": np.array(self.labels),
+            "block_names": np.array(blocks.names),
+            "block_dims": np.array(blocks.dims),
             "dense_weight": np.array(blocks.dense_weight),
         }
         for i, idf in enumerate(blocks.idf):
@@ -208,8 +216,14 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             np.savez(folder / MODEL_FILE, **arrays)
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "LinearIntentClassifier":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> LinearIntentClassifier:
         """Loads a trained classifier (an untrained one if nothing was stored)."""
         component = cls(config, model_storage, resource)
         try:
@@ -217,8 +231,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 with np.load(folder / MODEL_FILE, allow_pickle=False) as data:
                     names = [str(n) for n in data["block_names"]]
                     idf = [data[f"idf_{i}"] if f"idf_{i}" in data else None for i in range(len(names))]
-                    component.blocks = _Blocks(names, [int(d) for d in data["block_dims"]], idf,
-                                               float(data["dense_weight"]))
+                    component.blocks = _Blocks(
+                        names, [int(d) for d in data["block_dims"]], idf, float(data["dense_weight"])
+                    )
                     component.weights, component.bias = data["weights"], data["bias"]
                     component.labels = [str(n) for n in data["labels"]]
         except (ValueError, FileNotFoundError):

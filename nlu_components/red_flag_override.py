@@ -40,9 +40,7 @@ STORY_ANSWERS = 3
 DENY_INTENT = "deny"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RedFlagIntentOverride(GraphComponent, IntentClassifier):
     """Overrides the predicted intent when the text states (or only denies) red flags."""
 
@@ -100,6 +98,7 @@ class RedFlagIntentOverride(GraphComponent, IntentClassifier):
                 _set_intent(message, INFORM_INTENT)
         return messages
 
+
 def _set_intent(message: Message, name: Text) -> None:
     """Make `name` the intent with confidence 1.0 and put it first in the ranking."""
     intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
@@ -108,7 +107,8 @@ def _set_intent(message: Message, name: Text) -> None:
     # FallbackClassifier (gap < 0.1), which would turn a red flag into nlu_fallback.
     ranking = [
         {**r, PREDICTED_CONFIDENCE_KEY: float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) * 0.5}
-        for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != name
+        for r in message.get(INTENT_RANKING_KEY) or []
+        if r.get(INTENT_NAME_KEY) != name
     ]
     message.set(INTENT, intent, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [dict(intent)] + ranking, add_to_output=True)

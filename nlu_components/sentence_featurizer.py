@@ -20,7 +20,6 @@ import logging
 from typing import Any, Dict, List, Optional, Text, Type
 
 import numpy as np
-
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -45,18 +44,13 @@ def token_vectors(encoding: Encoding, spans: List[tuple]) -> np.ndarray:
     """
     out = np.zeros((len(spans), DIM), dtype=np.float32)
     for row, (start, end) in enumerate(spans):
-        pieces = [
-            i for i, (p_start, p_end) in enumerate(encoding.offsets)
-            if p_start < end and p_end > start
-        ]
+        pieces = [i for i, (p_start, p_end) in enumerate(encoding.offsets) if p_start < end and p_end > start]
         if pieces:
             out[row] = encoding.tokens[pieces].mean(0)
     return out
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
     """Adds all-MiniLM-L6-v2 sequence and sentence features to the message text."""
 
@@ -75,8 +69,7 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         """Only the base options (the alias)."""
         return {**DenseFeaturizer.get_default_config()}
 
-    def __init__(self, config: Dict[Text, Any], name: Text,
-                 encoder: Optional[MiniLMEncoder] = None) -> None:
+    def __init__(self, config: Dict[Text, Any], name: Text, encoder: Optional[MiniLMEncoder] = None) -> None:
         super().__init__(name, config)
         self.encoder = encoder or MiniLMEncoder.load()
 
@@ -100,7 +93,7 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         with_text = [m for m in messages if m.get(TEXT) is not None and m.get(TOKENS_NAMES[TEXT])]
         if with_text:
             encodings = self.encoder.encode_batch([m.get(TEXT) for m in with_text])
-            for message, encoding in zip(with_text, encodings):
+            for message, encoding in zip(with_text, encodings, strict=True):
                 self._add_features(message, encoding)
         return messages
 
@@ -113,9 +106,5 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         tokens = message.get(TOKENS_NAMES[TEXT])
         spans = [(t.start, t.end) for t in tokens]
         alias = self._identifier
-        message.add_features(
-            Features(token_vectors(encoding, spans), FEATURE_TYPE_SEQUENCE, TEXT, alias)
-        )
-        message.add_features(
-            Features(encoding.sentence[None, :], FEATURE_TYPE_SENTENCE, TEXT, alias)
-        )
+        message.add_features(Features(token_vectors(encoding, spans), FEATURE_TYPE_SEQUENCE, TEXT, alias))
+        message.add_features(Features(encoding.sentence[None, :], FEATURE_TYPE_SENTENCE, TEXT, alias))

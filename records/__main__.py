@@ -13,6 +13,7 @@ Every export writes one access-audit entry per screening (user "os:<login>", rol
 The database is ``--db URL``, else ``DB_URL``, else ``sqlite:///var/rasa.db``. Output goes to
 stdout unless ``--out`` is given. Exit status 2 for bad arguments, 1 when --id is not found.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,23 +66,37 @@ def _write(text: str, out: Optional[str]) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     store = RecordStore(args.db)
     filters = Filters(
-        outcome=_outcomes(args.outcome), since=args.since, until=args.until, channel=args.channel,
-        status=args.status, appointment=True if args.appointment else None, screening_id=args.id,
+        outcome=_outcomes(args.outcome),
+        since=args.since,
+        until=args.until,
+        channel=args.channel,
+        status=args.status,
+        appointment=True if args.appointment else None,
+        screening_id=args.id,
     )
     records = store.list(filters)
     if args.id and not records:
         print(f"no screening {args.id}", file=sys.stderr)
         return 1
     records = CallbackStore(store.engine).attach(records)  # the call-back status and history
-    AuditLog(store.engine).write(_os_user(), "cli", f"export_{args.format}",
-                                 [r["screening_id"] for r in records] or [None], detail="python -m records export")
+    AuditLog(store.engine).write(
+        _os_user(),
+        "cli",
+        f"export_{args.format}",
+        [r["screening_id"] for r in records] or [None],
+        detail="python -m records export",
+    )
     if args.format == "json":
         if args.id:
             text = export.dumps(export.record_json(records[0], store.reviews(args.id)))
         else:
             latest = store.latest_reviews()
-            text = export.dumps([export.record_json(r, [latest[r["screening_id"]]] if r["screening_id"] in latest
-                                                    else []) for r in records])
+            text = export.dumps(
+                [
+                    export.record_json(r, [latest[r["screening_id"]]] if r["screening_id"] in latest else [])
+                    for r in records
+                ]
+            )
     elif args.format == "csv":
         text = export.to_csv(records, store.latest_reviews())
     else:
@@ -125,8 +140,9 @@ def cmd_audit_retention(args: argparse.Namespace) -> int:
     if days < 0:
         print("--days must be 0 or more", file=sys.stderr)
         return 2
-    print(f"deleted {AuditLog(RecordStore(args.db).engine).purge_older_than(days)} audit entries "
-          f"older than {days:g} days")
+    print(
+        f"deleted {AuditLog(RecordStore(args.db).engine).purge_older_than(days)} audit entries older than {days:g} days"
+    )
     return 0
 
 

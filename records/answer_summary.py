@@ -9,6 +9,7 @@ for exactly these answers was confirmed; any change of an answer asks again.
 The labels are the reviewer's (records.questions), so the person and the clinician read the
 same names for the same answers.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,8 +39,10 @@ NOTE_NUMBERS = {
     "symptom_duration_months": "how long you have had the symptoms",
     "age_years": "your age",
 }
-NOTE_FLAGS = ("A warning sign now (bladder or bowel control, groin numbness, fast-worsening leg weakness, "
-              "fever, a recent fall, cancer, weight loss)? Type it in the message box.")
+NOTE_FLAGS = (
+    "A warning sign now (bladder or bowel control, groin numbness, fast-worsening leg weakness, "
+    "fever, a recent fall, cancer, weight loss)? Type it in the message box."
+)
 
 KEY_LENGTH = 12
 
@@ -94,8 +97,11 @@ def _flags_row(answers: Mapping[str, Any], sources: Mapping[str, Any]) -> Option
 def _row(slot: str, value: Any, sources: Mapping[str, Any]) -> dict:
     options = []
     if slot in questionnaire.ALLOWED_VALUES:
-        options = [{"title": _labels.OPTIONS[slot].get(v, v), "payload": payload(slot, v)}
-                   for v in questionnaire.ALLOWED_VALUES[slot] if v != value]
+        options = [
+            {"title": _labels.OPTIONS[slot].get(v, v), "payload": payload(slot, v)}
+            for v in questionnaire.ALLOWED_VALUES[slot]
+            if v != value
+        ]
     return {
         "slot": slot,
         "label": _labels.SHORT.get(slot, slot),

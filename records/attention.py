@@ -3,6 +3,7 @@
 Emergencies (an emergency outcome or a red flag reported) and urgent reviews that nobody has
 marked reviewed come first, newest first; then everything else, newest first. Pure functions.
 """
+
 from __future__ import annotations
 
 from typing import Any, Container, Iterable, Mapping
@@ -18,8 +19,9 @@ def needs_attention(record: Mapping[str, Any], reviewed: Container[str]) -> bool
 def attention_first(records: Iterable[Mapping[str, Any]], reviewed: Container[str]) -> list:
     """`records` in list order: unreviewed emergencies and urgent reviews, then the rest; newest first in each."""
     newest_first = sorted(records, key=lambda r: r.get("started_ts") or 0, reverse=True)
-    return ([r for r in newest_first if needs_attention(r, reviewed)]
-            + [r for r in newest_first if not needs_attention(r, reviewed)])
+    return [r for r in newest_first if needs_attention(r, reviewed)] + [
+        r for r in newest_first if not needs_attention(r, reviewed)
+    ]
 
 
 def channel_label(record: Mapping[str, Any]) -> str:

@@ -14,6 +14,7 @@ on PostgreSQL); deleting is only ``purge_older_than``, the audit's own retention
 (``MILD_AUDIT_RETENTION_DAYS``, default 2190 days = six years, HIPAA's documentation period),
 separate from the records' (``MILD_RETENTION_DAYS``): ``python -m records audit-retention``.
 """
+
 from __future__ import annotations
 
 import csv
@@ -43,20 +44,38 @@ audit_table = sa.Table(
     sa.Column("screening_id", sa.String(64), index=True),
     sa.Column("detail", sa.String(200)),
 )
-ACTIONS = ("view_record", "view_callback", "view_worklist", "export_json", "export_fhir", "export_csv",
-           "callback_attempt", "callback_book", "callback_unreachable", "callback_declined", "callback_duplicate",
-           "view_audit", "export_audit")
+ACTIONS = (
+    "view_record",
+    "view_callback",
+    "view_worklist",
+    "export_json",
+    "export_fhir",
+    "export_csv",
+    "callback_attempt",
+    "callback_book",
+    "callback_unreachable",
+    "callback_declined",
+    "callback_duplicate",
+    "view_audit",
+    "export_audit",
+)
 DEFAULT_RETENTION_DAYS = 2190
 RETENTION_ENV = "MILD_AUDIT_RETENTION_DAYS"
 CSV_FIELDS = ("at", "user", "role", "action", "screening_id", "detail")
 
-_SQLITE_TRIGGER = ("CREATE TRIGGER IF NOT EXISTS access_audit_no_update BEFORE UPDATE ON access_audit "
-                   "BEGIN SELECT RAISE(ABORT, 'access_audit is append-only'); END")
-_PG_FUNCTION = ("CREATE OR REPLACE FUNCTION access_audit_no_update() RETURNS trigger AS $$ BEGIN "
-                "RAISE EXCEPTION 'access_audit is append-only'; END; $$ LANGUAGE plpgsql")
-_PG_TRIGGER = ("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'access_audit_no_update') THEN "
-               "CREATE TRIGGER access_audit_no_update BEFORE UPDATE ON access_audit FOR EACH ROW "
-               "EXECUTE FUNCTION access_audit_no_update(); END IF; END $$")
+_SQLITE_TRIGGER = (
+    "CREATE TRIGGER IF NOT EXISTS access_audit_no_update BEFORE UPDATE ON access_audit "
+    "BEGIN SELECT RAISE(ABORT, 'access_audit is append-only'); END"
+)
+_PG_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION access_audit_no_update() RETURNS trigger AS $$ BEGIN "
+    "RAISE EXCEPTION 'access_audit is append-only'; END; $$ LANGUAGE plpgsql"
+)
+_PG_TRIGGER = (
+    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'access_audit_no_update') THEN "
+    "CREATE TRIGGER access_audit_no_update BEFORE UPDATE ON access_audit FOR EACH ROW "
+    "EXECUTE FUNCTION access_audit_no_update(); END IF; END $$"
+)
 
 
 def retention_days(env: Optional[Mapping[str, str]] = None) -> float:
@@ -96,22 +115,38 @@ class AuditLog:
                 conn.exec_driver_sql(_PG_TRIGGER)
         self._ready = True
 
-    def write(self, user: str, role: str, action: str, screening_ids: Sequence[Optional[str]] = (None,),
-              detail: Optional[str] = None, now: Optional[float] = None) -> int:
+    def write(
+        self,
+        user: str,
+        role: str,
+        action: str,
+        screening_ids: Sequence[Optional[str]] = (None,),
+        detail: Optional[str] = None,
+        now: Optional[float] = None,
+    ) -> int:
         """One entry per screening id (``(None,)`` for an access without one). Returns the count."""
         if action not in ACTIONS:
             raise ValueError(f"unknown audit action {action!r}")
         self.ensure_table()
         now = self.clock() if now is None else now
-        rows = [{"at": now, "user": (user or "?")[:200], "role": (role or "?")[:32], "action": action,
-                 "screening_id": sid, "detail": (detail or None) and str(detail)[:200]}
-                for sid in (list(screening_ids) or [None])]
+        rows = [
+            {
+                "at": now,
+                "user": (user or "?")[:200],
+                "role": (role or "?")[:32],
+                "action": action,
+                "screening_id": sid,
+                "detail": (detail or None) and str(detail)[:200],
+            }
+            for sid in (list(screening_ids) or [None])
+        ]
         with self.engine.begin() as conn:
             conn.execute(audit_table.insert(), rows)
         return len(rows)
 
-    def entries(self, filters: Optional[AuditFilters] = None, limit: Optional[int] = 500,
-                offset: int = 0) -> list[dict]:
+    def entries(
+        self, filters: Optional[AuditFilters] = None, limit: Optional[int] = 500, offset: int = 0
+    ) -> list[dict]:
         """Newest first."""
         self.ensure_table()
         f = filters or AuditFilters()
@@ -153,17 +188,27 @@ class AuditLog:
 
 def to_csv(entries: Iterable[dict]) -> str:
     from records.export import _cell
+
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\r\n")
     writer.writeheader()
     for e in entries:
-        writer.writerow({"at": _cell(e.get("at_iso") or iso(e["at"])), "user": _cell(e["user"]),
-                         "role": _cell(e["role"]), "action": _cell(e["action"]),
-                         "screening_id": _cell(e.get("screening_id")), "detail": _cell(e.get("detail"))})
+        writer.writerow(
+            {
+                "at": _cell(e.get("at_iso") or iso(e["at"])),
+                "user": _cell(e["user"]),
+                "role": _cell(e["role"]),
+                "action": _cell(e["action"]),
+                "screening_id": _cell(e.get("screening_id")),
+                "detail": _cell(e.get("detail")),
+            }
+        )
     return buffer.getvalue()
 
 
 def day_bounds(since: Optional[date], until: Optional[date]) -> tuple[Optional[float], Optional[float]]:
     from datetime import timedelta
+
     from records.store import day_start
+
     return (day_start(since) if since else None, day_start(until + timedelta(days=1)) if until else None)

@@ -17,6 +17,7 @@ ever marked by an agent: ``duplicates_of`` offers the hint (an open request with
 makes a second web server's insert a no-op) and hands the new ones to ``on_new`` in the same
 transaction, which is how the e-mail outbox (records.notify) never misses or doubles a request.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -68,8 +69,14 @@ events_table = sa.Table(
 
 STATUSES = ("new", "called", "booked", "unreachable", "declined", "duplicate")
 OPEN = ("new", "called")
-STATUS_LABELS = {"new": "New", "called": "Called", "booked": "Booked", "unreachable": "Unreachable",
-                 "declined": "Declined", "duplicate": "Duplicate"}
+STATUS_LABELS = {
+    "new": "New",
+    "called": "Called",
+    "booked": "Booked",
+    "unreachable": "Unreachable",
+    "declined": "Declined",
+    "duplicate": "Duplicate",
+}
 MAX_ATTEMPTS = 3
 MAX_NOTE = 500
 MAX_AGENT = 200
@@ -91,8 +98,12 @@ def parse_booking(text: str, today: date) -> datetime:
     """The agreed appointment time as an agent types it: ``2026-12-08 10:30``, ``12/8 10:30``,
     ``12/8 1030`` (the next such day from today). A naive local datetime; CallbackError if unreadable."""
     raw = " ".join(str(text or "").split())
-    m = re.fullmatch(r"(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?)[ T](\d{1,2}):?(\d{2})"
-                     r"\s*([ap]m?)?", raw, re.IGNORECASE)
+    m = re.fullmatch(
+        r"(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?)[ T](\d{1,2}):?(\d{2})"
+        r"\s*([ap]m?)?",
+        raw,
+        re.IGNORECASE,
+    )
     if not m:
         raise CallbackError("Give the appointment's date and time, e.g. 12/8 10:30 or 2026-12-08 10:30.")
     year_iso, month_iso, day_iso, month_us, day_us, year_us, hour, minute, ampm = m.groups()
@@ -132,14 +143,19 @@ def request_of(record: dict) -> Optional[dict]:
     if appointment.get("consent") != "yes" or not appointment.get("phone") or not appointment.get("office"):
         return None
     requested = appointment.get("requested_ts") or record.get("ended_ts") or record.get("started_ts") or time.time()
-    return {"screening_id": record["screening_id"], "sender_id": record["sender_id"],
-            "channel": record.get("channel"), "office": appointment.get("office"), "outcome": record.get("outcome"),
-            "requested_ts": float(requested), "phone_key": phone_key(appointment.get("phone"))}
+    return {
+        "screening_id": record["screening_id"],
+        "sender_id": record["sender_id"],
+        "channel": record.get("channel"),
+        "office": appointment.get("office"),
+        "outcome": record.get("outcome"),
+        "requested_ts": float(requested),
+        "phone_key": phone_key(appointment.get("phone")),
+    }
 
 
 class CallbackStore:
-    def __init__(self, engine: sa.engine.Engine, clock: Callable[[], float] = time.time,
-                 tz: Optional[ZoneInfo] = None):
+    def __init__(self, engine: sa.engine.Engine, clock: Callable[[], float] = time.time, tz: Optional[ZoneInfo] = None):
         self.engine = engine
         self.clock = clock
         self.tz = tz
@@ -149,6 +165,7 @@ class CallbackStore:
         if self.tz is not None:
             return self.tz
         from records.store import clinic_tz
+
         return clinic_tz()
 
     def ensure_tables(self) -> None:
@@ -157,8 +174,9 @@ class CallbackStore:
             self._ready = True
 
     # -- new requests ---------------------------------------------------------------------------
-    def sync(self, records: Iterable[dict],
-             on_new: Optional[Callable[[sa.engine.Connection, list], object]] = None) -> list[dict]:
+    def sync(
+        self, records: Iterable[dict], on_new: Optional[Callable[[sa.engine.Connection, list], object]] = None
+    ) -> list[dict]:
         """Add the appointment requests not yet in the worklist; returns the new rows."""
         self.ensure_tables()
         candidates = {r["screening_id"]: r for r in (request_of(rec) for rec in records) if r}
@@ -168,8 +186,14 @@ class CallbackStore:
             known = set()
             ids = list(candidates)
             for i in range(0, len(ids), 500):
-                known |= {row[0] for row in conn.execute(
-                    sa.select(requests_table.c.screening_id).where(requests_table.c.screening_id.in_(ids[i:i + 500])))}
+                known |= {
+                    row[0]
+                    for row in conn.execute(
+                        sa.select(requests_table.c.screening_id).where(
+                            requests_table.c.screening_id.in_(ids[i : i + 500])
+                        )
+                    )
+                }
         added = []
         for screening_id, row in candidates.items():
             if screening_id in known:
@@ -179,8 +203,16 @@ class CallbackStore:
             try:
                 with self.engine.begin() as conn:
                     conn.execute(requests_table.insert(), full)
-                    conn.execute(events_table.insert(), {"screening_id": screening_id, "sender_id": row["sender_id"],
-                                                         "status": "new", "attempt": 0, "at": row["requested_ts"]})
+                    conn.execute(
+                        events_table.insert(),
+                        {
+                            "screening_id": screening_id,
+                            "sender_id": row["sender_id"],
+                            "status": "new",
+                            "attempt": 0,
+                            "at": row["requested_ts"],
+                        },
+                    )
                     if on_new is not None:
                         on_new(conn, [full])
             except sa.exc.IntegrityError:
@@ -189,8 +221,14 @@ class CallbackStore:
         return added
 
     # -- reading --------------------------------------------------------------------------------
-    def worklist(self, office: Optional[str] = None, status: Optional[str] = None, limit: int = 200,
-                 offset: int = 0, now: Optional[float] = None) -> dict:
+    def worklist(
+        self,
+        office: Optional[str] = None,
+        status: Optional[str] = None,
+        limit: int = 200,
+        offset: int = 0,
+        now: Optional[float] = None,
+    ) -> dict:
         """Rows oldest first (by default the open ones), with counts per status (for the office)."""
         self.ensure_tables()
         now = self.clock() if now is None else now
@@ -205,16 +243,23 @@ class CallbackStore:
             shown = [status] if status and status != "open" else (list(STATUSES) if status == "all" else list(OPEN))
             if status == "all":
                 shown = list(STATUSES)
-            query = (sa.select(t).where(*where, t.c.status.in_(shown))
-                     .order_by(t.c.requested_ts, t.c.id).limit(limit).offset(offset))
+            query = (
+                sa.select(t)
+                .where(*where, t.c.status.in_(shown))
+                .order_by(t.c.requested_ts, t.c.id)
+                .limit(limit)
+                .offset(offset)
+            )
             rows = [dict(r) for r in conn.execute(query).mappings()]
             open_keys: dict[str, list] = {}
             keys = [r["phone_key"] for r in rows if r["phone_key"]]
             if keys:
                 for i in range(0, len(keys), 500):
                     for key, sid, ts in conn.execute(
-                            sa.select(t.c.phone_key, t.c.screening_id, t.c.requested_ts)
-                            .where(t.c.phone_key.in_(keys[i:i + 500]), t.c.status.in_(OPEN))):
+                        sa.select(t.c.phone_key, t.c.screening_id, t.c.requested_ts).where(
+                            t.c.phone_key.in_(keys[i : i + 500]), t.c.status.in_(OPEN)
+                        )
+                    ):
                         open_keys.setdefault(key, []).append((ts, sid))
         tz = self._tz()
         days = promise.business_days()
@@ -245,9 +290,14 @@ class CallbackStore:
             row = dict(row)
             others = []
             if row["phone_key"]:
-                others = [(ts, sid) for sid, ts in conn.execute(
-                    sa.select(t.c.screening_id, t.c.requested_ts)
-                    .where(t.c.phone_key == row["phone_key"], t.c.status.in_(OPEN)))]
+                others = [
+                    (ts, sid)
+                    for sid, ts in conn.execute(
+                        sa.select(t.c.screening_id, t.c.requested_ts).where(
+                            t.c.phone_key == row["phone_key"], t.c.status.in_(OPEN)
+                        )
+                    )
+                ]
         now = self.clock() if now is None else now
         out = self._decorate(row, now, self._tz(), promise.business_days(), {row["phone_key"]: others})
         out["history"] = self.history(screening_id)
@@ -257,19 +307,38 @@ class CallbackStore:
         self.ensure_tables()
         e = events_table
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(e).where(e.c.screening_id == screening_id)
-                                .order_by(e.c.at, e.c.id)).mappings().all()
-        return [{"status": r["status"], "attempt": r["attempt"], "agent": r["agent"], "note": r["note"] or "",
-                 "booked_for": r["booked_for"], "booked_office": r["booked_office"], "at": iso(r["at"]),
-                 "at_ts": r["at"]} for r in rows]
+            rows = (
+                conn.execute(sa.select(e).where(e.c.screening_id == screening_id).order_by(e.c.at, e.c.id))
+                .mappings()
+                .all()
+            )
+        return [
+            {
+                "status": r["status"],
+                "attempt": r["attempt"],
+                "agent": r["agent"],
+                "note": r["note"] or "",
+                "booked_for": r["booked_for"],
+                "booked_office": r["booked_office"],
+                "at": iso(r["at"]),
+                "at_ts": r["at"],
+            }
+            for r in rows
+        ]
 
     def summary(self, screening_id: str) -> Optional[dict]:
         """The call-back as a screening record carries it: status, attempts, booking, history."""
         row = self.get(screening_id)
         if row is None:
             return None
-        return {"status": row["status"], "attempts": row["attempts"], "booked_for": row["booked_for"],
-                "booked_office": row["booked_office"], "overdue": row["overdue"], "history": row["history"]}
+        return {
+            "status": row["status"],
+            "attempts": row["attempts"],
+            "booked_for": row["booked_for"],
+            "booked_office": row["booked_office"],
+            "overdue": row["overdue"],
+            "history": row["history"],
+        }
 
     def attach(self, records: Sequence[dict]) -> list[dict]:
         """Copies of `records` with ``callback`` (summary or None) added."""
@@ -278,24 +347,47 @@ class CallbackStore:
         by_id: dict[str, dict] = {}
         with self.engine.connect() as conn:
             for i in range(0, len(ids), 500):
-                chunk = ids[i:i + 500]
-                for r in conn.execute(sa.select(requests_table).where(
-                        requests_table.c.screening_id.in_(chunk))).mappings():
-                    by_id[r["screening_id"]] = {"status": r["status"], "attempts": r["attempts"],
-                                                "booked_for": r["booked_for"], "booked_office": r["booked_office"],
-                                                "history": []}
-                for e in conn.execute(sa.select(events_table).where(events_table.c.screening_id.in_(chunk))
-                                      .order_by(events_table.c.at, events_table.c.id)).mappings():
+                chunk = ids[i : i + 500]
+                for r in conn.execute(
+                    sa.select(requests_table).where(requests_table.c.screening_id.in_(chunk))
+                ).mappings():
+                    by_id[r["screening_id"]] = {
+                        "status": r["status"],
+                        "attempts": r["attempts"],
+                        "booked_for": r["booked_for"],
+                        "booked_office": r["booked_office"],
+                        "history": [],
+                    }
+                for e in conn.execute(
+                    sa.select(events_table)
+                    .where(events_table.c.screening_id.in_(chunk))
+                    .order_by(events_table.c.at, events_table.c.id)
+                ).mappings():
                     if e["screening_id"] in by_id:
                         by_id[e["screening_id"]]["history"].append(
-                            {"status": e["status"], "attempt": e["attempt"], "agent": e["agent"],
-                             "note": e["note"] or "", "booked_for": e["booked_for"],
-                             "booked_office": e["booked_office"], "at": iso(e["at"])})
+                            {
+                                "status": e["status"],
+                                "attempt": e["attempt"],
+                                "agent": e["agent"],
+                                "note": e["note"] or "",
+                                "booked_for": e["booked_for"],
+                                "booked_office": e["booked_office"],
+                                "at": iso(e["at"]),
+                            }
+                        )
         return [{**r, "callback": by_id.get(r["screening_id"])} for r in records]
 
     # -- changes --------------------------------------------------------------------------------
-    def change(self, screening_id: str, action: str, agent: str, note: Any = None, when: Any = None,
-               office: Any = None, now: Optional[float] = None) -> dict:
+    def change(
+        self,
+        screening_id: str,
+        action: str,
+        agent: str,
+        note: Any = None,
+        when: Any = None,
+        office: Any = None,
+        now: Optional[float] = None,
+    ) -> dict:
         """Record an attempt, a booking or a closing status; CallbackError explains a refusal."""
         if action not in ACTIONS:
             raise CallbackError(f"Unknown action; one of: {', '.join(ACTIONS)}.")
@@ -313,12 +405,19 @@ class CallbackStore:
             if row["status"] not in OPEN:
                 raise CallbackError(f"This request is already {STATUS_LABELS[row['status']].lower()}.")
             values: dict[str, Any] = {"updated_ts": now}
-            event: dict[str, Any] = {"screening_id": screening_id, "sender_id": row["sender_id"], "agent": agent,
-                                     "note": note_text, "at": now, "attempt": row["attempts"]}
+            event: dict[str, Any] = {
+                "screening_id": screening_id,
+                "sender_id": row["sender_id"],
+                "agent": agent,
+                "note": note_text,
+                "at": now,
+                "attempt": row["attempts"],
+            }
             if action == "attempt":
                 if row["attempts"] >= MAX_ATTEMPTS:
-                    raise CallbackError(f"{MAX_ATTEMPTS} attempts are recorded: mark it booked, declined or "
-                                        "unreachable.")
+                    raise CallbackError(
+                        f"{MAX_ATTEMPTS} attempts are recorded: mark it booked, declined or unreachable."
+                    )
                 values.update(status="called", attempts=row["attempts"] + 1)
                 event.update(status="called", attempt=row["attempts"] + 1)
             elif action == "book":
@@ -333,8 +432,11 @@ class CallbackStore:
                 values.update(status=action)
                 event.update(status=action)
             # only if nobody changed it meanwhile (two agents on one request)
-            done = conn.execute(t.update().where(t.c.screening_id == screening_id, t.c.status == row["status"],
-                                                 t.c.attempts == row["attempts"]).values(**values))
+            done = conn.execute(
+                t.update()
+                .where(t.c.screening_id == screening_id, t.c.status == row["status"], t.c.attempts == row["attempts"])
+                .values(**values)
+            )
             if done.rowcount != 1:
                 raise CallbackError("Someone else changed this request just now; reload it.")
             conn.execute(events_table.insert(), event)
@@ -349,7 +451,7 @@ class CallbackStore:
         deleted = 0
         with self.engine.begin() as conn:
             for i in range(0, len(sender_ids), 500):
-                chunk = list(sender_ids[i:i + 500])
+                chunk = list(sender_ids[i : i + 500])
                 conn.execute(events_table.delete().where(events_table.c.sender_id.in_(chunk)))
                 deleted += conn.execute(requests_table.delete().where(requests_table.c.sender_id.in_(chunk))).rowcount
         return deleted

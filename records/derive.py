@@ -18,6 +18,7 @@ A screening is ``finished`` when ``triage_outcome`` is set and the form ended (`
 becomes null after the outcome, or is null at the end); otherwise ``abandoned`` at the last
 question asked (``abandoned_at``).
 """
+
 from __future__ import annotations
 
 import copy
@@ -222,11 +223,16 @@ class _Screening:
     # -- snapshots, for Rasa's "rewind" (UserUtteranceReverted): slots set after the last user
     #    message are undone, the message itself stays in the transcript.
     def _take_snapshot(self) -> None:
-        self.snapshot = copy.deepcopy({
-            "answers": self.answers, "slots": self.slots, "outcome_history": self.outcome_history,
-            "outcome_at": self.outcome_at, "form_ended_after_outcome": self.form_ended_after_outcome,
-            "red_flag": self.red_flag,
-        })
+        self.snapshot = copy.deepcopy(
+            {
+                "answers": self.answers,
+                "slots": self.slots,
+                "outcome_history": self.outcome_history,
+                "outcome_at": self.outcome_at,
+                "form_ended_after_outcome": self.form_ended_after_outcome,
+                "red_flag": self.red_flag,
+            }
+        )
 
     def _rewind(self) -> None:
         if self.snapshot is not None:
@@ -266,8 +272,11 @@ class _Screening:
             payload = text
             metadata = (event.get("parse_data") or {}).get("metadata")
             shown = metadata.get("display") if isinstance(metadata, Mapping) else None  # the page's button title
-            words = button_titles.get(index) or (shown[:200] if isinstance(shown, str) and shown.strip() else None) \
+            words = (
+                button_titles.get(index)
+                or (shown[:200] if isinstance(shown, str) and shown.strip() else None)
                 or payload_label(text)
+            )
             entry["text"] = words
             entry["payload"] = payload
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
@@ -314,7 +323,8 @@ class _Screening:
             if current is not None and current.get("value") is not None:
                 # Cleared (e.g. to ask again): keep what was said, show no value.
                 current["history"].append(
-                    {k: current.get(k) for k in ("value", "words", "at", "payload") if k in current})
+                    {k: current.get(k) for k in ("value", "words", "at", "payload") if k in current}
+                )
                 current.update({"value": None, "words": None, "at": at})
                 current.pop("payload", None)
             return
@@ -360,8 +370,9 @@ class _Screening:
         for slot, answer in answers.items():
             stored = sources.get(slot)
             source = stored if isinstance(stored, dict) else {}
-            answer["how"] = source.get("how") or ("corrected" if answer.get("history") else
-                                                  "button" if "payload" in answer else "stated")
+            answer["how"] = source.get("how") or (
+                "corrected" if answer.get("history") else "button" if "payload" in answer else "stated"
+            )
             if source.get("readers"):
                 answer["raised_by"] = list(source["readers"])
             if source.get("asked_about"):

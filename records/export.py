@@ -1,4 +1,5 @@
 """Exports of screening records: JSON, CSV (one row per screening) and FHIR."""
+
 from __future__ import annotations
 
 import csv
@@ -10,11 +11,35 @@ from records import fhir
 from records.questions import SLOTS
 
 CSV_FIELDS = (
-    ["screening_id", "started", "ended", "channel", "answered_by", "staff_name", "status", "abandoned_at",
-     "emergency", "outcome", "rules_version"]
+    [
+        "screening_id",
+        "started",
+        "ended",
+        "channel",
+        "answered_by",
+        "staff_name",
+        "status",
+        "abandoned_at",
+        "emergency",
+        "outcome",
+        "rules_version",
+    ]
     + list(SLOTS)
-    + ["reasons", "notes", "corrected", "appointment_consent", "contact_name", "contact_phone", "preferred_office",
-       "reviewed_by", "reviewed_at", "callback_status", "callback_attempts", "booked_for", "booked_office"]
+    + [
+        "reasons",
+        "notes",
+        "corrected",
+        "appointment_consent",
+        "contact_name",
+        "contact_phone",
+        "preferred_office",
+        "reviewed_by",
+        "reviewed_at",
+        "callback_status",
+        "callback_attempts",
+        "booked_for",
+        "booked_office",
+    ]
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -71,8 +96,12 @@ def csv_row(record: Mapping[str, Any], latest_review: Optional[Mapping[str, Any]
         "reviewed_at": (latest_review or {}).get("reviewed_at"),
     }
     callback = record.get("callback") or {}  # records.callbacks.CallbackStore.attach
-    row.update(callback_status=callback.get("status"), callback_attempts=callback.get("attempts"),
-               booked_for=callback.get("booked_for"), booked_office=callback.get("booked_office"))
+    row.update(
+        callback_status=callback.get("status"),
+        callback_attempts=callback.get("attempts"),
+        booked_for=callback.get("booked_for"),
+        booked_office=callback.get("booked_office"),
+    )
     for slot in SLOTS:
         row[slot] = (answers.get(slot) or {}).get("value")
     return {k: _cell(row.get(k)) for k in CSV_FIELDS}

@@ -12,6 +12,7 @@ data-absent-reason extension ``asked-declined``). Read-only items carry the outc
 notes, the rules version, who answered and the appointment request. The person's own words travel
 with each answer in the extension ``.../StructureDefinition/source-text``.
 """
+
 from __future__ import annotations
 
 import json
@@ -49,31 +50,94 @@ STATUS_BY_RECORD = {"finished": "completed", "abandoned": "stopped"}
 
 # Read-only items after the spec's questions: what the assistant concluded and recorded.
 EXTRA_ITEMS: tuple[dict, ...] = (
-    {"linkId": "triage_outcome", "text": "Screening outcome", "type": "choice", "readOnly": True,
-     "answerOption": [{"valueCoding": {"system": f"{BASE}/CodeSystem/triage_outcome", "code": code,
-                                        "display": label}} for code, label in OUTCOME_LABELS.items()]},
-    {"linkId": "triage_reasons", "text": "Reasons for the outcome (answers that led to it)", "type": "open-choice",
-     "repeats": True, "readOnly": True},
-    {"linkId": "triage_notes", "text": "Notes shown with the outcome", "type": "open-choice", "repeats": True,
-     "readOnly": True},
+    {
+        "linkId": "triage_outcome",
+        "text": "Screening outcome",
+        "type": "choice",
+        "readOnly": True,
+        "answerOption": [
+            {"valueCoding": {"system": f"{BASE}/CodeSystem/triage_outcome", "code": code, "display": label}}
+            for code, label in OUTCOME_LABELS.items()
+        ],
+    },
+    {
+        "linkId": "triage_reasons",
+        "text": "Reasons for the outcome (answers that led to it)",
+        "type": "open-choice",
+        "repeats": True,
+        "readOnly": True,
+    },
+    {
+        "linkId": "triage_notes",
+        "text": "Notes shown with the outcome",
+        "type": "open-choice",
+        "repeats": True,
+        "readOnly": True,
+    },
     {"linkId": "rules_version", "text": "Triage rules version", "type": "string", "readOnly": True},
-    {"linkId": "answer_checks", "text": "Questions asked back (flag questions, clarifications, read-backs, "
-     "confirmations) and their answers", "type": "string", "repeats": True, "readOnly": True},
-    {"linkId": "answered_by", "text": "Who answered", "type": "choice", "readOnly": True,
-     "answerOption": [{"valueCoding": {"system": f"{BASE}/CodeSystem/answered_by", "code": "patient",
-                                        "display": "Patient (web)"}},
-                      {"valueCoding": {"system": f"{BASE}/CodeSystem/answered_by", "code": "staff",
-                                        "display": "Staff on behalf of a caller"}}]},
-    {"linkId": "appointment_request", "text": "Appointment request", "type": "group", "readOnly": True, "item": [
-        {"linkId": "appointment_consent", "text": "Consented to an appointment request", "type": "choice",
-         "answerOption": [{"valueCoding": {"system": f"{BASE}/CodeSystem/appointment_consent", "code": c,
-                                            "display": c.capitalize()}} for c in ("yes", "no")]},
-        {"linkId": "contact_name", "text": "Name", "type": "string"},
-        {"linkId": "contact_phone", "text": "Phone", "type": "string"},
-        {"linkId": "preferred_office", "text": "Preferred office", "type": "choice",
-         "answerOption": [{"valueCoding": {"system": f"{BASE}/CodeSystem/preferred_office", "code": o,
-                                            "display": o}} for o in OFFICES]},
-    ]},
+    {
+        "linkId": "answer_checks",
+        "text": "Questions asked back (flag questions, clarifications, read-backs, confirmations) and their answers",
+        "type": "string",
+        "repeats": True,
+        "readOnly": True,
+    },
+    {
+        "linkId": "answered_by",
+        "text": "Who answered",
+        "type": "choice",
+        "readOnly": True,
+        "answerOption": [
+            {
+                "valueCoding": {
+                    "system": f"{BASE}/CodeSystem/answered_by",
+                    "code": "patient",
+                    "display": "Patient (web)",
+                }
+            },
+            {
+                "valueCoding": {
+                    "system": f"{BASE}/CodeSystem/answered_by",
+                    "code": "staff",
+                    "display": "Staff on behalf of a caller",
+                }
+            },
+        ],
+    },
+    {
+        "linkId": "appointment_request",
+        "text": "Appointment request",
+        "type": "group",
+        "readOnly": True,
+        "item": [
+            {
+                "linkId": "appointment_consent",
+                "text": "Consented to an appointment request",
+                "type": "choice",
+                "answerOption": [
+                    {
+                        "valueCoding": {
+                            "system": f"{BASE}/CodeSystem/appointment_consent",
+                            "code": c,
+                            "display": c.capitalize(),
+                        }
+                    }
+                    for c in ("yes", "no")
+                ],
+            },
+            {"linkId": "contact_name", "text": "Name", "type": "string"},
+            {"linkId": "contact_phone", "text": "Phone", "type": "string"},
+            {
+                "linkId": "preferred_office",
+                "text": "Preferred office",
+                "type": "choice",
+                "answerOption": [
+                    {"valueCoding": {"system": f"{BASE}/CodeSystem/preferred_office", "code": o, "display": o}}
+                    for o in OFFICES
+                ],
+            },
+        ],
+    },
 )
 REASON_SYSTEM = f"{BASE}/CodeSystem/triage_reason"
 NOTE_SYSTEM = f"{BASE}/CodeSystem/triage_note"
@@ -162,12 +226,16 @@ def _text_ext(url: str, text: Any) -> Optional[dict]:
 def _answer_item(slot: str, answer: Mapping[str, Any]) -> dict:
     value = answer.get("value")
     item: dict[str, Any] = {"linkId": slot, "text": QUESTIONS[slot]}
-    extensions = [e for e in (
-        [_text_ext(SOURCE_TEXT_URL, answer.get("words"))]
-        + [_text_ext(PREVIOUS_VALUE_URL, h.get("value")) for h in answer.get("history") or []]
-        + [{"url": ANSWER_PROVENANCE_URL, "valueCode": str(answer["how"])} if answer.get("how") else None]
-        + [{"url": RAISED_BY_URL, "valueCode": str(r)} for r in answer.get("raised_by") or []]
-    ) if e]
+    extensions = [
+        e
+        for e in (
+            [_text_ext(SOURCE_TEXT_URL, answer.get("words"))]
+            + [_text_ext(PREVIOUS_VALUE_URL, h.get("value")) for h in answer.get("history") or []]
+            + [{"url": ANSWER_PROVENANCE_URL, "valueCode": str(answer["how"])} if answer.get("how") else None]
+            + [{"url": RAISED_BY_URL, "valueCode": str(r)} for r in answer.get("raised_by") or []]
+        )
+        if e
+    ]
     if slot == "age_years" and value == "declined":
         item["extension"] = [{"url": DATA_ABSENT_REASON_URL, "valueCode": "asked-declined"}] + extensions
         return item
@@ -180,8 +248,12 @@ def _answer_item(slot: str, answer: Mapping[str, Any]) -> dict:
     return item
 
 
-CHECK_NAMES = {"flag": "flag question", "clarify": "clarifying question", "ask_back": "read-back",
-               "confirm": "confirmation"}
+CHECK_NAMES = {
+    "flag": "flag question",
+    "clarify": "clarifying question",
+    "ask_back": "read-back",
+    "confirm": "confirmation",
+}
 
 
 def check_line(check: Mapping[str, Any]) -> str:
@@ -205,11 +277,24 @@ def questionnaire_response_dict(record: Mapping[str, Any]) -> dict:
     items = [_answer_item(slot, record["answers"][slot]) for slot in SLOTS if slot in record.get("answers", {})]
     if record.get("outcome"):
         outcome = record["outcome"]
-        items.append({"linkId": "triage_outcome", "answer": [{"valueCoding": {
-            "system": f"{BASE}/CodeSystem/triage_outcome", "code": outcome,
-            "display": OUTCOME_LABELS.get(outcome, outcome)}}]})
-    for link_id, system, entries in (("triage_reasons", REASON_SYSTEM, record.get("reasons")),
-                                     ("triage_notes", NOTE_SYSTEM, record.get("notes"))):
+        items.append(
+            {
+                "linkId": "triage_outcome",
+                "answer": [
+                    {
+                        "valueCoding": {
+                            "system": f"{BASE}/CodeSystem/triage_outcome",
+                            "code": outcome,
+                            "display": OUTCOME_LABELS.get(outcome, outcome),
+                        }
+                    }
+                ],
+            }
+        )
+    for link_id, system, entries in (
+        ("triage_reasons", REASON_SYSTEM, record.get("reasons")),
+        ("triage_notes", NOTE_SYSTEM, record.get("notes")),
+    ):
         answers = []
         for entry in entries or []:
             coding = {"system": system, "code": str(entry.get("code") or "unspecified")}
@@ -225,22 +310,55 @@ def questionnaire_response_dict(record: Mapping[str, Any]) -> dict:
         items.append({"linkId": "rules_version", "answer": [{"valueString": str(record["rules_version"])}]})
     if record.get("answered_by") in ("patient", "staff"):
         by = record["answered_by"]
-        items.append({"linkId": "answered_by", "answer": [{"valueCoding": {
-            "system": f"{BASE}/CodeSystem/answered_by", "code": by,
-            "display": "Patient (web)" if by == "patient" else "Staff on behalf of a caller"}}]})
+        items.append(
+            {
+                "linkId": "answered_by",
+                "answer": [
+                    {
+                        "valueCoding": {
+                            "system": f"{BASE}/CodeSystem/answered_by",
+                            "code": by,
+                            "display": "Patient (web)" if by == "patient" else "Staff on behalf of a caller",
+                        }
+                    }
+                ],
+            }
+        )
     appointment = record.get("appointment") or {}
     sub = []
     if appointment.get("consent"):
-        sub.append({"linkId": "appointment_consent", "answer": [{"valueCoding": {
-            "system": f"{BASE}/CodeSystem/appointment_consent", "code": appointment["consent"],
-            "display": str(appointment["consent"]).capitalize()}}]})
+        sub.append(
+            {
+                "linkId": "appointment_consent",
+                "answer": [
+                    {
+                        "valueCoding": {
+                            "system": f"{BASE}/CodeSystem/appointment_consent",
+                            "code": appointment["consent"],
+                            "display": str(appointment["consent"]).capitalize(),
+                        }
+                    }
+                ],
+            }
+        )
     for key, link_id in (("name", "contact_name"), ("phone", "contact_phone")):
         if appointment.get(key) and str(appointment[key]).strip():
             sub.append({"linkId": link_id, "answer": [{"valueString": str(appointment[key])}]})
     if appointment.get("office"):
-        sub.append({"linkId": "preferred_office", "answer": [{"valueCoding": {
-            "system": f"{BASE}/CodeSystem/preferred_office", "code": appointment["office"],
-            "display": appointment["office"]}}]})
+        sub.append(
+            {
+                "linkId": "preferred_office",
+                "answer": [
+                    {
+                        "valueCoding": {
+                            "system": f"{BASE}/CodeSystem/preferred_office",
+                            "code": appointment["office"],
+                            "display": appointment["office"],
+                        }
+                    }
+                ],
+            }
+        )
     if sub:
         items.append({"linkId": "appointment_request", "item": sub})
     status = record.get("status")
@@ -296,6 +414,7 @@ def bundle(records: Iterable[Mapping[str, Any]], include_questionnaire: bool = T
 
 
 # --- checks that fhir.resources does not make ---------------------------------------------------
+
 
 def _items_by_link_id(items: Iterable[Mapping[str, Any]], out: Optional[dict] = None) -> dict:
     out = {} if out is None else out
@@ -355,6 +474,7 @@ def check_response(response: Mapping[str, Any], questionnaire_data: Optional[Map
 
 # --- reading back --------------------------------------------------------------------------------
 
+
 def answers_from_response(response: Mapping[str, Any] | QuestionnaireResponse) -> dict:
     """slot -> value of the spec's answers in a QuestionnaireResponse (parsed model or JSON dict)."""
     if not isinstance(response, Mapping):
@@ -364,8 +484,10 @@ def answers_from_response(response: Mapping[str, Any] | QuestionnaireResponse) -
         slot = item.get("linkId")
         if slot not in ITEM_TYPES:
             continue
-        if any(e.get("url") == DATA_ABSENT_REASON_URL and e.get("valueCode") == "asked-declined"
-               for e in item.get("extension") or []):
+        if any(
+            e.get("url") == DATA_ABSENT_REASON_URL and e.get("valueCode") == "asked-declined"
+            for e in item.get("extension") or []
+        ):
             out[slot] = "declined"
             continue
         for answer in item.get("answer") or []:

@@ -9,6 +9,7 @@ QuestionnaireResponse; ``locationCode`` text = the preferred office; the attempt
 Appointment: status ``booked``, ``start``/``end`` (30 minutes) in the clinic's time zone,
 ``basedOn`` -> the ServiceRequest, ``supportingInformation`` -> the QuestionnaireResponse.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -17,8 +18,14 @@ from typing import Any, Mapping, Optional
 from fhir.resources.appointment import Appointment
 from fhir.resources.servicerequest import ServiceRequest
 
-SR_STATUS = {"new": "active", "called": "active", "booked": "completed", "unreachable": "revoked",
-             "declined": "revoked", "duplicate": "revoked"}
+SR_STATUS = {
+    "new": "active",
+    "called": "active",
+    "booked": "completed",
+    "unreachable": "revoked",
+    "declined": "revoked",
+    "duplicate": "revoked",
+}
 APPOINTMENT_MINUTES = 30
 
 
@@ -96,6 +103,7 @@ def appointment_dict(record: Mapping[str, Any], response_id: str, tz) -> Optiona
 def entries(record: Mapping[str, Any], response_id: str, base: str) -> list[dict]:
     """Bundle entries (validated) for the record's appointment request: [] without one."""
     from records.store import clinic_tz
+
     out: list[dict] = []
     service = service_request_dict(record, response_id, base)
     if service is None:

@@ -14,6 +14,7 @@ Settings (environment):
     MILD_OFFICE_EMAIL_<OFFICE> / MILD_OFFICE_EMAIL_DEFAULT (screening.callback).
 Without MILD_SMTP_HOST nothing is sent and the outbox keeps the messages.
 """
+
 from __future__ import annotations
 
 import logging
@@ -66,28 +67,35 @@ class SmtpSettings:
     public_url: str = "http://localhost:8080"
 
     @classmethod
-    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "SmtpSettings":
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> SmtpSettings:
         env = os.environ if env is None else env
 
         def get(name: str, default: str = "") -> str:
             return (env.get(name) or default).strip()
+
         port = get("MILD_SMTP_PORT", "25")
-        return cls(host=get("MILD_SMTP_HOST"), port=int(port) if port.isdigit() else 25,
-                   starttls=get("MILD_SMTP_STARTTLS").lower() in ("1", "true", "yes"),
-                   user=get("MILD_SMTP_USER"), password=env.get("MILD_SMTP_PASSWORD") or "",
-                   sender=get("MILD_SMTP_FROM", "mild-intake@localhost"),
-                   timeout=float(get("MILD_SMTP_TIMEOUT", "10") or 10),
-                   public_url=get("MILD_PUBLIC_URL", "http://localhost:8080").rstrip("/"))
+        return cls(
+            host=get("MILD_SMTP_HOST"),
+            port=int(port) if port.isdigit() else 25,
+            starttls=get("MILD_SMTP_STARTTLS").lower() in ("1", "true", "yes"),
+            user=get("MILD_SMTP_USER"),
+            password=env.get("MILD_SMTP_PASSWORD") or "",
+            sender=get("MILD_SMTP_FROM", "mild-intake@localhost"),
+            timeout=float(get("MILD_SMTP_TIMEOUT", "10") or 10),
+            public_url=get("MILD_PUBLIC_URL", "http://localhost:8080").rstrip("/"),
+        )
 
 
 def message_for(office: str, settings: SmtpSettings) -> tuple[str, str]:
     """(subject, body) of the e-mail for a new request at `office`: no PHI."""
     link = f"{settings.public_url}/staff/callbacks?office={quote(office)}"
     subject = f"New call-back request waiting ({office})"
-    body = (f"A new call-back request is waiting for the {office} office.\n\n"
-            f"Open the worklist (staff sign-in): {link}\n\n"
-            f"The clinic promises a call within {promise.promise_text()}.\n"
-            "This e-mail has no patient details by design; they are in the worklist.\n")
+    body = (
+        f"A new call-back request is waiting for the {office} office.\n\n"
+        f"Open the worklist (staff sign-in): {link}\n\n"
+        f"The clinic promises a call within {promise.promise_text()}.\n"
+        "This e-mail has no patient details by design; they are in the worklist.\n"
+    )
     return subject, body
 
 
@@ -99,8 +107,9 @@ def send_smtp(settings: SmtpSettings, recipient: str, subject: str, body: str) -
     message["Subject"] = subject
     message.set_content(body)
     if settings.port == 465:
-        client: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
-                                                context=ssl.create_default_context())
+        client: smtplib.SMTP = smtplib.SMTP_SSL(
+            settings.host, settings.port, timeout=settings.timeout, context=ssl.create_default_context()
+        )
     else:
         client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
     with client:
@@ -112,10 +121,14 @@ def send_smtp(settings: SmtpSettings, recipient: str, subject: str, body: str) -
 
 
 class Outbox:
-    def __init__(self, engine: sa.engine.Engine, settings: Optional[SmtpSettings] = None,
-                 clock: Callable[[], float] = time.time,
-                 sender: Callable[[SmtpSettings, str, str, str], None] = send_smtp,
-                 env: Optional[Mapping[str, str]] = None):
+    def __init__(
+        self,
+        engine: sa.engine.Engine,
+        settings: Optional[SmtpSettings] = None,
+        clock: Callable[[], float] = time.time,
+        sender: Callable[[SmtpSettings, str, str, str], None] = send_smtp,
+        env: Optional[Mapping[str, str]] = None,
+    ):
         self.engine = engine
         self.settings = settings or SmtpSettings.from_env(env)
         self.clock = clock
@@ -139,12 +152,22 @@ class Outbox:
             office = str(request.get("office") or "")
             recipient = promise.office_email(office, self.env)
             if not recipient:
-                logger.info("no e-mail address for the %s office (%s): no notification",
-                            office, promise.email_env_name(office))
+                logger.info(
+                    "no e-mail address for the %s office (%s): no notification", office, promise.email_env_name(office)
+                )
                 continue
             subject, body = message_for(office, self.settings)
-            rows.append({"office": office, "recipient": recipient, "subject": subject, "body": body,
-                         "created_ts": now, "attempts": 0, "next_try_ts": now})
+            rows.append(
+                {
+                    "office": office,
+                    "recipient": recipient,
+                    "subject": subject,
+                    "body": body,
+                    "created_ts": now,
+                    "attempts": 0,
+                    "next_try_ts": now,
+                }
+            )
         if rows:
             conn.execute(outbox_table.insert(), rows)
         return len(rows)
@@ -152,8 +175,12 @@ class Outbox:
     def pending(self) -> list[dict]:
         self.ensure_table()
         with self.engine.connect() as conn:
-            return [dict(r) for r in conn.execute(
-                sa.select(outbox_table).where(outbox_table.c.sent_ts.is_(None)).order_by(outbox_table.c.id)).mappings()]
+            return [
+                dict(r)
+                for r in conn.execute(
+                    sa.select(outbox_table).where(outbox_table.c.sent_ts.is_(None)).order_by(outbox_table.c.id)
+                ).mappings()
+            ]
 
     def send_due(self, now: Optional[float] = None, limit: int = 50) -> dict:
         """Send what is due; returns {"sent": n, "failed": m}. Never raises for a send failure."""
@@ -164,16 +191,30 @@ class Outbox:
             return {"sent": 0, "failed": 0, "skipped": "MILD_SMTP_HOST is not set"}
         o = outbox_table
         with self.engine.connect() as conn:
-            due = [dict(r) for r in conn.execute(
-                sa.select(o).where(o.c.sent_ts.is_(None), o.c.next_try_ts <= now,
-                                   sa.or_(o.c.claimed_until.is_(None), o.c.claimed_until < now))
-                .order_by(o.c.id).limit(limit)).mappings()]
+            due = [
+                dict(r)
+                for r in conn.execute(
+                    sa.select(o)
+                    .where(
+                        o.c.sent_ts.is_(None),
+                        o.c.next_try_ts <= now,
+                        sa.or_(o.c.claimed_until.is_(None), o.c.claimed_until < now),
+                    )
+                    .order_by(o.c.id)
+                    .limit(limit)
+                ).mappings()
+            ]
         for row in due:
             with self.engine.begin() as conn:  # claim it, so a second server does not send it too
-                claimed = conn.execute(o.update().where(
-                    o.c.id == row["id"], o.c.sent_ts.is_(None),
-                    sa.or_(o.c.claimed_until.is_(None), o.c.claimed_until < now)).values(
-                    claimed_until=now + CLAIM_SECONDS)).rowcount
+                claimed = conn.execute(
+                    o.update()
+                    .where(
+                        o.c.id == row["id"],
+                        o.c.sent_ts.is_(None),
+                        sa.or_(o.c.claimed_until.is_(None), o.c.claimed_until < now),
+                    )
+                    .values(claimed_until=now + CLAIM_SECONDS)
+                ).rowcount
             if claimed != 1:
                 continue
             try:
@@ -183,15 +224,26 @@ class Outbox:
                 delay = min(MAX_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** (attempts - 1))
                 error = type(exc).__name__
                 with self.engine.begin() as conn:
-                    conn.execute(o.update().where(o.c.id == row["id"]).values(
-                        attempts=attempts, next_try_ts=now + delay, claimed_until=None, last_error=error))
-                logger.warning("notification for the %s office not sent (%s, attempt %d); retry in %d s",
-                               row["office"], error, attempts, delay)
+                    conn.execute(
+                        o.update()
+                        .where(o.c.id == row["id"])
+                        .values(attempts=attempts, next_try_ts=now + delay, claimed_until=None, last_error=error)
+                    )
+                logger.warning(
+                    "notification for the %s office not sent (%s, attempt %d); retry in %d s",
+                    row["office"],
+                    error,
+                    attempts,
+                    delay,
+                )
                 failed += 1
                 continue
             with self.engine.begin() as conn:
-                conn.execute(o.update().where(o.c.id == row["id"]).values(
-                    sent_ts=self.clock(), attempts=row["attempts"] + 1, claimed_until=None, last_error=None))
+                conn.execute(
+                    o.update()
+                    .where(o.c.id == row["id"])
+                    .values(sent_ts=self.clock(), attempts=row["attempts"] + 1, claimed_until=None, last_error=None)
+                )
             logger.info("notification sent to the %s office", row["office"])
             sent += 1
         return {"sent": sent, "failed": failed}

@@ -4,6 +4,7 @@ Everything here comes from `screening.catalogue` (the one place the questionnair
 `screening.clinic`; this module adds only what the records alone need (bookkeeping slots, the
 labels of how an answer was reached).
 """
+
 from __future__ import annotations
 
 from typing import Optional

@@ -9,10 +9,10 @@ table ``screening_reviews``; a review never changes the record it is about.
 Records are derived per conversation and cached by (event count, last event id), so listing
 reloads only conversations that changed since the last call.
 """
+
 from __future__ import annotations
 
 import builtins
-
 import json
 import logging
 import os
@@ -20,7 +20,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Sequence
 from zoneinfo import ZoneInfo
@@ -79,21 +79,23 @@ def db_url_from_env(env: Optional[Mapping[str, str]] = None) -> str:
         if dialect.startswith("sqlite"):
             return "sqlite:///" + db_name
         port = (env.get("DB_PORT") or "").strip()
-        return str(sa.engine.URL.create(
-            dialect,
-            username=(env.get("DB_USER") or None),
-            password=(env.get("DB_PASSWORD") or None),
-            host=(env.get("DB_HOST") or None),
-            port=int(port) if port.isdigit() and int(port) > 0 else None,
-            database=db_name,
-        ).render_as_string(hide_password=False))
+        return str(
+            sa.engine.URL.create(
+                dialect,
+                username=(env.get("DB_USER") or None),
+                password=(env.get("DB_PASSWORD") or None),
+                host=(env.get("DB_HOST") or None),
+                port=int(port) if port.isdigit() and int(port) > 0 else None,
+                database=db_name,
+            ).render_as_string(hide_password=False)
+        )
     return DEFAULT_DB_URL
 
 
 def _resolve_sqlite(url: str) -> str:
     """``sqlite:///var/rasa.db`` is relative to the repository root, as Rasa runs there."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
-        relative = url[len("sqlite:///"):]
+        relative = url[len("sqlite:///") :]
         if relative and relative != ":memory:":
             path = REPO_ROOT / relative
             return "sqlite:///" + str(path)
@@ -105,7 +107,7 @@ def make_engine(url: Optional[str] = None) -> sa.engine.Engine:
     kwargs: dict[str, Any] = {"future": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}
-        path = url[len("sqlite:///"):]
+        path = url[len("sqlite:///") :]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
     else:
@@ -136,13 +138,13 @@ def _digits(text: Any) -> str:
 class Filters:
     """What the list shows. Dates are days in the clinic's time zone, both ends included."""
 
-    outcome: Sequence[str] = ()          # outcome codes; "none" for screenings without an outcome
+    outcome: Sequence[str] = ()  # outcome codes; "none" for screenings without an outcome
     since: Optional[date] = None
     until: Optional[date] = None
-    channel: Optional[str] = None        # "web" | "staff"
-    status: Optional[str] = None         # "finished" | "abandoned"
-    appointment: Optional[bool] = None   # True: an appointment was requested (consent yes)
-    search: Optional[str] = None         # name or phone among appointment requests
+    channel: Optional[str] = None  # "web" | "staff"
+    status: Optional[str] = None  # "finished" | "abandoned"
+    appointment: Optional[bool] = None  # True: an appointment was requested (consent yes)
+    search: Optional[str] = None  # name or phone among appointment requests
     reviewed: Optional[bool] = None
     emergency: Optional[bool] = None
     screening_id: Optional[str] = None
@@ -227,9 +229,7 @@ class RecordStore:
     def events_of(self, sender_id: str) -> list[dict]:
         with self.engine.connect() as conn:
             rows = conn.execute(
-                sa.select(events_table.c.data)
-                .where(events_table.c.sender_id == sender_id)
-                .order_by(events_table.c.id)
+                sa.select(events_table.c.data).where(events_table.c.sender_id == sender_id).order_by(events_table.c.id)
             )
             events = []
             for (data,) in rows:
@@ -247,8 +247,16 @@ class RecordStore:
             kind = event.get("event")
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") if kind == "user" else None
             action = event.get("name") if kind == "action" else None
-            rows.append({"sender_id": sender_id, "type_name": kind, "timestamp": event.get("timestamp"),
-                         "intent_name": intent, "action_name": action, "data": json.dumps(event)})
+            rows.append(
+                {
+                    "sender_id": sender_id,
+                    "type_name": kind,
+                    "timestamp": event.get("timestamp"),
+                    "intent_name": intent,
+                    "action_name": action,
+                    "data": json.dumps(event),
+                }
+            )
         if rows:
             with self.engine.begin() as conn:
                 conn.execute(events_table.insert(), rows)
@@ -261,8 +269,9 @@ class RecordStore:
             return []
         with self.engine.connect() as conn:
             summary = conn.execute(
-                sa.select(events_table.c.sender_id, sa.func.count(events_table.c.id), sa.func.max(events_table.c.id))
-                .group_by(events_table.c.sender_id)
+                sa.select(
+                    events_table.c.sender_id, sa.func.count(events_table.c.id), sa.func.max(events_table.c.id)
+                ).group_by(events_table.c.sender_id)
             ).all()
         with self._lock:
             seen = set()
@@ -289,7 +298,7 @@ class RecordStore:
         matching = [r for r in self.records() if filters.matches(r, reviewed, tz)]
         if limit is None:
             return matching[offset:]
-        return matching[offset:offset + limit]
+        return matching[offset : offset + limit]
 
     def get(self, screening_id: str) -> Optional[dict]:
         for record in self.records():
@@ -307,29 +316,41 @@ class RecordStore:
         if record is None:
             raise KeyError(screening_id)
         self.ensure_reviews_table()
-        row = {"screening_id": screening_id, "sender_id": record["sender_id"], "reviewer": reviewer,
-               "note": note or None, "reviewed_at": now if now is not None else time.time()}
+        row = {
+            "screening_id": screening_id,
+            "sender_id": record["sender_id"],
+            "reviewer": reviewer,
+            "note": note or None,
+            "reviewed_at": now if now is not None else time.time(),
+        }
         with self.engine.begin() as conn:
             result = conn.execute(reviews_table.insert(), row)
             row["id"] = result.inserted_primary_key[0] if result.inserted_primary_key else None
         return _review_dict(row)
 
-    def reviews(self, screening_id: str) -> "builtins.list[dict]":
+    def reviews(self, screening_id: str) -> builtins.list[dict]:
         self.ensure_reviews_table()
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(reviews_table).where(reviews_table.c.screening_id == screening_id)
-                .order_by(reviews_table.c.reviewed_at, reviews_table.c.id)
-            ).mappings().all()
+            rows = (
+                conn.execute(
+                    sa.select(reviews_table)
+                    .where(reviews_table.c.screening_id == screening_id)
+                    .order_by(reviews_table.c.reviewed_at, reviews_table.c.id)
+                )
+                .mappings()
+                .all()
+            )
         return [_review_dict(dict(r)) for r in rows]
 
     def latest_reviews(self) -> dict[str, dict]:
         """screening_id -> its latest review."""
         self.ensure_reviews_table()
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(reviews_table).order_by(reviews_table.c.reviewed_at, reviews_table.c.id)
-            ).mappings().all()
+            rows = (
+                conn.execute(sa.select(reviews_table).order_by(reviews_table.c.reviewed_at, reviews_table.c.id))
+                .mappings()
+                .all()
+            )
         return {r["screening_id"]: _review_dict(dict(r)) for r in rows}
 
     def reviewed_ids(self) -> set:
@@ -346,11 +367,14 @@ class RecordStore:
             return 0
         cutoff = (now if now is not None else time.time()) - days * 86400
         with self.engine.connect() as conn:
-            old = [r[0] for r in conn.execute(
-                sa.select(events_table.c.sender_id)
-                .group_by(events_table.c.sender_id)
-                .having(sa.func.max(events_table.c.timestamp) < cutoff)
-            )]
+            old = [
+                r[0]
+                for r in conn.execute(
+                    sa.select(events_table.c.sender_id)
+                    .group_by(events_table.c.sender_id)
+                    .having(sa.func.max(events_table.c.timestamp) < cutoff)
+                )
+            ]
         if not old:
             return 0
         screening_ids = []
@@ -378,7 +402,7 @@ class RecordStore:
 
 def _chunks(items: list, size: int) -> Iterable[list]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 def _review_dict(row: dict) -> dict:
@@ -423,8 +447,7 @@ def dashboard_stats(records: list[dict], since: date, until: date, tz: Optional[
         staff += record.get("channel") == "staff"
     total = finished + abandoned
     drop_off = [
-        {"slot": s, "asked": asked[s], "abandoned": dropped[s],
-         "rate": (dropped[s] / asked[s]) if asked[s] else 0.0}
+        {"slot": s, "asked": asked[s], "abandoned": dropped[s], "rate": (dropped[s] / asked[s]) if asked[s] else 0.0}
         for s in SLOTS
     ]
     return {
@@ -442,6 +465,7 @@ def dashboard_stats(records: list[dict], since: date, until: date, tz: Optional[
         "emergencies": emergencies,
         "staff_entered": staff,
         "drop_off": drop_off,
-        "abandoned_before_first_question": sum(1 for r in records if r.get("status") == "abandoned"
-                                               and not r.get("abandoned_at")),
+        "abandoned_before_first_question": sum(
+            1 for r in records if r.get("status") == "abandoned" and not r.get("abandoned_at")
+        ),
     }

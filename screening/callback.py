@@ -9,6 +9,7 @@
 The patient's confirmation, the staff read-back and the worklist's overdue marking all use
 ``promise_text`` and ``due_at`` from here, so the words and the marking never disagree.
 """
+
 from __future__ import annotations
 
 import os
@@ -60,8 +61,9 @@ def due_at(requested_ts: float, tz: ZoneInfo, days: Optional[int] = None) -> flo
         if moment.weekday() < 5:
             added += 1
     # wall-clock arithmetic in the clinic's zone (a DST change keeps the hour of the day)
-    return datetime(moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second,
-                    tzinfo=tz).timestamp()
+    return datetime(
+        moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second, tzinfo=tz
+    ).timestamp()
 
 
 def office_phone(office_name: str) -> str:
@@ -85,5 +87,4 @@ def office_email(office_name: str, env: Optional[Mapping[str, str]] = None) -> O
 
 def confirmation_values(office_name: str) -> dict:
     """The template values the confirmation needs beyond the slots."""
-    return {"office_phone": office_phone(office_name), "callback_within": promise_text(),
-            "callback_who": WHO_CALLS}
+    return {"office_phone": office_phone(office_name), "callback_within": promise_text(), "callback_who": WHO_CALLS}

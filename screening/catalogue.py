@@ -13,6 +13,7 @@ Plain Python, no Rasa imports; the ground floor of `screening`. It holds:
 
 `questionnaire`, `wording`, `records`, `webapp` and `actions` read it from here.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -166,33 +167,49 @@ def value_label(slot: str, value: Any) -> str:
 
 # --- outcomes -------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Outcome:
-    label: str            # a list's column ("Urgent review")
-    record_title: str     # the record and the FHIR export
-    patient_title: str    # the result card, to the person
-    staff_title: str      # the result card, to the agent
+    label: str  # a list's column ("Urgent review")
+    record_title: str  # the record and the FHIR export
+    patient_title: str  # the result card, to the person
+    staff_title: str  # the result card, to the agent
 
 
 OUTCOMES: dict[str, Outcome] = {
     "emergency": Outcome(
-        "Emergency", "Emergency: sent to the emergency department / 911",
-        "Please get emergency care now", "EMERGENCY: read the emergency script now"),
+        "Emergency",
+        "Emergency: sent to the emergency department / 911",
+        "Please get emergency care now",
+        "EMERGENCY: read the emergency script now",
+    ),
     "urgent_review": Outcome(
-        "Urgent review", "Urgent review: see a doctor within 1-2 days",
-        "Please see a doctor within a day or two", "Urgent review: caller should see a doctor within 1-2 days"),
+        "Urgent review",
+        "Urgent review: see a doctor within 1-2 days",
+        "Please see a doctor within a day or two",
+        "Urgent review: caller should see a doctor within 1-2 days",
+    ),
     "not_indicated": Outcome(
-        "Not indicated", "Not indicated: symptoms do not match the MILD pattern",
-        "Your symptoms do not match the pattern MILD treats", "Not indicated: symptoms do not match the MILD pattern"),
+        "Not indicated",
+        "Not indicated: symptoms do not match the MILD pattern",
+        "Your symptoms do not match the pattern MILD treats",
+        "Not indicated: symptoms do not match the MILD pattern",
+    ),
     "conservative_first": Outcome(
-        "Conservative care first", "Conservative care first",
-        "Conservative care comes first", "Conservative care first"),
+        "Conservative care first", "Conservative care first", "Conservative care comes first", "Conservative care first"
+    ),
     "recommend_consult": Outcome(
-        "Recommend consultation", "Recommend a consultation to discuss MILD",
-        "A consultation to discuss MILD looks appropriate", "Recommend a consultation to discuss MILD"),
+        "Recommend consultation",
+        "Recommend a consultation to discuss MILD",
+        "A consultation to discuss MILD looks appropriate",
+        "Recommend a consultation to discuss MILD",
+    ),
     "possible_consult": Outcome(
-        "Possible consultation", "Possible consultation: spine/pain physician to decide",
-        "A spine or pain consultation can help decide", "Possible consultation: spine/pain physician to decide"),
+        "Possible consultation",
+        "Possible consultation: spine/pain physician to decide",
+        "A spine or pain consultation can help decide",
+        "Possible consultation: spine/pain physician to decide",
+    ),
 }
 
 
@@ -216,13 +233,14 @@ APPOINTMENT_SLOTS: tuple[str, ...] = tuple(APPOINTMENT_FIELDS)
 
 # --- the bot's words for each question ---------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Ask:
     """One wording of a question: for `variant` (None: the plain question) and `voice`."""
 
     slot: str
     variant: Optional[str]
-    voice: str                                          # "patient" or "staff"
+    voice: str  # "patient" or "staff"
     text: str
     buttons: tuple[tuple[str, Mapping[str, Any]], ...]  # (title, answers the button gives)
 
@@ -231,167 +249,344 @@ def asks_for(slot: str, voice: str = "staff", variant: Optional[str] = None) -> 
     """The wording of `slot` for this voice and variant, falling back to the patient's."""
     matching = [a for a in ASKS if a.slot == slot and a.variant == variant]
     return next((a for a in matching if a.voice == voice), None) or next(
-        (a for a in matching if a.voice == "patient"), None)
+        (a for a in matching if a.voice == "patient"), None
+    )
 
 
 ASKS = (
-    Ask('red_flags', None, 'patient',
-        'First, a safety question. Right now, do you have any of these: new loss of bladder or bowel control, '
+    Ask(
+        "red_flags",
+        None,
+        "patient",
+        "First, a safety question. Right now, do you have any of these: new loss of bladder or bowel control, "
         'numbness in the groin or inner thighs (the "saddle" area), leg weakness that is quickly getting worse, or '
-        'back pain with fever or chills?',
-        (('Yes, I have one of these', {'red_flags': 'yes'}), ('No, none of these', {'red_flags': 'no'}))),
-    Ask('red_flags', None, 'staff',
+        "back pain with fever or chills?",
+        (("Yes, I have one of these", {"red_flags": "yes"}), ("No, none of these", {"red_flags": "no"})),
+    ),
+    Ask(
+        "red_flags",
+        None,
+        "staff",
         'Ask: "Right now, do you have new loss of bladder or bowel control, numbness in the groin or inner thighs, '
         'leg weakness that is quickly getting worse, or back pain with fever or chills?"\n'
-        'Hint: any one of these, new or getting worse, counts as yes.',
-        (('Yes', {'red_flags': 'yes'}), ('No', {'red_flags': 'no'}))),
-    Ask('urgent_flags', None, 'patient',
+        "Hint: any one of these, new or getting worse, counts as yes.",
+        (("Yes", {"red_flags": "yes"}), ("No", {"red_flags": "no"})),
+    ),
+    Ask(
+        "urgent_flags",
+        None,
+        "patient",
         "Have you had a recent fall or injury to your back, a history of cancer, or weight loss you can't explain?",
-        (('Yes', {'urgent_flags': 'yes'}), ('No', {'urgent_flags': 'no'}))),
-    Ask('urgent_flags', None, 'staff',
-        'Ask: "Have you had a recent fall or injury to your back, a history of cancer, or weight loss you can\'t '
+        (("Yes", {"urgent_flags": "yes"}), ("No", {"urgent_flags": "no"})),
+    ),
+    Ask(
+        "urgent_flags",
+        None,
+        "staff",
+        "Ask: \"Have you had a recent fall or injury to your back, a history of cancer, or weight loss you can't "
         'explain?"\n'
-        'Hint: any one of the three counts as yes.',
-        (('Yes', {'urgent_flags': 'yes'}), ('No', {'urgent_flags': 'no'}))),
-    Ask('leg_symptoms', None, 'patient',
-        'Do you have pain, numbness, tingling or heaviness in your buttocks or legs?',
-        (('Yes', {'leg_symptoms': 'yes'}), ('No', {'leg_symptoms': 'no'}), ('Not sure', {'leg_symptoms': 'unsure'}))),
-    Ask('leg_symptoms', None, 'staff',
+        "Hint: any one of the three counts as yes.",
+        (("Yes", {"urgent_flags": "yes"}), ("No", {"urgent_flags": "no"})),
+    ),
+    Ask(
+        "leg_symptoms",
+        None,
+        "patient",
+        "Do you have pain, numbness, tingling or heaviness in your buttocks or legs?",
+        (("Yes", {"leg_symptoms": "yes"}), ("No", {"leg_symptoms": "no"}), ("Not sure", {"leg_symptoms": "unsure"})),
+    ),
+    Ask(
+        "leg_symptoms",
+        None,
+        "staff",
         'Ask: "Do you have pain, numbness, tingling or heaviness in your buttocks or legs?"\n'
-        'Hint: either leg or both, or the buttocks, counts as yes.',
-        (('Yes', {'leg_symptoms': 'yes'}), ('No', {'leg_symptoms': 'no'}), ('Not sure', {'leg_symptoms': 'unsure'}))),
-    Ask('leg_symptoms', 'gate', 'patient',
-        'Do you get pain, numbness, tingling or heaviness in your buttocks or legs when you walk or stand for a while?',
-        (('Yes', {'leg_symptoms': 'yes', 'walking_standing_trigger': 'yes'}),
-         ('No', {'gate_answer': 'no'}),
-         ('Not sure', {'gate_answer': 'unsure'}))),
-    Ask('leg_symptoms', 'gate', 'staff',
+        "Hint: either leg or both, or the buttocks, counts as yes.",
+        (("Yes", {"leg_symptoms": "yes"}), ("No", {"leg_symptoms": "no"}), ("Not sure", {"leg_symptoms": "unsure"})),
+    ),
+    Ask(
+        "leg_symptoms",
+        "gate",
+        "patient",
+        "Do you get pain, numbness, tingling or heaviness in your buttocks or legs when you walk or stand for a while?",
+        (
+            ("Yes", {"leg_symptoms": "yes", "walking_standing_trigger": "yes"}),
+            ("No", {"gate_answer": "no"}),
+            ("Not sure", {"gate_answer": "unsure"}),
+        ),
+    ),
+    Ask(
+        "leg_symptoms",
+        "gate",
+        "staff",
         'Ask: "Do you get pain, numbness, tingling or heaviness in your buttocks or legs when you walk or stand for a '
         'while?"\n'
-        'Hint: yes if it comes on or gets worse with walking or standing.',
-        (('Yes', {'leg_symptoms': 'yes', 'walking_standing_trigger': 'yes'}),
-         ('No', {'gate_answer': 'no'}),
-         ('Not sure', {'gate_answer': 'unsure'}))),
-    Ask('leg_symptoms', 'after_gate_no', 'patient',
-        'Thanks. For the record: do you have pain, numbness or heaviness in your buttocks or legs at all, just not '
-        'brought on by walking or standing?',
-        (('Yes, but not with walking or standing', {'leg_symptoms': 'yes', 'walking_standing_trigger': 'no'}),
-         ('No leg or buttock symptoms', {'leg_symptoms': 'no'}))),
-    Ask('leg_symptoms', 'after_gate_no', 'staff',
+        "Hint: yes if it comes on or gets worse with walking or standing.",
+        (
+            ("Yes", {"leg_symptoms": "yes", "walking_standing_trigger": "yes"}),
+            ("No", {"gate_answer": "no"}),
+            ("Not sure", {"gate_answer": "unsure"}),
+        ),
+    ),
+    Ask(
+        "leg_symptoms",
+        "after_gate_no",
+        "patient",
+        "Thanks. For the record: do you have pain, numbness or heaviness in your buttocks or legs at all, just not "
+        "brought on by walking or standing?",
+        (
+            ("Yes, but not with walking or standing", {"leg_symptoms": "yes", "walking_standing_trigger": "no"}),
+            ("No leg or buttock symptoms", {"leg_symptoms": "no"}),
+        ),
+    ),
+    Ask(
+        "leg_symptoms",
+        "after_gate_no",
+        "staff",
         'Ask: "Do you have any pain, numbness or heaviness in your buttocks or legs at all?"\n'
-        'Hint: for the record only; the result is already settled.',
-        (('Yes, not with walking/standing', {'leg_symptoms': 'yes', 'walking_standing_trigger': 'no'}),
-         ('No leg symptoms', {'leg_symptoms': 'no'}))),
-    Ask('walking_standing_trigger', None, 'patient',
-        'Do those symptoms come on, or get worse, when you walk or stand for a while?',
-        (('Yes', {'walking_standing_trigger': 'yes'}),
-         ('No', {'walking_standing_trigger': 'no'}),
-         ('Not sure', {'walking_standing_trigger': 'unsure'}))),
-    Ask('walking_standing_trigger', None, 'staff',
+        "Hint: for the record only; the result is already settled.",
+        (
+            ("Yes, not with walking/standing", {"leg_symptoms": "yes", "walking_standing_trigger": "no"}),
+            ("No leg symptoms", {"leg_symptoms": "no"}),
+        ),
+    ),
+    Ask(
+        "walking_standing_trigger",
+        None,
+        "patient",
+        "Do those symptoms come on, or get worse, when you walk or stand for a while?",
+        (
+            ("Yes", {"walking_standing_trigger": "yes"}),
+            ("No", {"walking_standing_trigger": "no"}),
+            ("Not sure", {"walking_standing_trigger": "unsure"}),
+        ),
+    ),
+    Ask(
+        "walking_standing_trigger",
+        None,
+        "staff",
         'Ask: "Do those symptoms come on, or get worse, when you walk or stand for a while?"\n'
-        'Hint: yes if walking or standing brings them on.',
-        (('Yes', {'walking_standing_trigger': 'yes'}),
-         ('No', {'walking_standing_trigger': 'no'}),
-         ('Not sure', {'walking_standing_trigger': 'unsure'}))),
-    Ask('sitting_leaning_relief', None, 'patient',
-        'Do the symptoms ease when you sit down or bend or lean forward, for example on a shopping cart?',
-        (('Yes', {'sitting_leaning_relief': 'yes'}),
-         ('No', {'sitting_leaning_relief': 'no'}),
-         ('Not sure', {'sitting_leaning_relief': 'unsure'}))),
-    Ask('sitting_leaning_relief', None, 'staff',
+        "Hint: yes if walking or standing brings them on.",
+        (
+            ("Yes", {"walking_standing_trigger": "yes"}),
+            ("No", {"walking_standing_trigger": "no"}),
+            ("Not sure", {"walking_standing_trigger": "unsure"}),
+        ),
+    ),
+    Ask(
+        "sitting_leaning_relief",
+        None,
+        "patient",
+        "Do the symptoms ease when you sit down or bend or lean forward, for example on a shopping cart?",
+        (
+            ("Yes", {"sitting_leaning_relief": "yes"}),
+            ("No", {"sitting_leaning_relief": "no"}),
+            ("Not sure", {"sitting_leaning_relief": "unsure"}),
+        ),
+    ),
+    Ask(
+        "sitting_leaning_relief",
+        None,
+        "staff",
         'Ask: "Do the symptoms ease when you sit down or lean forward, for example on a shopping cart?"\n'
-        'Hint: yes if sitting or leaning forward brings relief.',
-        (('Yes', {'sitting_leaning_relief': 'yes'}),
-         ('No', {'sitting_leaning_relief': 'no'}),
-         ('Not sure', {'sitting_leaning_relief': 'unsure'}))),
-    Ask('walking_tolerance', None, 'patient',
-        'How far can you walk before you have to stop or sit down?',
-        (('Less than 50 feet', {'walking_tolerance': 'under_50_feet'}),
-         ('50 feet to 2 blocks', {'walking_tolerance': '50_feet_to_2_blocks'}),
-         ('2 blocks to 2 miles', {'walking_tolerance': '2_blocks_to_2_miles'}),
-         ('More than 2 miles', {'walking_tolerance': 'over_2_miles'}))),
-    Ask('walking_tolerance', None, 'staff',
+        "Hint: yes if sitting or leaning forward brings relief.",
+        (
+            ("Yes", {"sitting_leaning_relief": "yes"}),
+            ("No", {"sitting_leaning_relief": "no"}),
+            ("Not sure", {"sitting_leaning_relief": "unsure"}),
+        ),
+    ),
+    Ask(
+        "walking_tolerance",
+        None,
+        "patient",
+        "How far can you walk before you have to stop or sit down?",
+        (
+            ("Less than 50 feet", {"walking_tolerance": "under_50_feet"}),
+            ("50 feet to 2 blocks", {"walking_tolerance": "50_feet_to_2_blocks"}),
+            ("2 blocks to 2 miles", {"walking_tolerance": "2_blocks_to_2_miles"}),
+            ("More than 2 miles", {"walking_tolerance": "over_2_miles"}),
+        ),
+    ),
+    Ask(
+        "walking_tolerance",
+        None,
+        "staff",
         'Ask: "How far can you walk before you have to stop?"\n'
-        'Hint: a city block is about 250 feet; 5 minutes of walking is about a block.',
-        (('Under 50 ft', {'walking_tolerance': 'under_50_feet'}),
-         ('50 ft - 2 blocks', {'walking_tolerance': '50_feet_to_2_blocks'}),
-         ('2 blocks - 2 miles', {'walking_tolerance': '2_blocks_to_2_miles'}),
-         ('Over 2 miles', {'walking_tolerance': 'over_2_miles'}))),
-    Ask('symptom_duration_months', None, 'patient',
-        'How long have you had these symptoms?',
-        (('Less than 3 months', {'symptom_duration_months': 1.5}),
-         ('3 to 12 months', {'symptom_duration_months': 6}),
-         ('1 to 2 years', {'symptom_duration_months': 18}),
-         ('More than 2 years', {'symptom_duration_months': 36}))),
-    Ask('symptom_duration_months', None, 'staff',
+        "Hint: a city block is about 250 feet; 5 minutes of walking is about a block.",
+        (
+            ("Under 50 ft", {"walking_tolerance": "under_50_feet"}),
+            ("50 ft - 2 blocks", {"walking_tolerance": "50_feet_to_2_blocks"}),
+            ("2 blocks - 2 miles", {"walking_tolerance": "2_blocks_to_2_miles"}),
+            ("Over 2 miles", {"walking_tolerance": "over_2_miles"}),
+        ),
+    ),
+    Ask(
+        "symptom_duration_months",
+        None,
+        "patient",
+        "How long have you had these symptoms?",
+        (
+            ("Less than 3 months", {"symptom_duration_months": 1.5}),
+            ("3 to 12 months", {"symptom_duration_months": 6}),
+            ("1 to 2 years", {"symptom_duration_months": 18}),
+            ("More than 2 years", {"symptom_duration_months": 36}),
+        ),
+    ),
+    Ask(
+        "symptom_duration_months",
+        None,
+        "staff",
         'Ask: "How long have you had these symptoms?"\n'
         'Hint: type the caller\'s words ("about 2 years") for an exact figure, or pick a range.',
-        (('Under 3 months', {'symptom_duration_months': 1.5}),
-         ('3-12 months', {'symptom_duration_months': 6}),
-         ('1-2 years', {'symptom_duration_months': 18}),
-         ('Over 2 years', {'symptom_duration_months': 36}))),
-    Ask('age_years', None, 'patient',
-        'How old are you? (You can skip this one.)',
-        (("I'd rather not say", {'age_years': 'declined'}),)),
-    Ask('age_years', None, 'staff',
+        (
+            ("Under 3 months", {"symptom_duration_months": 1.5}),
+            ("3-12 months", {"symptom_duration_months": 6}),
+            ("1-2 years", {"symptom_duration_months": 18}),
+            ("Over 2 years", {"symptom_duration_months": 36}),
+        ),
+    ),
+    Ask(
+        "age_years",
+        None,
+        "patient",
+        "How old are you? (You can skip this one.)",
+        (("I'd rather not say", {"age_years": "declined"}),),
+    ),
+    Ask(
+        "age_years",
+        None,
+        "staff",
         'Ask: "How old are you?"\nHint: type the age as a number; the caller may decline.',
-        (('Declined', {'age_years': 'declined'}),)),
-    Ask('conservative_care', None, 'patient',
-        'Have you tried physical therapy, exercises or pain medication for these symptoms? How did it go?',
-        (('Tried, not enough relief', {'conservative_care': 'failed'}),
-         ("Tried, it's helping", {'conservative_care': 'helped'}),
-         ("Haven't tried", {'conservative_care': 'not_tried'}))),
-    Ask('conservative_care', None, 'staff',
+        (("Declined", {"age_years": "declined"}),),
+    ),
+    Ask(
+        "conservative_care",
+        None,
+        "patient",
+        "Have you tried physical therapy, exercises or pain medication for these symptoms? How did it go?",
+        (
+            ("Tried, not enough relief", {"conservative_care": "failed"}),
+            ("Tried, it's helping", {"conservative_care": "helped"}),
+            ("Haven't tried", {"conservative_care": "not_tried"}),
+        ),
+    ),
+    Ask(
+        "conservative_care",
+        None,
+        "staff",
         'Ask: "Have you tried physical therapy, exercise or pain medication for this, and did it help?"\n'
         'Hint: "failed" means tried and not enough relief.',
-        (('Tried, failed', {'conservative_care': 'failed'}),
-         ('Tried, helping', {'conservative_care': 'helped'}),
-         ('Not tried', {'conservative_care': 'not_tried'}))),
-    Ask('conservative_care', 'result', 'patient',
-        'Did the physical therapy, exercise or medication give you enough lasting relief?',
-        (('No, not enough relief', {'conservative_care': 'failed'}),
-         ("Yes, it's helping", {'conservative_care': 'helped'}))),
-    Ask('conservative_care', 'result', 'staff',
+        (
+            ("Tried, failed", {"conservative_care": "failed"}),
+            ("Tried, helping", {"conservative_care": "helped"}),
+            ("Not tried", {"conservative_care": "not_tried"}),
+        ),
+    ),
+    Ask(
+        "conservative_care",
+        "result",
+        "patient",
+        "Did the physical therapy, exercise or medication give you enough lasting relief?",
+        (
+            ("No, not enough relief", {"conservative_care": "failed"}),
+            ("Yes, it's helping", {"conservative_care": "helped"}),
+        ),
+    ),
+    Ask(
+        "conservative_care",
+        "result",
+        "staff",
         'Ask: "Did that give you enough lasting relief?"',
-        (('No (failed)', {'conservative_care': 'failed'}), ('Yes (helping)', {'conservative_care': 'helped'}))),
-    Ask('injections', None, 'patient',
-        'Have you had epidural steroid injections or other spinal injections for this? How did they work?',
-        (('Had them, not enough relief', {'injections': 'failed'}),
-         ("Had them, they're helping", {'injections': 'helped'}),
-         ('Never had them', {'injections': 'not_tried'}))),
-    Ask('injections', None, 'staff',
+        (("No (failed)", {"conservative_care": "failed"}), ("Yes (helping)", {"conservative_care": "helped"})),
+    ),
+    Ask(
+        "injections",
+        None,
+        "patient",
+        "Have you had epidural steroid injections or other spinal injections for this? How did they work?",
+        (
+            ("Had them, not enough relief", {"injections": "failed"}),
+            ("Had them, they're helping", {"injections": "helped"}),
+            ("Never had them", {"injections": "not_tried"}),
+        ),
+    ),
+    Ask(
+        "injections",
+        None,
+        "staff",
         'Ask: "Have you had epidural steroid injections or other spinal injections for this, and did they help?"\n'
-        'Hint: relief that wore off counts as not enough relief.',
-        (('Had, failed', {'injections': 'failed'}),
-         ('Had, helping', {'injections': 'helped'}),
-         ('Not tried', {'injections': 'not_tried'}))),
-    Ask('injections', 'result', 'patient',
-        'Did the injections give you enough lasting relief?',
-        (('No, not enough or it wore off', {'injections': 'failed'}),
-         ("Yes, they're helping", {'injections': 'helped'}))),
-    Ask('injections', 'result', 'staff',
+        "Hint: relief that wore off counts as not enough relief.",
+        (
+            ("Had, failed", {"injections": "failed"}),
+            ("Had, helping", {"injections": "helped"}),
+            ("Not tried", {"injections": "not_tried"}),
+        ),
+    ),
+    Ask(
+        "injections",
+        "result",
+        "patient",
+        "Did the injections give you enough lasting relief?",
+        (
+            ("No, not enough or it wore off", {"injections": "failed"}),
+            ("Yes, they're helping", {"injections": "helped"}),
+        ),
+    ),
+    Ask(
+        "injections",
+        "result",
+        "staff",
         'Ask: "Did the injections give you enough lasting relief?"',
-        (('No (failed)', {'injections': 'failed'}), ('Yes (helping)', {'injections': 'helped'}))),
-    Ask('prior_back_surgery', None, 'patient',
-        'Have you ever had surgery on your lower back?',
-        (('Yes', {'prior_back_surgery': 'yes'}), ('No', {'prior_back_surgery': 'no'}))),
-    Ask('prior_back_surgery', None, 'staff',
+        (("No (failed)", {"injections": "failed"}), ("Yes (helping)", {"injections": "helped"})),
+    ),
+    Ask(
+        "prior_back_surgery",
+        None,
+        "patient",
+        "Have you ever had surgery on your lower back?",
+        (("Yes", {"prior_back_surgery": "yes"}), ("No", {"prior_back_surgery": "no"})),
+    ),
+    Ask(
+        "prior_back_surgery",
+        None,
+        "staff",
         'Ask: "Have you ever had surgery on your lower back?"',
-        (('Yes', {'prior_back_surgery': 'yes'}), ('No', {'prior_back_surgery': 'no'}))),
-    Ask('imaging_stenosis', None, 'patient',
-        'Has an MRI or CT scan shown spinal stenosis (narrowing of the spinal canal)?',
-        (('Yes', {'imaging_stenosis': 'yes'}),
-         ('No / no scan yet', {'imaging_stenosis': 'no'}),
-         ('Not sure', {'imaging_stenosis': 'unsure'}))),
-    Ask('imaging_stenosis', None, 'staff',
+        (("Yes", {"prior_back_surgery": "yes"}), ("No", {"prior_back_surgery": "no"})),
+    ),
+    Ask(
+        "imaging_stenosis",
+        None,
+        "patient",
+        "Has an MRI or CT scan shown spinal stenosis (narrowing of the spinal canal)?",
+        (
+            ("Yes", {"imaging_stenosis": "yes"}),
+            ("No / no scan yet", {"imaging_stenosis": "no"}),
+            ("Not sure", {"imaging_stenosis": "unsure"}),
+        ),
+    ),
+    Ask(
+        "imaging_stenosis",
+        None,
+        "staff",
         'Ask: "Has an MRI or CT shown spinal stenosis, a narrowing?"',
-        (('Yes', {'imaging_stenosis': 'yes'}),
-         ('No / none', {'imaging_stenosis': 'no'}),
-         ('Not sure', {'imaging_stenosis': 'unsure'}))),
-    Ask('blood_thinners', None, 'patient',
-        'Do you take blood thinners, for example warfarin, apixaban (Eliquis) or clopidogrel (Plavix)?',
-        (('Yes', {'blood_thinners': 'yes'}), ('No', {'blood_thinners': 'no'}))),
-    Ask('blood_thinners', None, 'staff',
+        (
+            ("Yes", {"imaging_stenosis": "yes"}),
+            ("No / none", {"imaging_stenosis": "no"}),
+            ("Not sure", {"imaging_stenosis": "unsure"}),
+        ),
+    ),
+    Ask(
+        "blood_thinners",
+        None,
+        "patient",
+        "Do you take blood thinners, for example warfarin, apixaban (Eliquis) or clopidogrel (Plavix)?",
+        (("Yes", {"blood_thinners": "yes"}), ("No", {"blood_thinners": "no"})),
+    ),
+    Ask(
+        "blood_thinners",
+        None,
+        "staff",
         'Ask: "Do you take blood thinners, like warfarin, Eliquis or Plavix?"',
-        (('Yes', {'blood_thinners': 'yes'}), ('No', {'blood_thinners': 'no'}))),
+        (("Yes", {"blood_thinners": "yes"}), ("No", {"blood_thinners": "no"})),
+    ),
 )

@@ -3,6 +3,7 @@
 `check_question(check, voice)` is the whole question: the person's words quoted, then one
 targeted yes/no question. The staff voice gives the agent a line to read to the caller.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,43 +14,65 @@ from screening.wording import PHONE_LINE, TOLERANCE_WORDS, months_phrase
 
 # Targeted red-flag questions: the kind of warning sign the words are about.
 RED_TOPICS = (
-    ("saddle", r"numb|tingl|pins|feel(?:ing)? (?:anything|nothing)|wipe|toilet paper|groin|crotch|"
-               r"inner thigh|saddle|bottom|buttock|butt|seat|down there|private|genital|rectal|anus",
-     "Is it new numbness or tingling around your groin, buttocks or inner thighs, the parts that "
-     "would touch a saddle?"),
-    ("continence", r"bladder|bowel|pee|urin|wet|leak|accident|soil|pants|toilet|hold (?:it|my)|"
-                   r"incontinen|retention|poop|stool|diaper|pad",
-     "Is it new trouble controlling your bladder or bowels, such as leaking, accidents or not being "
-     "able to pass urine?"),
-    ("weakness", r"weak|drop|drag|flop|give(?:s)? (?:out|way)|giving (?:out|way)|buckl|trip|can.?t lift|"
-                 r"collaps|fall(?:ing)? down",
-     "Is a leg or foot getting weaker quickly, from one day to the next?"),
-    ("fever", r"fever|chill|sweat|temperature|burning up|hot|shiver|rigor|febrile",
-     "Do you have a fever or chills together with your back pain right now?"),
+    (
+        "saddle",
+        r"numb|tingl|pins|feel(?:ing)? (?:anything|nothing)|wipe|toilet paper|groin|crotch|"
+        r"inner thigh|saddle|bottom|buttock|butt|seat|down there|private|genital|rectal|anus",
+        "Is it new numbness or tingling around your groin, buttocks or inner thighs, the parts that "
+        "would touch a saddle?",
+    ),
+    (
+        "continence",
+        r"bladder|bowel|pee|urin|wet|leak|accident|soil|pants|toilet|hold (?:it|my)|"
+        r"incontinen|retention|poop|stool|diaper|pad",
+        "Is it new trouble controlling your bladder or bowels, such as leaking, accidents or not being "
+        "able to pass urine?",
+    ),
+    (
+        "weakness",
+        r"weak|drop|drag|flop|give(?:s)? (?:out|way)|giving (?:out|way)|buckl|trip|can.?t lift|"
+        r"collaps|fall(?:ing)? down",
+        "Is a leg or foot getting weaker quickly, from one day to the next?",
+    ),
+    (
+        "fever",
+        r"fever|chill|sweat|temperature|burning up|hot|shiver|rigor|febrile",
+        "Do you have a fever or chills together with your back pain right now?",
+    ),
 )
-RED_GENERIC = ("Is this happening now: new loss of bladder or bowel control, numbness in the groin or "
-               "inner thighs, leg weakness that is quickly getting worse, or back pain with fever or chills?")
+RED_GENERIC = (
+    "Is this happening now: new loss of bladder or bowel control, numbness in the groin or "
+    "inner thighs, leg weakness that is quickly getting worse, or back pain with fever or chills?"
+)
 URGENT_TOPICS = (
-    ("injury", r"fell|fall|slip|trip|accident|crash|injur|hurt|lift|hit|knock",
-     "Was it a fall or an injury to your back in the last few weeks?"),
-    ("cancer", r"cancer|tumou?r|chemo|radiation|oncolog|malignan|lymphoma|leukemia|melanoma|mets|ca\b",
-     "Have you ever been told you have or had cancer?"),
-    ("weight", r"weight|lbs|pounds|kilos|thin|clothes|skinny|appetite",
-     "Have you lost weight without trying to?"),
+    (
+        "injury",
+        r"fell|fall|slip|trip|accident|crash|injur|hurt|lift|hit|knock",
+        "Was it a fall or an injury to your back in the last few weeks?",
+    ),
+    (
+        "cancer",
+        r"cancer|tumou?r|chemo|radiation|oncolog|malignan|lymphoma|leukemia|melanoma|mets|ca\b",
+        "Have you ever been told you have or had cancer?",
+    ),
+    ("weight", r"weight|lbs|pounds|kilos|thin|clothes|skinny|appetite", "Have you lost weight without trying to?"),
 )
-URGENT_GENERIC = ("Was this a recent fall or injury to your back, a cancer diagnosis at any time, or weight "
-                  "loss you can't explain?")
-SAFETY_ADVICE = ("If you can't tell, please don't wait: new numbness between the legs, new bladder or bowel "
-                 "trouble, fast-worsening leg weakness, or back pain with fever can need emergency care. "
-                 "Call 911 or go to the nearest emergency department if any of these is happening. ")
+URGENT_GENERIC = (
+    "Was this a recent fall or injury to your back, a cancer diagnosis at any time, or weight loss you can't explain?"
+)
+SAFETY_ADVICE = (
+    "If you can't tell, please don't wait: new numbness between the legs, new bladder or bowel "
+    "trouble, fast-worsening leg weakness, or back pain with fever can need emergency care. "
+    "Call 911 or go to the nearest emergency department if any of these is happening. "
+)
 CLARIFY = {
     "red_flags": SAFETY_ADVICE + "Is any of these happening to you now? Please answer yes or no.",
     "urgent_flags": "A yes or no is enough: in the last few weeks, did you fall or hurt your back? Have you "
-                    "ever had cancer? Or lost weight without trying? If any of these is true, answer yes.",
+    "ever had cancer? Or lost weight without trying? If any of these is true, answer yes.",
     "prior_back_surgery": "Has a surgeon ever operated on your lower back, for example a laminectomy, "
-                          "discectomy or fusion? Injections don't count. Yes or no?",
+    "discectomy or fusion? Injections don't count. Yes or no?",
     "blood_thinners": "Blood thinners include warfarin (Coumadin), apixaban (Eliquis), rivaroxaban (Xarelto) "
-                      "and clopidogrel (Plavix). Do you take any of these, or another blood thinner?",
+    "and clopidogrel (Plavix). Do you take any of these, or another blood thinner?",
 }
 STATEMENTS = {
     ("leg_symptoms", "no"): "you don't have pain, numbness or heaviness in your buttocks or legs",
@@ -57,7 +80,7 @@ STATEMENTS = {
     ("sitting_leaning_relief", "no"): "sitting down or leaning forward doesn't ease your symptoms",
     ("walking_tolerance", "over_2_miles"): "you can walk 2 miles or more before you have to stop",
     ("conservative_care", "not_tried"): "you haven't tried physical therapy, exercise or pain medication "
-                                        "for these symptoms",
+    "for these symptoms",
     ("conservative_care", "helped"): "physical therapy, exercise or medication is helping you enough",
 }
 
@@ -98,11 +121,16 @@ def check_question(check: Mapping[str, Any], voice: str = "patient", variant: Op
     elif kind == checks.ASK_BACK:
         text = f"You wrote {quoted}. So {statement(slot, check.get('value'))}, is that about right?"
     else:
-        text = (f"Just to be sure before I give you the result: you wrote {quoted}, which I read as: "
-                f"{statement(slot, check.get('value'))}. Is that right?")
+        text = (
+            f"Just to be sure before I give you the result: you wrote {quoted}, which I read as: "
+            f"{statement(slot, check.get('value'))}. Is that right?"
+        )
     if voice == "staff":
-        return "Confirm with the caller: " + text.replace("you wrote", "the caller said") \
+        return (
+            "Confirm with the caller: "
+            + text.replace("you wrote", "the caller said")
             + "\nHint: read it back; yes keeps the answer, no asks the question again."
+        )
     return text
 
 

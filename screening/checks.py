@@ -22,6 +22,7 @@ back instead of storing silently:
 Every answer keeps where it came from (`sources`: button, stated, confirmed, clarified,
 corrected, flag_question) and every check is logged (`log`), for the clinician's record.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ READ_BACK_SLOTS = ("walking_tolerance", "symptom_duration_months", "age_years")
 CONFIRM_OUTCOMES = (triage.NOT_INDICATED, triage.CONSERVATIVE_FIRST)
 FREE_TEXT = ("stated", "corrected")
 MAX_WORDS = 160
-DIRECT_WORDS = 4   # "no", "6 weeks": a direct reply to the question asked, not a reading of a story
+DIRECT_WORDS = 4  # "no", "6 weeks": a direct reply to the question asked, not a reading of a story
 
 # Question variants (question_variant slot) of the checks.
 VARIANTS = {FLAG: "flag_check", CLARIFY: "clarify", ASK_BACK: "ask_back", CONFIRM: "confirm"}
@@ -55,7 +56,7 @@ class Incoming:
     findings: list = field(default_factory=list)  # flag_union.FlagFinding.as_dict() items
     from_button: bool = False
     hedge: Optional[str] = None
-    doubt: Optional[str] = None   # firm doubt ("not sure"): a number said with it is read back
+    doubt: Optional[str] = None  # firm doubt ("not sure"): a number said with it is read back
     interjection: Optional[str] = None
     check_answer: Optional[str] = None  # "yes"/"no" from a button on a check question
 
@@ -72,10 +73,10 @@ class Dialogue:
 
 @dataclass
 class Turn:
-    changes: dict = field(default_factory=dict)   # answer slots and questionnaire bookkeeping
+    changes: dict = field(default_factory=dict)  # answer slots and questionnaire bookkeeping
     understood: bool = False
     corrections: list = field(default_factory=list)
-    flag_raised: Optional[str] = None             # "red"/"urgent" when a flag was set this turn
+    flag_raised: Optional[str] = None  # "red"/"urgent" when a flag was set this turn
 
 
 def quote(text: str) -> str:
@@ -122,6 +123,7 @@ def requested_slot(d: Dialogue, planned: Optional[str]) -> Optional[str]:
 
 # --- reading a message when no check is pending -------------------------------------------
 
+
 def _read(d: Dialogue, requested: Optional[str], msg: Incoming) -> tuple[dict, Optional[str]]:
     facts = dict(msg.facts)
     reply = msg.reply
@@ -140,16 +142,28 @@ def _read(d: Dialogue, requested: Optional[str], msg: Incoming) -> tuple[dict, O
             d.sources[slot] = _source("stated", msg, finding["readers"])
             continue
         if d.check is None:
-            d.check = {"kind": FLAG, "slot": slot, "flag_kind": finding["kind"],
-                       "words": quote(finding["words"]), "readers": list(finding["readers"]), "tries": 0}
+            d.check = {
+                "kind": FLAG,
+                "slot": slot,
+                "flag_kind": finding["kind"],
+                "words": quote(finding["words"]),
+                "readers": list(finding["readers"]),
+                "tries": 0,
+            }
             if requested == slot:
                 reply = None  # the flag question settles it, not a "no" said before it
     if d.check is None and requested in NO_UNSURE_SLOTS and reply == "unsure" and requested not in facts:
         d.check = {"kind": CLARIFY, "slot": requested, "words": quote(msg.text), "tries": 0}
         reply = None
-    if d.check is None and requested in READ_BACK_SLOTS and requested in facts and msg.doubt \
-            and facts[requested] != "declined" and not msg.from_button \
-            and not _rejected_before(d, ASK_BACK, requested, facts[requested]):
+    if (
+        d.check is None
+        and requested in READ_BACK_SLOTS
+        and requested in facts
+        and msg.doubt
+        and facts[requested] != "declined"
+        and not msg.from_button
+        and not _rejected_before(d, ASK_BACK, requested, facts[requested])
+    ):
         d.check = {"kind": ASK_BACK, "slot": requested, "value": facts.pop(requested), "words": quote(msg.text)}
     return facts, reply
 
@@ -160,8 +174,11 @@ def _hedged(d, requested, facts, reply, msg) -> tuple[dict, Optional[str]]:
         return facts, reply
     v = questionnaire.variant_for(d.state, requested)
     if v == questionnaire.GATE:
-        if facts.get("leg_symptoms") in (None, "no") and facts.get("walking_standing_trigger") in (None, "no") \
-                and reply in (None, "no", "unsure"):
+        if (
+            facts.get("leg_symptoms") in (None, "no")
+            and facts.get("walking_standing_trigger") in (None, "no")
+            and reply in (None, "no", "unsure")
+        ):
             facts.pop("leg_symptoms", None)
             facts.pop("walking_standing_trigger", None)
             return facts, "unsure"
@@ -170,13 +187,18 @@ def _hedged(d, requested, facts, reply, msg) -> tuple[dict, Optional[str]]:
     if "unsure" in allowed and facts.get(requested) in (None, "no") and reply in (None, "no", "unsure"):
         facts[requested] = "unsure"
         return facts, None
-    if requested in NO_UNSURE_SLOTS and requested not in facts and reply in (None, "unsure") \
-            and not any(f["kind"] for f in msg.findings if FLAG_SLOT[f["kind"]] == requested):
+    if (
+        requested in NO_UNSURE_SLOTS
+        and requested not in facts
+        and reply in (None, "unsure")
+        and not any(f["kind"] for f in msg.findings if FLAG_SLOT[f["kind"]] == requested)
+    ):
         return facts, "unsure"
     return facts, reply
 
 
 # --- answering a pending check ----------------------------------------------------------
+
 
 def _answer_check(d: Dialogue, msg: Incoming, turn: Turn) -> dict:
     """Resolve the pending check from this message; returns the other facts it states."""
@@ -251,24 +273,34 @@ def _resolve(d: Dialogue, answer: str, msg: Incoming) -> None:
 
 # --- applying, sources and confirmations -----------------------------------------------
 
+
 def _apply(d: Dialogue, requested, facts, reply, msg: Incoming, turn: Turn) -> None:
     before = dict(d.state.answers)
     result = questionnaire.apply_understanding(d.state, requested, facts, reply)
     turn.changes.update(result.changes)
     turn.corrections += result.corrections
-    after_gate = requested and questionnaire.variant_for(State(dict(before), d.state.gate_answer), requested) \
+    after_gate = (
+        requested
+        and questionnaire.variant_for(State(dict(before), d.state.gate_answer), requested)
         == questionnaire.LEG_AFTER_GATE_NO
+    )
     for slot, value in result.changes.items():
         if slot not in questionnaire.SLOTS or value is None:
             continue
         if slot in d.sources and d.sources[slot].get("value") is None:
             d.sources[slot]["value"] = value  # its source was written while reading this turn
             continue
-        how = "button" if msg.from_button else "corrected" if before.get(slot) not in (None, value) \
-            else "clarified" if after_gate else "stated"
+        how = (
+            "button"
+            if msg.from_button
+            else "corrected"
+            if before.get(slot) not in (None, value)
+            else "clarified"
+            if after_gate
+            else "stated"
+        )
         d.sources[slot] = {**_source(how, msg), "value": value}
-        if how == "stated" and (slot == requested or (slot not in facts and reply is not None)) \
-                and _short_reply(msg):
+        if how == "stated" and (slot == requested or (slot not in facts and reply is not None)) and _short_reply(msg):
             d.sources[slot]["direct"] = True  # "no", "6 weeks" to the question asked: clear as a button
         if slot in FLAG_SLOT.values() and value == "yes":
             turn.flag_raised = "red" if slot == "red_flags" else "urgent"
@@ -302,23 +334,30 @@ def _confirm_if_decisive(d: Dialogue) -> None:
             if _rejected_before(d, CONFIRM, reason.slot, reason.value):
                 source["how"] = "confirmed"  # said again after a "no" to the read-back: meant
                 return
-            d.check = {"kind": CONFIRM, "slot": reason.slot, "value": reason.value,
-                       "words": source.get("words") or ""}
+            d.check = {"kind": CONFIRM, "slot": reason.slot, "value": reason.value, "words": source.get("words") or ""}
             return
 
 
 def _unsure_again(d: Dialogue, slot: str, finding: dict) -> bool:
     """Only the learned reader, and unsure, after the person already said no to a flag
     question of this kind: not asked again (a sure reading, or the rules, still are)."""
-    return list(finding.get("readers") or []) == ["learned"] and finding.get("learned_verdict") == "unsure" \
+    return (
+        list(finding.get("readers") or []) == ["learned"]
+        and finding.get("learned_verdict") == "unsure"
         and any(e.get("kind") == FLAG and e.get("slot") == slot and e.get("answer") == "no" for e in d.log)
+    )
 
 
 def _rejected_before(d: Dialogue, kind: str, slot: str, value: Any) -> bool:
     """The person said "no" to this very reading once: told the same again, it is what they
     mean (asking a third time would loop)."""
-    return any(e.get("kind") == kind and e.get("slot") == slot and e.get("answer") == "no"
-               and str(e.get("value")) == str(value) for e in d.log)
+    return any(
+        e.get("kind") == kind
+        and e.get("slot") == slot
+        and e.get("answer") == "no"
+        and str(e.get("value")) == str(value)
+        for e in d.log
+    )
 
 
 def _settled(source: dict) -> bool:

@@ -4,6 +4,7 @@ Plain Python, no Rasa imports. Everything that shows or reads an office or a num
 words, the result card, the web pages, the staff console, the records) takes it from here;
 `tests/unit/screening/test_catalogue_domain.py` checks that domain.yml's texts say the same.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,9 +12,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Office:
-    name: str          # as people say it and as the appointment request stores it
-    display: str       # the number as printed ("781-927-PAIN (7246)")
-    tel: str           # E.164, for tel: links
+    name: str  # as people say it and as the appointment request stores it
+    display: str  # the number as printed ("781-927-PAIN (7246)")
+    tel: str  # E.164, for tel: links
 
     @property
     def short_display(self) -> str:

@@ -3,6 +3,7 @@
 These values are protected health information: callers store them only in the conversation
 record and never log them.
 """
+
 from __future__ import annotations
 
 import re

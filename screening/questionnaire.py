@@ -4,6 +4,7 @@ Plain Python, no Rasa imports. The Rasa form calls `plan()` after every message 
 slot it returns; `apply_understanding()` turns what the language layer understood of a message
 into answer changes for the question that was open.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -31,9 +32,9 @@ TREATMENT_SLOTS = ("conservative_care", "injections")
 FLAG_SLOTS = ("red_flags", "urgent_flags")
 
 # Question variants (each has its own wording in the domain).
-GATE = "gate"                      # leg symptoms on walking/standing, one question for two slots
+GATE = "gate"  # leg symptoms on walking/standing, one question for two slots
 LEG_AFTER_GATE_NO = "after_gate_no"  # "which part was no?", for the record
-TREATMENT_RESULT = "result"        # "did it give you enough relief?" after "yes, I tried it"
+TREATMENT_RESULT = "result"  # "did it give you enough relief?" after "yes, I tried it"
 
 
 @dataclass
@@ -41,8 +42,8 @@ class State:
     """Everything the questionnaire needs to know about one screening."""
 
     answers: dict = field(default_factory=dict)
-    gate_answer: Optional[str] = None           # "no" or "unsure" to the combined gate question
-    pending_result: Optional[str] = None        # treatment slot whose result we still need
+    gate_answer: Optional[str] = None  # "no" or "unsure" to the combined gate question
+    pending_result: Optional[str] = None  # treatment slot whose result we still need
 
     @classmethod
     def from_slots(cls, slots: Mapping[str, Any]) -> State:
@@ -63,8 +64,8 @@ class State:
 @dataclass(frozen=True)
 class Plan:
     decision: triage.Decision
-    next_slot: Optional[str]   # the slot to ask (requested_slot), None when the screening is done
-    variant: Optional[str]     # which wording of that question
+    next_slot: Optional[str]  # the slot to ask (requested_slot), None when the screening is done
+    variant: Optional[str]  # which wording of that question
 
 
 def plan(state: State) -> Plan:
@@ -95,12 +96,12 @@ QUESTION_UNITS: tuple = tuple(
 
 @dataclass(frozen=True)
 class Progress:
-    number: int   # the question being asked, counted from 1
-    total: int    # about how many questions this screening will have, counted from the plan
+    number: int  # the question being asked, counted from 1
+    total: int  # about how many questions this screening will have, counted from the plan
 
 
 def progress(state: State) -> Optional[Progress]:
-    """"Question `number` of about `total`", or None when no question is open.
+    """ "Question `number` of about `total`", or None when no question is open.
 
     Answered questions count as asked; what is left comes from the plan: once the outcome is
     settled only the questions it still needs (the two record questions of a consultation
@@ -137,9 +138,9 @@ def variant_for(state: State, slot: str) -> str:
 
 @dataclass
 class TurnResult:
-    changes: dict = field(default_factory=dict)       # slot -> new value (answers and bookkeeping)
-    understood: bool = False                          # the message changed an answer
-    corrections: list = field(default_factory=list)   # (slot, old, new)
+    changes: dict = field(default_factory=dict)  # slot -> new value (answers and bookkeeping)
+    understood: bool = False  # the message changed an answer
+    corrections: list = field(default_factory=list)  # (slot, old, new)
 
 
 def apply_understanding(
@@ -186,8 +187,11 @@ def apply_understanding(
         if slot == state.pending_result:
             _set(state, result, "pending_result", None)
     # A direct answer to one of the gate's parts replaces an earlier "no" to the combined question.
-    if state.gate_answer == "no" and state.answers.get("walking_standing_trigger") == "yes" \
-            and state.answers.get("leg_symptoms") == "yes":
+    if (
+        state.gate_answer == "no"
+        and state.answers.get("walking_standing_trigger") == "yes"
+        and state.answers.get("leg_symptoms") == "yes"
+    ):
         _set(state, result, "gate_answer", None)
     result.understood = bool(result.changes)
     return result

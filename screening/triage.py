@@ -26,6 +26,7 @@ determined as soon as some rule is certainly true while every rule above it is c
 false, so the screening can stop early once no later answer can change the outcome.
 Red flags are therefore always needed first: until they are answered rule 1 is unknown.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -138,6 +139,7 @@ class _Answers:
 
 # --- the conditions, each with the reason it gives -------------------------------------------
 
+
 @dataclass(frozen=True)
 class Condition:
     """One condition of the table, stated once: its test and the reason it gives when it holds.
@@ -149,7 +151,7 @@ class Condition:
     code: str
     slot: str
     test: Callable[[_Answers], Truth]
-    value: Any = None                                   # the reason's value; default: the answer
+    value: Any = None  # the reason's value; default: the answer
     shown: Callable[[_Answers], bool] = lambda _a: True
 
     def holds(self, a: _Answers) -> Truth:
@@ -181,8 +183,9 @@ RED_FLAGS = _is("red_flags", "red_flags", "yes")
 URGENT_FLAGS = _is("urgent_flags", "urgent_flags", "yes")
 
 NOT_INDICATED_IF = (
-    Condition("gate_no", "walking_standing_trigger", _gate_no, value="no",
-              shown=lambda a: a.get("leg_symptoms") is None),
+    Condition(
+        "gate_no", "walking_standing_trigger", _gate_no, value="no", shown=lambda a: a.get("leg_symptoms") is None
+    ),
     _is("no_leg_symptoms", "leg_symptoms", "no"),
     _is("no_walking_standing_trigger", "walking_standing_trigger", "no"),
     _is("no_sitting_relief", "sitting_leaning_relief", "no"),
@@ -216,14 +219,18 @@ FITS = (
     _is("walking_standing_trigger", "walking_standing_trigger", "yes"),
     _is("sitting_leaning_relief", "sitting_leaning_relief", "yes"),
     _is("walking_limited", "walking_tolerance", "under_50_feet", "50_feet_to_2_blocks", "2_blocks_to_2_miles"),
-    Condition("long_duration", "symptom_duration_months",
-              lambda a: _not(a.number_below("symptom_duration_months", MIN_DURATION_MONTHS))),
+    Condition(
+        "long_duration",
+        "symptom_duration_months",
+        lambda a: _not(a.number_below("symptom_duration_months", MIN_DURATION_MONTHS)),
+    ),
     CONSERVATIVE_CARE_FAILED,
     INJECTIONS_FAILED,
 )
 
 
 # --- the table ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -235,7 +242,7 @@ class Rule:
 
     outcome: str
     conditions: tuple[Condition, ...] = ()
-    match: str = "any"                          # "any", "all", or "always" for the last row
+    match: str = "any"  # "any", "all", or "always" for the last row
     unless: tuple[Condition, ...] = ()
     explained_by: Optional[tuple[Condition, ...]] = None
 
@@ -249,8 +256,9 @@ class Rule:
         return truth
 
     def reasons(self, a: _Answers) -> list[Reason]:
-        holding = [c for c in (self.conditions if self.explained_by is None else self.explained_by)
-                   if c.holds(a) is True]
+        holding = [
+            c for c in (self.conditions if self.explained_by is None else self.explained_by) if c.holds(a) is True
+        ]
         shown = [c for c in holding if c.shown(a)] or holding
         return [c.reason(a) for c in shown]
 
@@ -260,8 +268,13 @@ RULES: tuple[Rule, ...] = (
     Rule(URGENT_REVIEW, (URGENT_FLAGS,)),
     Rule(NOT_INDICATED, NOT_INDICATED_IF),
     Rule(CONSERVATIVE_FIRST, CONSERVATIVE_FIRST_IF),
-    Rule(RECOMMEND_CONSULT, (CONSERVATIVE_CARE_FAILED, INJECTIONS_FAILED), match="all",
-         unless=DOWNGRADES, explained_by=FITS),
+    Rule(
+        RECOMMEND_CONSULT,
+        (CONSERVATIVE_CARE_FAILED, INJECTIONS_FAILED),
+        match="all",
+        unless=DOWNGRADES,
+        explained_by=FITS,
+    ),
     Rule(POSSIBLE_CONSULT, match="always", explained_by=FITS + DOWNGRADES),
 )
 
@@ -279,6 +292,7 @@ def decide(answers: Mapping[str, Any], gate_answer: Optional[str] = None) -> Dec
 
 
 # --- notes: shown with the outcome, never changing it -------------------------------------------
+
 
 def _notes(outcome: str, a: _Answers) -> list[Note]:
     if outcome not in APPOINTMENT_OUTCOMES:

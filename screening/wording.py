@@ -4,6 +4,7 @@ Plain Python, no Rasa imports. `result_card()` turns a triage.Decision into the 
 title, summary, reasons, notes, next step and the disclaimer. Two voices: "patient" speaks to
 the person ("you"), "staff" speaks to a call-centre agent about the caller.
 """
+
 from __future__ import annotations
 
 from typing import Any, Mapping
@@ -11,8 +12,7 @@ from typing import Any, Mapping
 from screening import catalogue, clinic, triage
 
 DISCLAIMER = (
-    "This screening is not medical advice and does not replace an examination by a doctor. "
-    "In an emergency, call 911."
+    "This screening is not medical advice and does not replace an examination by a doctor. In an emergency, call 911."
 )
 
 PHONE_LINE = clinic.PHONE_LINE
@@ -27,10 +27,7 @@ TOLERANCE_WORDS = {
 TITLES = {outcome: o.patient_title for outcome, o in catalogue.OUTCOMES.items()}
 
 SUMMARIES = {
-    triage.EMERGENCY: (
-        "Go to the nearest emergency department or call 911 now. "
-        "Do not wait for an appointment."
-    ),
+    triage.EMERGENCY: ("Go to the nearest emergency department or call 911 now. Do not wait for an appointment."),
     triage.URGENT_REVIEW: (
         "Before any spine procedure is considered, please see a doctor within the next day or two "
         f"to rule out other causes. You can call us: {PHONE_LINE}."
@@ -59,9 +56,7 @@ SUMMARIES = {
 NEXT_STEPS = {
     triage.EMERGENCY: "Call 911 or go to the nearest emergency department now.",
     triage.URGENT_REVIEW: f"See your doctor within a day or two, or call us: {PHONE_LINE}.",
-    triage.NOT_INDICATED: (
-        f"Talk to your primary care doctor about these symptoms. Questions? Call {PHONE_LINE}."
-    ),
+    triage.NOT_INDICATED: (f"Talk to your primary care doctor about these symptoms. Questions? Call {PHONE_LINE}."),
     triage.CONSERVATIVE_FIRST: (
         f"I can request an appointment for a general consultation, or you can call {PHONE_LINE}."
     ),
@@ -100,15 +95,15 @@ def _months(value: Any) -> str:
 
 REASONS = {
     "red_flags": "You reported a warning sign (bladder or bowel control, numbness in the groin or "
-                 "inner thighs, quickly worsening leg weakness, or back pain with fever or chills) "
-                 "that needs emergency care.",
+    "inner thighs, quickly worsening leg weakness, or back pain with fever or chills) "
+    "that needs emergency care.",
     "urgent_flags": "You mentioned a recent fall or injury, a history of cancer, or unexplained weight loss. "
-                    "A doctor should check this before any spine procedure.",
+    "A doctor should check this before any spine procedure.",
     "gate_no": "You do not get leg or buttock symptoms when you walk or stand.",
     "no_leg_symptoms": "You do not have pain, numbness or heaviness in your buttocks or legs.",
     "no_walking_standing_trigger": "Your leg symptoms do not come on with walking or standing.",
     "no_sitting_relief": "Your symptoms do not ease when you sit or lean forward. When they don't, other "
-                         "causes, such as circulation problems, should be checked.",
+    "causes, such as circulation problems, should be checked.",
     "walks_over_2_miles": "You can walk more than 2 miles, so the problem is milder than what MILD is for.",
     "short_duration": "Your symptoms started {duration} ago; MILD is considered after at least 3 months.",
     "conservative_care_not_tried": "You have not yet tried physical therapy, exercise or pain medication.",
@@ -131,7 +126,7 @@ REASONS = {
 
 NOTES = {
     "blood_thinners": "You take a blood thinner. The doctor will tell you whether and when to pause it "
-                      "before a procedure. Never stop it on your own.",
+    "before a procedure. Never stop it on your own.",
     "no_imaging": "The consultation will need an MRI or CT scan of your lower back if you have not had one.",
     "medicare": "Medicare covers MILD only through approved studies; our office will check your coverage.",
 }
@@ -139,13 +134,14 @@ NOTES = {
 # Staff voice: the same facts, phrased for an agent about the caller.
 STAFF_TITLES = {outcome: o.staff_title for outcome, o in catalogue.OUTCOMES.items()}
 STAFF_NEXT_STEPS = {
-    triage.CONSERVATIVE_FIRST:
-        f"Offer an appointment request for a general consultation, or give the numbers: {PHONE_LINE}.",
+    triage.CONSERVATIVE_FIRST: (
+        f"Offer an appointment request for a general consultation, or give the numbers: {PHONE_LINE}."
+    ),
     triage.RECOMMEND_CONSULT: f"Offer an appointment request for a consultation, or give the numbers: {PHONE_LINE}.",
     triage.POSSIBLE_CONSULT: f"Offer an appointment request for a consultation, or give the numbers: {PHONE_LINE}.",
 }
 STAFF_SCRIPT = {
-    triage.EMERGENCY: "Read: \"Please hang up and call 911, or go to the nearest emergency department now.\"",
+    triage.EMERGENCY: 'Read: "Please hang up and call 911, or go to the nearest emergency department now."',
 }
 
 
@@ -155,7 +151,8 @@ def reason_text(code: str, answers: Mapping[str, Any] | None = None) -> str:
     tolerance = answers.get("walking_tolerance")
     return template.format(
         duration=_months(answers.get("symptom_duration_months")),
-        tolerance=TOLERANCE_WORDS.get(tolerance, "a limited distance") if isinstance(tolerance, str)
+        tolerance=TOLERANCE_WORDS.get(tolerance, "a limited distance")
+        if isinstance(tolerance, str)
         else "a limited distance",
     )
 
@@ -280,6 +277,7 @@ def readback_sentence(slot: str, value: Any) -> str:
 # domain.yml's copies are written from these by `make domain` (scripts/write_domain.py).
 # Each reply is a list of variations: {"text": ..., optional "channel" and "buttons" (title, answers)}.
 
+
 def _office_buttons() -> list:
     return [(name, {"preferred_office": name}) for name in clinic.OFFICE_NAMES]
 
@@ -295,34 +293,49 @@ CLINIC_REPLIES: dict[str, list[dict]] = {
         {"channel": "staff", "text": f"Offer the caller a transfer to the office: {clinic.PHONE_LIST}."},
     ],
     "utter_not_understood_again": [
-        {"text": "I'm still not sure I understood. Tap one of the buttons below, ask me about the procedure, "
-                 f"or call {PHONE_LINE} to talk to a person."},
+        {
+            "text": "I'm still not sure I understood. Tap one of the buttons below, ask me about the procedure, "
+            f"or call {PHONE_LINE} to talk to a person."
+        },
         {"channel": "staff", "text": "Still not recognised: use the answer buttons."},
     ],
     "utter_faq_offices": [
-        {"text": "We have "
-                 + {1: "one office", 2: "two offices"}.get(len(clinic.OFFICES), f"{len(clinic.OFFICES)} offices")
-                 + ": " + ", and ".join(f"{o.name}, {o.display}" for o in clinic.OFFICES)
-                 + ". At the end of this screening I can also send an appointment request for you."},
+        {
+            "text": "We have "
+            + {1: "one office", 2: "two offices"}.get(len(clinic.OFFICES), f"{len(clinic.OFFICES)} offices")
+            + ": "
+            + ", and ".join(f"{o.name}, {o.display}" for o in clinic.OFFICES)
+            + ". At the end of this screening I can also send an appointment request for you."
+        },
     ],
     "utter_ask_preferred_office": [
         {"text": "Which office would you prefer?", "buttons": _office_buttons()},
-        {"channel": "staff", "text": f"Ask: \"Which office is better for you, {_OFFICE_CHOICE}?\"",
-         "buttons": _office_buttons()},
+        {
+            "channel": "staff",
+            "text": f'Ask: "Which office is better for you, {_OFFICE_CHOICE}?"',
+            "buttons": _office_buttons(),
+        },
     ],
     "utter_appointment_declined": [
         {"text": f"No problem. If you change your mind, call {PHONE_LINE}."},
-        {"channel": "staff",
-         "text": f"No appointment requested. Read: \"If you change your mind, call {clinic.SHORT_PHONE_LINE}.\""},
+        {
+            "channel": "staff",
+            "text": f'No appointment requested. Read: "If you change your mind, call {clinic.SHORT_PHONE_LINE}."',
+        },
     ],
     # {office_phone}, {callback_within}, {callback_who}: screening.callback.confirmation_values (the
     # configured promise), passed by action_submit_appointment.
     "utter_appointment_confirmed": [
-        {"text": "Thank you, {contact_name}. I've sent your request to our {preferred_office} office. Someone from "
-                 "{callback_who} will call you at {contact_phone} from {office_phone}, within {callback_within}, "
-                 f"to arrange a consultation. You can also call {PHONE_LINE}."},
-        {"channel": "staff",
-         "text": "Read back: \"{contact_name}, someone from {callback_who} at the {preferred_office} office will call "
-                 "you at {contact_phone} from {office_phone}, within {callback_within}.\" Appointment request recorded."},
+        {
+            "text": "Thank you, {contact_name}. I've sent your request to our {preferred_office} office. Someone from "
+            "{callback_who} will call you at {contact_phone} from {office_phone}, within {callback_within}, "
+            f"to arrange a consultation. You can also call {PHONE_LINE}."
+        },
+        {
+            "channel": "staff",
+            "text": 'Read back: "{contact_name}, someone from {callback_who} at the {preferred_office} office '
+            'will call you at {contact_phone} from {office_phone}, within {callback_within}." '
+            "Appointment request recorded.",
+        },
     ],
 }

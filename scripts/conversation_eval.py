@@ -14,6 +14,7 @@ Prints outcome accuracy, emergency recall, flag questions per screening, clarify
 confirming questions per screening, re-asks of an answered slot per 10 screenings,
 questions per screening and `unsure` answers read as `no`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,14 +38,16 @@ class Player:
         self.session, self.rasa_url, self.token = session, rasa_url, token
 
     async def send(self, sender: str, text: str) -> list:
-        async with self.session.post(f"{self.rasa_url}/webhooks/rest/webhook",
-                                     json={"sender": sender, "message": text}) as r:
+        async with self.session.post(
+            f"{self.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}
+        ) as r:
             r.raise_for_status()
             return await r.json()
 
     async def slots(self, sender: str) -> dict:
-        async with self.session.get(f"{self.rasa_url}/conversations/{sender}/tracker",
-                                    params={"token": self.token}) as r:
+        async with self.session.get(
+            f"{self.rasa_url}/conversations/{sender}/tracker", params={"token": self.token}
+        ) as r:
             r.raise_for_status()
             data = await r.json()
         slots = data.get("slots") or {}
@@ -90,17 +93,26 @@ class Player:
                     answered |= set((event.get("settles") or {}).keys())
                     await self.send(sender, event["text"])
                     slots = await self.slots(sender)
-                    if slots.get("triage_outcome") == "emergency" or slots.get("requested_slot") != requested \
-                            or slots.get("pending_check"):
+                    if (
+                        slots.get("triage_outcome") == "emergency"
+                        or slots.get("requested_slot") != requested
+                        or slots.get("pending_check")
+                    ):
                         continue  # the bot moved on (or asks back); answer what it asks now
             transcript.append(("bot asks", f"{check['kind']}:{check['slot']}" if check else requested))
             transcript.append(("person", text))
             await self.send(sender, text)
         slots = await self.slots(sender)
         unsure_as_no = [s for s, v in truth.items() if v == "unsure" and slots.get(s) == "no"]
-        return {"id": case["id"], "expected": case["expected_outcome"], "got": slots.get("triage_outcome"),
-                "stats": stats, "unsure_as_no": unsure_as_no, "transcript": transcript,
-                "slots": {s: slots.get(s) for s in truth}}
+        return {
+            "id": case["id"],
+            "expected": case["expected_outcome"],
+            "got": slots.get("triage_outcome"),
+            "stats": stats,
+            "unsure_as_no": unsure_as_no,
+            "transcript": transcript,
+            "slots": {s: slots.get(s) for s in truth},
+        }
 
     @staticmethod
     def _answer_check(check: dict, truth: dict, answers: dict, stats: Counter) -> str:
@@ -148,14 +160,16 @@ def report(results: list, show: bool = False) -> dict:
     }
     print(f"conversations: {n}")
     print(f"outcome accuracy: {figures['outcome_accuracy']:.3f} ({right}/{n})")
-    print(f"emergency recall: {figures['emergency_recall']:.3f} ({caught}/{len(emergencies)}); "
-          f"emergencies that were not: {false_emergency}")
+    print(
+        f"emergency recall: {figures['emergency_recall']:.3f} ({caught}/{len(emergencies)}); "
+        f"emergencies that were not: {false_emergency}"
+    )
     print(f"flag questions per screening: {figures['flag_questions_per_screening']:.2f}")
     print(f"clarifying or confirming questions per screening: {figures['clarifying_per_screening']:.2f}")
     print(f"re-asks of an answered slot per 10 screenings: {figures['re_asks_per_10']:.2f}")
     print(f"questions per screening: {figures['questions_per_screening']:.2f}")
     print(f"unsure read as no: {figures['unsure_read_as_no']}")
-    re_asked = Counter({k.split(':', 1)[1]: v for k, v in total.items() if k.startswith("re_ask:")})
+    re_asked = Counter({k.split(":", 1)[1]: v for k, v in total.items() if k.startswith("re_ask:")})
     if re_asked:
         print("re-asked slots: " + ", ".join(f"{s} {c}" for s, c in re_asked.most_common()))
     for r in results:
@@ -177,8 +191,9 @@ def main(argv: list[str]) -> int:
     from tests.support.servers import Stack
 
     cases = yaml.safe_load(open(args.path, encoding="utf-8"))
-    stack = Stack.with_free_ports(name="conversation-eval", start_web=False,
-                                  db_path=ROOT / "var" / "conversation-eval.db")
+    stack = Stack.with_free_ports(
+        name="conversation-eval", start_web=False, db_path=ROOT / "var" / "conversation-eval.db"
+    )
     stack.db_path.unlink(missing_ok=True)
     stack.start()
     try:

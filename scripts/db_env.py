@@ -1,7 +1,8 @@
 """Prints shell exports that split DB_URL into the variables endpoints.yml reads.
 
-    eval "$(python -m scripts.db_env sqlite:///var/rasa.db)"
+eval "$(python -m scripts.db_env sqlite:///var/rasa.db)"
 """
+
 from __future__ import annotations
 
 import shlex
@@ -11,8 +12,14 @@ from urllib.parse import unquote, urlsplit
 
 def db_settings(url: str) -> dict[str, str]:
     if url.startswith("sqlite:///"):
-        return {"DB_DIALECT": "sqlite", "DB_HOST": "", "DB_PORT": "0", "DB_NAME": url[len("sqlite:///"):],
-                "DB_USER": "", "DB_PASSWORD": ""}
+        return {
+            "DB_DIALECT": "sqlite",
+            "DB_HOST": "",
+            "DB_PORT": "0",
+            "DB_NAME": url[len("sqlite:///") :],
+            "DB_USER": "",
+            "DB_PASSWORD": "",
+        }
     parts = urlsplit(url)
     if not parts.scheme.startswith("postgres"):
         raise SystemExit(f"unsupported DB_URL scheme: {parts.scheme!r} (use sqlite:/// or postgresql://)")

@@ -6,6 +6,7 @@ and end match the annotation exactly. Prints micro precision/recall/F1 and F1 pe
 
     python -m scripts.entity_eval results/eval/split/test_data.yml
 """
+
 from __future__ import annotations
 
 import sys
@@ -44,9 +45,13 @@ def main(path: str) -> int:
 
     total = sum(counts.values(), Counter())
     p, r, f = f1(total)
-    print(f"entity examples:   {sum(1 for e in examples if e.get('entities'))} with {total['tp'] + total['fn']} entities")
-    print(f"entity micro-F1:   {f:.3f}  (precision {p:.3f}, recall {r:.3f}; target >= 0.90)  "
-          + ", ".join(f"{label} {f1(c)[2]:.2f}" for label, c in counts.items()))
+    print(
+        f"entity examples:   {sum(1 for e in examples if e.get('entities'))} with {total['tp'] + total['fn']} entities"
+    )
+    print(
+        f"entity micro-F1:   {f:.3f}  (precision {p:.3f}, recall {r:.3f}; target >= 0.90)  "
+        + ", ".join(f"{label} {f1(c)[2]:.2f}" for label, c in counts.items())
+    )
     return 0
 
 

@@ -10,6 +10,7 @@ Each clause is labelled red, urgent or none. A reader "raises" a flag of a kind 
 Recall is over the clauses of that kind; the false-flag rate is the share of `none`
 clauses (the hard negatives) on which a flag of either kind is raised.
 """
+
 from __future__ import annotations
 
 import sys
@@ -59,13 +60,15 @@ def main(argv: list[str]) -> int:
             missed.append((label, item.get("kind"), text, got))
         if label == "none" and got["union"]:
             flagged.append((item.get("kind"), text, got))
-    print(f"stress set: {len(items)} clauses ({totals['red']} red, {totals['urgent']} urgent, "
-          f"{totals['none']} hard negatives)")
+    print(
+        f"stress set: {len(items)} clauses ({totals['red']} red, {totals['urgent']} urgent, "
+        f"{totals['none']} hard negatives)"
+    )
     print(f"{'reader':<8} {'red recall':>11} {'urgent recall':>14} {'false-flag rate':>16}")
     for r in READERS:
-        red = hits[(r, 'red')] / totals['red'] if totals['red'] else 1
-        urgent = hits[(r, 'urgent')] / totals['urgent'] if totals['urgent'] else 1
-        fp = false[r] / totals['none'] if totals['none'] else 0
+        red = hits[(r, "red")] / totals["red"] if totals["red"] else 1
+        urgent = hits[(r, "urgent")] / totals["urgent"] if totals["urgent"] else 1
+        fp = false[r] / totals["none"] if totals["none"] else 0
         print(f"{r:<8} {red:>11.3f} {urgent:>14.3f} {fp:>16.3f}")
     if show:
         for label, kind, text, got in missed:

@@ -1,7 +1,8 @@
 """Adds up the pytest JUnit reports of `make test` into one closing line.
 
-    python -m scripts.junit_summary results/junit   ->   "tests: 812 passed, 0 failed, 3 skipped"
+python -m scripts.junit_summary results/junit   ->   "tests: 812 passed, 0 failed, 3 skipped"
 """
+
 from __future__ import annotations
 
 import sys

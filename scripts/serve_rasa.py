@@ -10,6 +10,7 @@ process: /proc/<pid>/cmdline keeps only the arguments given here.
 CORS: without a ``--cors`` argument, Rasa's HTTP API gets ``--cors`` with the origins of
 MILD_ALLOWED_ORIGINS (chat_security.origins; the project's own pages by default), never ``"*"``.
 """
+
 from __future__ import annotations
 
 import os
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if "--auth-token" in args:
         raise SystemExit("serve_rasa: give the token through the environment, not --auth-token")
-    if "--cors" in args and "*" in args[args.index("--cors") + 1:]:
+    if "--cors" in args and "*" in args[args.index("--cors") + 1 :]:
         raise SystemExit("serve_rasa: --cors '*' trusts every web site; set MILD_ALLOWED_ORIGINS instead")
     token = read_token()
     if "--cors" not in args:

@@ -14,6 +14,7 @@ when the value matches (durations within 0.1 month); a slot filled that was not 
 is a false positive. Prints micro precision/recall/F1, the share of messages read exactly
 right, and per-slot F1; --show lists every message read differently.
 """
+
 from __future__ import annotations
 
 import sys
@@ -41,9 +42,14 @@ def read(text: str, asked: str | None) -> dict:
     """
     understanding = understand(text, asked)
     incoming = checks.Incoming(
-        text=text, facts=checks.without_flag_facts(understanding.answers), reply=understanding.reply,
-        findings=[f.as_dict() for f in understanding.flags], hedge=understanding.hedge, doubt=understanding.doubt,
-        interjection=understanding.interjection)
+        text=text,
+        facts=checks.without_flag_facts(understanding.answers),
+        reply=understanding.reply,
+        findings=[f.as_dict() for f in understanding.flags],
+        hedge=understanding.hedge,
+        doubt=understanding.doubt,
+        interjection=understanding.interjection,
+    )
     dialogue = checks.Dialogue(questionnaire.State())
     turn = checks.take_turn(dialogue, asked, incoming)
     got = {s: v for s, v in turn.changes.items() if s in questionnaire.SLOTS and v is not None}
@@ -79,8 +85,9 @@ def score(cases: list[dict]) -> tuple[dict, list[tuple[dict, dict]]]:
                 c["fp"] += 1  # a flag question on a message without the flag is counted apart
             if slot in want:
                 c["fn"] += 1
-        if {s for s in got if got[s] != ASKED or s in want} != set(want) \
-                or not all(_same(s, got[s], want[s]) for s in want):
+        if {s for s in got if got[s] != ASKED or s in want} != set(want) or not all(
+            _same(s, got[s], want[s]) for s in want
+        ):
             wrong.append((case, got))
     return counts, wrong
 
@@ -100,22 +107,34 @@ def main(path: str, show: bool = False) -> int:
     cases = yaml.safe_load(open(path, encoding="utf-8"))
     counts, wrong = score(cases)
     p, r, f = micro(counts)
-    print(f"slot cases:        {len(cases)} messages, {sum(c['tp'] + c['fn'] for c in counts.values())} expected answers")
-    print(f"slot micro-F1:     {f:.3f}  (precision {p:.3f}, recall {r:.3f}); "
-          f"messages read exactly right {1 - len(wrong) / len(cases):.1%}")
+    print(
+        f"slot cases:        {len(cases)} messages, {sum(c['tp'] + c['fn'] for c in counts.values())} expected answers"
+    )
+    print(
+        f"slot micro-F1:     {f:.3f}  (precision {p:.3f}, recall {r:.3f}); "
+        f"messages read exactly right {1 - len(wrong) / len(cases):.1%}"
+    )
     red = [c for c in cases if (c.get("expect") or {}).get("red_flags") == "yes"]
     red_caught = sum(read(c["text"], c.get("asked")).get("red_flags") in ("yes", ASKED) for c in red)
     FLAG_QUESTIONS.clear()
     for c in cases:
         read(c["text"], c.get("asked"))
-    asked_needlessly = [t for t, chk in FLAG_QUESTIONS
-                        if not any(c["text"] == t and (c.get("expect") or {}).get(chk["slot"]) == "yes" for c in cases)]
-    print(f"red-flag recall:   {red_caught / len(red) if red else 1:.3f} ({red_caught}/{len(red)}; set or asked); "
-          f"flag questions {len(FLAG_QUESTIONS)}, of them on messages without that flag {len(asked_needlessly)}")
+    asked_needlessly = [
+        t
+        for t, chk in FLAG_QUESTIONS
+        if not any(c["text"] == t and (c.get("expect") or {}).get(chk["slot"]) == "yes" for c in cases)
+    ]
+    print(
+        f"red-flag recall:   {red_caught / len(red) if red else 1:.3f} ({red_caught}/{len(red)}; set or asked); "
+        f"flag questions {len(FLAG_QUESTIONS)}, of them on messages without that flag {len(asked_needlessly)}"
+    )
     print("per slot:          " + ", ".join(f"{s} {_f1(c)[2]:.2f}" for s, c in sorted(counts.items())))
     if show:
         for case, got in wrong:
-            print(f"- {case['text']!r} (asked {case.get('asked')})\n    expected {case.get('expect') or {}}\n    got      {got}")
+            print(
+                f"- {case['text']!r} (asked {case.get('asked')})\n"
+                f"    expected {case.get('expect') or {}}\n    got      {got}"
+            )
     return 0
 
 

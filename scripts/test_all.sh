@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+echo "== lint"
+bash scripts/lint.sh
 bash scripts/install_browser.sh
 rm -rf results/junit && mkdir -p results/junit
 

@@ -5,6 +5,7 @@
 Short answers ("yes", "hi") are written the same way by anyone; scoring them measures
 memory, not understanding, so the blind figures are taken on the rest.
 """
+
 from __future__ import annotations
 
 import sys
@@ -23,8 +24,10 @@ def main(test_path: str, training_path: str, out_path: str) -> int:
     test = load_data(test_path).training_examples
     unseen = [e for e in test if e.get("text") and _key(e.get("text")) not in seen]
     RasaYAMLWriter().dump(out_path, TrainingData(training_examples=unseen))
-    print(f"blind set: {len(test)} examples, {len(test) - len(unseen)} also in the training data "
-          f"(left out), {len(unseen)} scored")
+    print(
+        f"blind set: {len(test)} examples, {len(test) - len(unseen)} also in the training data "
+        f"(left out), {len(unseen)} scored"
+    )
     return 0
 
 

@@ -9,6 +9,7 @@ and screening/wording.py (the replies that name them). So changing a question's 
 number or an office is an edit to one of those files, then `make domain` (which `make train` runs).
 tests/unit/screening/test_catalogue_domain.py fails if the block is stale.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,9 @@ def _payload(answers: Mapping[str, Any]) -> str:
     return f"'/inform{body}'"
 
 
-def _variation(text: str, channel: Optional[str], variant: Optional[str],
-               buttons: Iterable[tuple[str, Mapping[str, Any]]]) -> list[str]:
+def _variation(
+    text: str, channel: Optional[str], variant: Optional[str], buttons: Iterable[tuple[str, Mapping[str, Any]]]
+) -> list[str]:
     lines: list[str] = []
     head = "    - "
     if variant:

@@ -1,4 +1,5 @@
 """Run the web server: ``python -m webapp`` (port from WEB_PORT, default 8080)."""
+
 import logging
 
 from aiohttp import web

@@ -4,6 +4,7 @@ Each part is a sub-package with a ``routes.setup(app, config)`` function:
 ``webapp.patient`` (the chat page at ``/``), ``webapp.staff`` (``/staff``) and
 ``webapp.review`` (``/review``). Parts share this one process and one config.
 """
+
 from __future__ import annotations
 
 import importlib

@@ -1,4 +1,5 @@
 """Settings for the web server, read once from the environment (never from git)."""
+
 from __future__ import annotations
 
 import os
@@ -34,7 +35,7 @@ class WebConfig:
     extra: dict = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls) -> "WebConfig":
+    def from_env(cls) -> WebConfig:
         port = int(os.environ.get("WEB_PORT", "8080"))
         rasa_port = os.environ.get("RASA_PORT", "5005")
         return cls(

@@ -4,6 +4,7 @@ security headers, the HTTP client that talks to Rasa, and the app keys.
 The parts (webapp.patient, webapp.staff, webapp.review, and those added later) build on this
 module instead of each making its own; settings come from webapp.config.WebConfig.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -75,8 +76,9 @@ def asset_version(directory: Path) -> str:
     return digest.hexdigest()[:10]
 
 
-def security_headers(connect_src: Iterable[str] = (), referrer: str = "same-origin",
-                     frame_deny: bool = True) -> dict[str, str]:
+def security_headers(
+    connect_src: Iterable[str] = (), referrer: str = "same-origin", frame_deny: bool = True
+) -> dict[str, str]:
     """The headers of a page: CSP (with extra connect-src origins), nosniff, framing, referrer.
 
     "same-origin" referrers (not "no-referrer") let browsers send a real Origin on form POSTs,
@@ -93,8 +95,9 @@ def security_headers(connect_src: Iterable[str] = (), referrer: str = "same-orig
     return headers
 
 
-def add_headers(app: web.Application, prefix: str, headers: Mapping[str, str],
-                static_prefix: Optional[str] = None) -> None:
+def add_headers(
+    app: web.Application, prefix: str, headers: Mapping[str, str], static_prefix: Optional[str] = None
+) -> None:
     """Adds `headers` to every response under `prefix`; pages (not static files) are never cached,
     as they hold health information."""
 

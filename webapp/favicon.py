@@ -1,6 +1,7 @@
 """The clinic's icon for every part (patient chat, staff console, clinician review, sign-in pages):
 ``/favicon.svg`` for the pages' <link rel="icon"> and ``/favicon.ico``, which browsers fetch by
 themselves for pages without one (the sign-in pages, JSON exports)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,8 +17,11 @@ def _handler(name: str, content_type: str):
     body = (STATIC_DIR / name).read_bytes()
 
     async def favicon(_request: web.Request) -> web.Response:
-        return web.Response(body=body, content_type=content_type,
-                            headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"})
+        return web.Response(
+            body=body,
+            content_type=content_type,
+            headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"},
+        )
 
     return favicon
 

@@ -8,6 +8,7 @@ class name, a wrong reply shape), never a message text, so callers may log it as
     RasaUnreachable  no answer: connection error, time-out, or a body that is not JSON (``.error``)
     RasaBadReply     JSON, but not the shape the endpoint returns
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -48,18 +49,25 @@ class RasaClient:
         params = {"include_events": include_events}
         if self.rasa_token:
             params["token"] = self.rasa_token
-        data = await self._json(http.get, f"{self.rasa_url}/conversations/{sender}/tracker", "tracker",
-                                params=params, **self._limits())
+        data = await self._json(
+            http.get, f"{self.rasa_url}/conversations/{sender}/tracker", "tracker", params=params, **self._limits()
+        )
         if not isinstance(data, dict):
             raise RasaBadReply("tracker is not an object")
         return data
 
-    async def post_webhook(self, http: aiohttp.ClientSession, channel: str, body: Mapping[str, Any],
-                           headers: Optional[Mapping[str, str]] = None) -> list:
+    async def post_webhook(
+        self,
+        http: aiohttp.ClientSession,
+        channel: str,
+        body: Mapping[str, Any],
+        headers: Optional[Mapping[str, str]] = None,
+    ) -> list:
         """``POST /webhooks/{channel}/webhook``: the bot's messages in answer to `body`."""
         what = f"{channel} channel"
-        data = await self._json(http.post, f"{self.rasa_url}/webhooks/{channel}/webhook", what,
-                                json=body, headers=headers, **self._limits())
+        data = await self._json(
+            http.post, f"{self.rasa_url}/webhooks/{channel}/webhook", what, json=body, headers=headers, **self._limits()
+        )
         if not isinstance(data, list):
             raise RasaBadReply(f"{what} answered something other than a list")
         return data

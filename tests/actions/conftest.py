@@ -1,4 +1,5 @@
 """Fixtures for calling the actions directly, as the action server would."""
+
 from pathlib import Path
 
 import pytest
@@ -19,17 +20,23 @@ def dispatcher():
     return CollectingDispatcher()
 
 
-def make_tracker(slots=None, text="", intent="inform", confidence=0.9, entities=None,
-                 channel="rest", events=None, metadata=None):
+def make_tracker(
+    slots=None, text="", intent="inform", confidence=0.9, entities=None, channel="rest", events=None, metadata=None
+):
     """A tracker whose latest event is the user message `text`, as after action_listen."""
-    latest = {"text": text, "intent": {"name": intent, "confidence": confidence},
-              "entities": entities or [], "metadata": metadata or {}}
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "entities": entities or [],
+        "metadata": metadata or {},
+    }
     history = list(events or []) + [
         {"event": "action", "name": "action_listen"},
         {"event": "user", "text": text, "parse_data": latest, "input_channel": channel, "metadata": metadata or {}},
     ]
-    return Tracker("tester", dict(slots or {}), latest, history, False, None,
-                   {"name": "screening_form"}, "action_listen")
+    return Tracker(
+        "tester", dict(slots or {}), latest, history, False, None, {"name": "screening_form"}, "action_listen"
+    )
 
 
 @pytest.fixture

@@ -1,11 +1,17 @@
 """The web chat's "Question N of about M" travels with the question (issue 15); other channels get none."""
+
 import asyncio
 
 from actions.ask import AskSlot_sitting_leaning_relief  # noqa: N811 (generated class name)
 from tests.actions.conftest import make_tracker
 
-ANSWERED = {"red_flags": "no", "urgent_flags": "no", "leg_symptoms": "yes", "walking_standing_trigger": "yes",
-            "requested_slot": "sitting_leaning_relief"}
+ANSWERED = {
+    "red_flags": "no",
+    "urgent_flags": "no",
+    "leg_symptoms": "yes",
+    "walking_standing_trigger": "yes",
+    "requested_slot": "sitting_leaning_relief",
+}
 
 
 def run(channel, dispatcher, domain):

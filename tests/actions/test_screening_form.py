@@ -1,8 +1,9 @@
 """ValidateScreeningForm and the ask actions, called directly with a CollectingDispatcher."""
+
 import asyncio
 
-from actions.screening_form import ValidateScreeningForm
 from actions.result import ActionAnswerQuestion, ActionScreeningResult
+from actions.screening_form import ValidateScreeningForm
 from records.answer_summary import summary_key
 from tests.actions.conftest import make_tracker
 
@@ -28,8 +29,10 @@ def test_first_message_starts_a_screening_and_asks_red_flags(dispatcher, domain)
 
 
 def test_free_text_fills_several_slots_and_asks_the_first_unanswered(dispatcher, domain):
-    tracker = make_tracker(dict(NO_FLAGS, requested_slot="leg_symptoms"),
-                           text="I'm 72, my legs go numb after a block and sitting helps, it's been two years")
+    tracker = make_tracker(
+        dict(NO_FLAGS, requested_slot="leg_symptoms"),
+        text="I'm 72, my legs go numb after a block and sitting helps, it's been two years",
+    )
     slots = slots_set(run(ValidateScreeningForm(), dispatcher, tracker, domain))
     assert slots["age_years"] == 72
     assert slots["leg_symptoms"] == "yes"
@@ -41,8 +44,11 @@ def test_free_text_fills_several_slots_and_asks_the_first_unanswered(dispatcher,
 
 
 def test_button_payload_answers_without_language_processing(dispatcher, domain):
-    tracker = make_tracker({"requested_slot": "red_flags"}, text='/inform{"red_flags":"yes"}',
-                           entities=[{"entity": "red_flags", "value": "yes"}])
+    tracker = make_tracker(
+        {"requested_slot": "red_flags"},
+        text='/inform{"red_flags":"yes"}',
+        entities=[{"entity": "red_flags", "value": "yes"}],
+    )
     slots = slots_set(run(ValidateScreeningForm(), dispatcher, tracker, domain))
     assert slots["red_flags"] == "yes"
     assert slots["triage_outcome"] == "emergency"
@@ -50,31 +56,46 @@ def test_button_payload_answers_without_language_processing(dispatcher, domain):
 
 
 def test_side_question_is_left_to_the_rules(dispatcher, domain):
-    tracker = make_tracker(dict(NO_FLAGS, requested_slot="leg_symptoms"),
-                           text="how long does the procedure take?", intent="faq_duration", confidence=0.98)
+    tracker = make_tracker(
+        dict(NO_FLAGS, requested_slot="leg_symptoms"),
+        text="how long does the procedure take?",
+        intent="faq_duration",
+        confidence=0.98,
+    )
     assert run(ValidateScreeningForm(), dispatcher, tracker, domain) == []
 
 
 def test_unclear_answer_counts_a_failed_attempt_and_keeps_the_question(dispatcher, domain):
-    tracker = make_tracker(dict(NO_FLAGS, leg_symptoms="yes", walking_standing_trigger="yes",
-                                sitting_leaning_relief="yes", requested_slot="walking_tolerance", failed_attempts=1),
-                           text="blue", intent="inform", confidence=0.3)
+    tracker = make_tracker(
+        dict(
+            NO_FLAGS,
+            leg_symptoms="yes",
+            walking_standing_trigger="yes",
+            sitting_leaning_relief="yes",
+            requested_slot="walking_tolerance",
+            failed_attempts=1,
+        ),
+        text="blue",
+        intent="inform",
+        confidence=0.3,
+    )
     slots = slots_set(run(ValidateScreeningForm(), dispatcher, tracker, domain))
     assert slots["failed_attempts"] == 2
     assert slots["requested_slot"] == "walking_tolerance"
 
 
 def test_correction_is_acknowledged(dispatcher, domain):
-    tracker = make_tracker(dict(NO_FLAGS, injections="not_tried", intro_shown=True, requested_slot="prior_back_surgery"),
-                           text="actually I did have epidurals, they didn't help")
+    tracker = make_tracker(
+        dict(NO_FLAGS, injections="not_tried", intro_shown=True, requested_slot="prior_back_surgery"),
+        text="actually I did have epidurals, they didn't help",
+    )
     slots = slots_set(run(ValidateScreeningForm(), dispatcher, tracker, domain))
     assert slots["injections"] == "failed"
     assert [m["response"] for m in dispatcher.messages] == ["utter_correction_noted"]
 
 
 def test_gate_wording_is_chosen_for_the_combined_question(dispatcher, domain):
-    tracker = make_tracker(dict(NO_FLAGS, intro_shown=True, requested_slot="urgent_flags"), text="no",
-                           intent="deny")
+    tracker = make_tracker(dict(NO_FLAGS, intro_shown=True, requested_slot="urgent_flags"), text="no", intent="deny")
     slots = slots_set(run(ValidateScreeningForm(), dispatcher, tracker, domain))
     assert slots["requested_slot"] == "leg_symptoms"
     assert slots["question_variant"] == "gate"
@@ -87,20 +108,41 @@ def test_intro_once_and_help_after_a_failed_answer(dispatcher, domain):
     assert [m["response"] for m in dispatcher.messages] == ["utter_screening_intro"]
     assert slots_set(events)["intro_shown"] is True
     dispatcher.messages.clear()
-    tracker = make_tracker(dict(NO_FLAGS, leg_symptoms="yes", walking_standing_trigger="yes",
-                                sitting_leaning_relief="yes", walking_tolerance="under_50_feet",
-                                symptom_duration_months=12, intro_shown=True, requested_slot="age_years"),
-                           text="purple", intent="inform", confidence=0.2)
+    tracker = make_tracker(
+        dict(
+            NO_FLAGS,
+            leg_symptoms="yes",
+            walking_standing_trigger="yes",
+            sitting_leaning_relief="yes",
+            walking_tolerance="under_50_feet",
+            symptom_duration_months=12,
+            intro_shown=True,
+            requested_slot="age_years",
+        ),
+        text="purple",
+        intent="inform",
+        confidence=0.2,
+    )
     slots = slots_set(run(ValidateScreeningForm(), dispatcher, tracker, domain))
     assert slots["requested_slot"] == "age_years"
     assert [m["response"] for m in dispatcher.messages] == ["utter_not_understood", "utter_hint_age_years"]
 
 
 def test_result_card_on_socketio_and_text_on_rest(dispatcher, domain):
-    answers = dict(NO_FLAGS, leg_symptoms="yes", walking_standing_trigger="yes", sitting_leaning_relief="yes",
-                   walking_tolerance="under_50_feet", symptom_duration_months=24, age_years=70,
-                   conservative_care="failed", injections="failed", prior_back_surgery="no",
-                   imaging_stenosis="yes", blood_thinners="no")
+    answers = dict(
+        NO_FLAGS,
+        leg_symptoms="yes",
+        walking_standing_trigger="yes",
+        sitting_leaning_relief="yes",
+        walking_tolerance="under_50_feet",
+        symptom_duration_months=24,
+        age_years=70,
+        conservative_care="failed",
+        injections="failed",
+        prior_back_surgery="no",
+        imaging_stenosis="yes",
+        blood_thinners="no",
+    )
     confirmed = dict(answers, summary_confirmed=summary_key(answers))  # the web chat read them back first
     events = run(ActionScreeningResult(), dispatcher, make_tracker(confirmed, channel="socketio"), domain)
     card = dispatcher.messages[0]["custom"]["data"]
@@ -115,11 +157,21 @@ def test_result_card_on_socketio_and_text_on_rest(dispatcher, domain):
 
 
 def test_web_chat_reads_the_answers_back_before_the_result(dispatcher, domain):
-    answers = dict(NO_FLAGS, leg_symptoms="yes", walking_standing_trigger="yes", sitting_leaning_relief="yes",
-                   walking_tolerance="under_50_feet", symptom_duration_months=24, age_years=70,
-                   conservative_care="failed", injections="failed", prior_back_surgery="no",
-                   imaging_stenosis="yes", blood_thinners="no",
-                   answer_sources={"age_years": {"how": "stated", "words": "I'm 70", "value": 70}})
+    answers = dict(
+        NO_FLAGS,
+        leg_symptoms="yes",
+        walking_standing_trigger="yes",
+        sitting_leaning_relief="yes",
+        walking_tolerance="under_50_feet",
+        symptom_duration_months=24,
+        age_years=70,
+        conservative_care="failed",
+        injections="failed",
+        prior_back_surgery="no",
+        imaging_stenosis="yes",
+        blood_thinners="no",
+        answer_sources={"age_years": {"how": "stated", "words": "I'm 70", "value": 70}},
+    )
     events = run(ActionScreeningResult(), dispatcher, make_tracker(answers, channel="socketio"), domain)
     summary = dispatcher.messages[0]["custom"]["data"]
     assert summary["type"] == "answer_summary" and len(dispatcher.messages) == 1

@@ -9,6 +9,7 @@ Helpers for the test modules' own servers, as fixtures (session-scoped, so modul
 them): ``need_trained_model(why)``, ``write_accounts(path, role=(name, password[, display name]), ...)``
 and ``running_stack(stack, timeout=None)``.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -141,8 +142,9 @@ def stack(tmp_path_factory):
     _prune_old_logs()
     db_path = tmp_path_factory.mktemp("tracker") / "tracker.db"
     # MILD_RETENTION_DAYS: the privacy notice says how long records are kept (issue 15's test reads it).
-    stack = Stack.with_free_ports(name=f"test-browser-{os.getpid()}", db_path=db_path,
-                                  extra_env={"MILD_RETENTION_DAYS": RETENTION_DAYS})
+    stack = Stack.with_free_ports(
+        name=f"test-browser-{os.getpid()}", db_path=db_path, extra_env={"MILD_RETENTION_DAYS": RETENTION_DAYS}
+    )
     with _running_stack(stack) as stack:
         yield stack
 

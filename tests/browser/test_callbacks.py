@@ -8,13 +8,13 @@
   finds it in the worklist, with the promised call-back in the confirmation.
 Each server has its own accounts file (never demo accounts).
 """
+
 from __future__ import annotations
 
 import json
 import os
 import re
 import secrets
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -54,16 +54,22 @@ def desk_web(tmp_path_factory, write_accounts, running_stack):
     db_path = directory / "tracker.db"
     store = RecordStore(f"sqlite:///{db_path}")
     # the fixture's request was made on Wednesday 2025-11-25 ... (its own time); the clock is 2 h later
-    _load(store, "web-old", -6 * DAY, "781-555-0142")     # six days before: overdue
-    _load(store, "web-new", 0.0, "(781) 555-0142")        # same number, just now: the duplicate hint
+    _load(store, "web-old", -6 * DAY, "781-555-0142")  # six days before: overdue
+    _load(store, "web-new", 0.0, "(781) 555-0142")  # same number, just now: the duplicate hint
     _load(store, "web-other", -3600.0, "617-555-0199")
     store.engine.dispose()
     accounts = write_accounts(directory / "accounts.json", staff=STAFF, clinician=CLINICIAN)
-    env = {"MILD_ACCOUNTS_FILE": str(accounts), "WEB_SECRET_KEY": secrets.token_hex(32),
-           "MILD_TZ": "America/New_York", "MILD_TEST_CLOCK": str(_last_ts() + 7200),
-           "MILD_CALLBACK_SYNC_SECONDS": "2", "MILD_CALLBACK_BUSINESS_DAYS": "1"}
-    stack = Stack.with_free_ports(name=f"test-desk-web-{os.getpid()}", db_path=db_path, start_actions=False,
-                                  start_rasa=False, extra_env=env)
+    env = {
+        "MILD_ACCOUNTS_FILE": str(accounts),
+        "WEB_SECRET_KEY": secrets.token_hex(32),
+        "MILD_TZ": "America/New_York",
+        "MILD_TEST_CLOCK": str(_last_ts() + 7200),
+        "MILD_CALLBACK_SYNC_SECONDS": "2",
+        "MILD_CALLBACK_BUSINESS_DAYS": "1",
+    }
+    stack = Stack.with_free_ports(
+        name=f"test-desk-web-{os.getpid()}", db_path=db_path, start_actions=False, start_rasa=False, extra_env=env
+    )
     with running_stack(stack, timeout=60) as running:
         yield running
 
@@ -87,7 +93,10 @@ def test_worklist_oldest_first_overdue_and_duplicate_hint(page, desk_web):
     rows = page.locator("tr[data-screening]")
     expect(rows).to_have_count(3)
     assert [r.get_attribute("data-screening") for r in rows.all()] == [
-        "web-old-screening", "web-other-screening", "web-new-screening"]
+        "web-old-screening",
+        "web-other-screening",
+        "web-new-screening",
+    ]
     old, other, new = (page.locator(f'tr[data-screening="{s}-screening"]') for s in ("web-old", "web-other", "web-new"))
     expect(old.get_by_text("Overdue")).to_be_visible()
     expect(new.get_by_text("Overdue")).to_have_count(0)
@@ -157,8 +166,10 @@ def test_agent_records_two_attempts_and_a_booking_with_a_few_keys(page, desk_web
     _shot(page, "callbacks-booked.png")
     booking = opening + (keys - before_booking)
     # the figure for the report: from the worklist to a recorded booking
-    print(f"\nkeystrokes: open the oldest request {opening}, two attempts {keys_for_attempts}, "
-          f"booking from the worklist {booking}")
+    print(
+        f"\nkeystrokes: open the oldest request {opening}, two attempts {keys_for_attempts}, "
+        f"booking from the worklist {booking}"
+    )
     (SCREENSHOTS / "keystrokes.txt").write_text(f"booking_from_worklist={booking}\n", encoding="utf-8")
     assert booking == 15
     # a booked request leaves the open worklist
@@ -179,8 +190,11 @@ def desk_stack(tmp_path_factory, need_trained_model, write_accounts, running_sta
     need_trained_model("a web request needs the real assistant")
     directory = tmp_path_factory.mktemp("desk-stack")
     accounts = write_accounts(directory / "accounts.json", staff=STAFF, clinician=CLINICIAN)
-    env = {"MILD_ACCOUNTS_FILE": str(accounts), "WEB_SECRET_KEY": secrets.token_hex(32),
-           "MILD_CALLBACK_SYNC_SECONDS": "2"}
+    env = {
+        "MILD_ACCOUNTS_FILE": str(accounts),
+        "WEB_SECRET_KEY": secrets.token_hex(32),
+        "MILD_CALLBACK_SYNC_SECONDS": "2",
+    }
     stack = Stack.with_free_ports(name=f"test-desk-{os.getpid()}", db_path=directory / "tracker.db", extra_env=env)
     with running_stack(stack) as running:
         yield running

@@ -7,6 +7,7 @@
    no trace in any log.
 7a. A burst of 150 socket.io events: every event gets an answer or a polite refusal.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -29,8 +30,12 @@ from tests.support.socket_patient import SocketPatient, run_async, texts, web_se
 
 CANARY_NAME = "Quillon Zephyrine Marchbank"
 CANARY_PHONE = "617-555-0142"
-CANARY_PATTERNS = [re.compile(r"quillon", re.I), re.compile(r"zephyrine", re.I), re.compile(r"marchbank", re.I),
-                   re.compile(r"617\D{0,3}555\D{0,3}0142")]
+CANARY_PATTERNS = [
+    re.compile(r"quillon", re.I),
+    re.compile(r"zephyrine", re.I),
+    re.compile(r"marchbank", re.I),
+    re.compile(r"617\D{0,3}555\D{0,3}0142"),
+]
 
 
 def _tracker(stack, sender: str) -> dict:
@@ -44,9 +49,11 @@ def _user_texts(stack, sender: str) -> list:
 
 
 def _rest(stack, sender: str, text: str, timeout: float = 60):
-    request = urllib.request.Request(f"{stack.rasa_url}/webhooks/rest/webhook",
-                                     data=json.dumps({"sender": sender, "message": text}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{stack.rasa_url}/webhooks/rest/webhook",
+        data=json.dumps({"sender": sender, "message": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as resp:  # noqa: S310 (local)
             return resp.status, json.loads(resp.read())
@@ -167,7 +174,7 @@ def test_a_burst_of_150_socketio_events_gets_an_answer_or_a_refusal_for_each(sta
         own = web_session(stack.web_url)
         patient = SocketPatient(stack.rasa_url)
         await patient.open({"session_token": own["token"]})
-        for i in range(events):
+        for _ in range(events):
             await patient.sio.emit("user_uttered", {"message": "hello"})
         # Wait until every event is accounted for (refused at once, or handled by Rasa), then for
         # the answers of the handled ones (no fixed sleep: bounded by a generous deadline).
@@ -205,10 +212,13 @@ def test_a_rest_burst_for_one_conversation_gets_answers_or_refusals(stack):
 
     async def scenario():
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=400)) as http:
+
             async def one():
-                async with http.post(f"{stack.rasa_url}/webhooks/rest/webhook",
-                                     json={"sender": sender, "message": "hello"}) as resp:
+                async with http.post(
+                    f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": "hello"}
+                ) as resp:
                     return resp.status, await resp.json()
+
             return await asyncio.gather(*[one() for _ in range(50)])
 
     results = run_async(scenario(), 400)
@@ -236,13 +246,19 @@ def test_a_message_typed_during_a_timed_out_turn_is_not_logged(stack):
                 _rest(stack, sender, text, timeout=4)
         deadline = time.monotonic() + 60
         log_path = stack.log_path("rasa")
-        while time.monotonic() < deadline and log_path.read_text(errors="replace").count(
-                "rest.message.received.timeout") < 2:
+        while (
+            time.monotonic() < deadline
+            and log_path.read_text(errors="replace").count("rest.message.received.timeout") < 2
+        ):
             time.sleep(0.5)
     finally:
         os.killpg(pgid, signal.SIGCONT)
     rasa_log = stack.log_path("rasa").read_text(errors="replace")
     assert rasa_log.count("rest.message.received.timeout") >= 2, "the turns did not time out"
-    leaks = [(name, p.pattern) for name in ("rasa", "actions", "web")
-             for p in CANARY_PATTERNS if p.search(stack.log_path(name).read_text(errors="replace"))]
+    leaks = [
+        (name, p.pattern)
+        for name in ("rasa", "actions", "web")
+        for p in CANARY_PATTERNS
+        if p.search(stack.log_path(name).read_text(errors="replace"))
+    ]
     assert not leaks, f"canary in logs: {leaks}"

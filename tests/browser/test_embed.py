@@ -6,6 +6,7 @@ pages at http://localhost:<port>, the assistant at http://127.0.0.1:<port>, so t
 third-party context as on a real clinic site (no SameSite cookie; storage partitioned by the top
 site). The same host site seen as http://127.0.0.1:<port> is an origin that is not allowed.
 """
+
 from __future__ import annotations
 
 import json
@@ -75,19 +76,32 @@ def embed_stack(tmp_path_factory, host_site, need_trained_model, write_accounts,
     accounts = write_accounts(directory / "accounts.json", staff=STAFF, clinician=CLINICIAN)
     web_port = free_port()
     allowed = f"http://127.0.0.1:{web_port} http://localhost:{web_port} {host_site.origin('localhost')}"
-    stack = Stack(web_port=web_port, rasa_port=free_port(), actions_port=free_port(),
-                  name=f"test-embed-{os.getpid()}", db_path=directory / "tracker.db",
-                  extra_env={"MILD_ALLOWED_ORIGINS": allowed, "MILD_ACCOUNTS_FILE": str(accounts),
-                             "WEB_SECRET_KEY": secrets.token_hex(32)})
+    stack = Stack(
+        web_port=web_port,
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        name=f"test-embed-{os.getpid()}",
+        db_path=directory / "tracker.db",
+        extra_env={
+            "MILD_ALLOWED_ORIGINS": allowed,
+            "MILD_ACCOUNTS_FILE": str(accounts),
+            "WEB_SECRET_KEY": secrets.token_hex(32),
+        },
+    )
     web = stack.web_url
     host_site.add("/plain.html", PLAIN.replace("{web}", web))
-    csp = (f"default-src 'self'; script-src 'self' {web}; frame-src {web}; style-src 'self'; "
-           "img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'")
+    csp = (
+        f"default-src 'self'; script-src 'self' {web}; frame-src {web}; style-src 'self'; "
+        "img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'"
+    )
     host_site.add("/hostile.html", HOSTILE.replace("{web}", web), Content_Security_Policy=csp)
     host_site.add("/hostile.css", HOSTILE_CSS, content_type="text/css")
     # a page that frames the chat directly (on an origin that is not allowed, the browser refuses)
-    host_site.add("/framed.html", f'<!doctype html><html lang="en"><head><title>framed</title></head><body>'
-                                  f'<iframe title="chat" src="{web}/embed/frame"></iframe></body></html>')
+    host_site.add(
+        "/framed.html",
+        f'<!doctype html><html lang="en"><head><title>framed</title></head><body>'
+        f'<iframe title="chat" src="{web}/embed/frame"></iframe></body></html>',
+    )
     with running_stack(stack):
         yield stack
 
@@ -157,6 +171,7 @@ def whole_screening(chat: Chat) -> None:
 
 
 # ------------------------------------------------------------------------------------------------
+
 
 def test_embed_js_is_cached_briefly_and_revalidated(embed_stack):
     with urllib.request.urlopen(embed_stack.web_url + "/embed.js") as resp:  # noqa: S310 (local)
@@ -263,14 +278,18 @@ def test_hostile_host_page_does_not_break_the_widget(host_page, embed_stack, hos
     button = launcher(page)
     expect(button).to_be_visible()
     # the launcher keeps its own size and type, in its corner (data-position="bottom-left")
-    style = button.evaluate("b => { const s = getComputedStyle(b); return {size: s.fontSize, family: s.fontFamily,"
-                            " color: s.color, position: s.position}; }")
+    style = button.evaluate(
+        "b => { const s = getComputedStyle(b); return {size: s.fontSize, family: s.fontFamily,"
+        " color: s.color, position: s.position}; }"
+    )
     assert style["size"] == "16px" and "Comic" not in style["family"] and style["position"] == "fixed", style
     box = button.bounding_box()
     assert box["x"] == pytest.approx(20, abs=1) and box["height"] >= 44
     # it wins the z-index war: the topmost element at its centre is the widget, and a click opens it
-    top = page.evaluate("([x, y]) => document.elementFromPoint(x, y).localName",
-                        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+    top = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).localName",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
     assert top == "mild-chat-embed"
     button.click()
     chat = chat_frame(page, embed_stack)
@@ -326,12 +345,17 @@ def test_not_allowed_origin_is_refused_by_embed_frame_and_socketio(host_page, em
         """(url) => new Promise(done => { const ws = new WebSocket(url);
              ws.onopen = () => done('open'); ws.onerror = () => done('refused');
              setTimeout(() => done('timeout'), 8000); })""",
-        embed_stack.rasa_url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket")
+        embed_stack.rasa_url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket",
+    )
     assert result == "refused"
-    for origin, status in ((host_site.origin("127.0.0.1"), 400), ("https://evil.example", 400),
-                           (embed_stack.web_url, 200)):
-        request = urllib.request.Request(embed_stack.rasa_url + "/socket.io/?EIO=4&transport=polling",
-                                         headers={"Origin": origin})
+    for origin, status in (
+        (host_site.origin("127.0.0.1"), 400),
+        ("https://evil.example", 400),
+        (embed_stack.web_url, 200),
+    ):
+        request = urllib.request.Request(
+            embed_stack.rasa_url + "/socket.io/?EIO=4&transport=polling", headers={"Origin": origin}
+        )
         try:
             with urllib.request.urlopen(request, timeout=10) as resp:  # noqa: S310
                 got = resp.status
@@ -411,6 +435,7 @@ def _get_status(url):
 
 # --- accessibility: Deque's axe-core, WCAG 2.1 A/AA, serious and critical fail --------------------
 
+
 def _audits(target, name, state, found):
     bad = axe.failing(axe.audit(target, name, state))
     if bad:
@@ -478,9 +503,11 @@ def test_axe_staff_and_review(browser, embed_stack, size):
     # a finished screening in the records, for the review detail and the dashboard
     for message in ("/start_screening", "I lost control of my bladder since yesterday"):
         body = json.dumps({"sender": f"axe-{size}-{secrets.token_hex(4)}", "message": message}).encode()
-        request = urllib.request.Request(base.replace(str(embed_stack.web_port), str(embed_stack.rasa_port))
-                                         + "/webhooks/rest/webhook", data=body,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            base.replace(str(embed_stack.web_port), str(embed_stack.rasa_port)) + "/webhooks/rest/webhook",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
         urllib.request.urlopen(request, timeout=60).read()  # noqa: S310 (local)
     context, page = _context(browser, VIEWPORTS[size])
     found = []

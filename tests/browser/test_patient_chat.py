@@ -4,6 +4,7 @@ Assertions are about what a patient sees: texts, buttons, the result card, phone
 tracker (Rasa's HTTP API) is read to know which question is open and that the answers and the
 appointment request were stored with the conversation.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,7 +33,9 @@ CONTRAST_CHECK_JS = r"""
     return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
   }
   function lum(c) {
-    const a = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    const a = c.slice(0, 3).map(v => {
+      v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    });
     return 0.2126 * a[0] + 0.7152 * a[1] + 0.0722 * a[2];
   }
   function background(el) {
@@ -99,6 +102,7 @@ def assert_result_card(card, *, title=RECOMMEND_TITLE):
 
 
 # ------------------------------------------------------------------------------------------------
+
 
 def test_screening_completed_by_clicking_buttons(chat: Chat, page):
     expect(page.locator("#intro")).to_contain_text("not medical advice")
@@ -427,8 +431,11 @@ def test_answers_read_back_before_the_result_and_changed_with_one_tap(phone_chat
     change.click()
     expect(change).to_have_attribute("aria-expanded", "true")
     expect(panel).to_be_visible()
-    assert [t.strip() for t in panel.get_by_role("button").all_inner_texts()] == \
-        ["More than 2 miles", "2 blocks to 2 miles", "Less than 50 feet"]
+    assert [t.strip() for t in panel.get_by_role("button").all_inner_texts()] == [
+        "More than 2 miles",
+        "2 blocks to 2 miles",
+        "Less than 50 feet",
+    ]
     old_count = page.locator("#log .answer-summary").count()
     chat.change_answer("walking_tolerance", "More than 2 miles")
     assert chat.user_texts()[-1] == "More than 2 miles"
@@ -543,6 +550,7 @@ def test_assistant_unreachable_shows_the_phone_numbers(web_without_rasa, page):
     # The history API answers 502 with a clear message (for the browser's own conversation: the
     # cookie of /api/session; an id alone reads nothing, see test_chat_security.py).
     from tests.support.socket_patient import web_session
+
     own = web_session(stack.web_url)
     request = urllib.request.Request(f"{stack.web_url}/api/history", headers={"Cookie": own["cookie"]})
     with pytest.raises(urllib.error.HTTPError) as info:

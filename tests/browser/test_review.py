@@ -11,6 +11,7 @@ Two servers:
 
 Both servers get their own accounts file (a clinician and a staff account), never demo accounts.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,14 @@ class WebOnly:
 
     def __init__(self, env: dict):
         self.port = free_port()
-        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", "WEB_HOST": "127.0.0.1", "WEB_PORT": str(self.port),
-                    "PYTHONPATH": str(REPO_ROOT), **env}
+        self.env = {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "WEB_HOST": "127.0.0.1",
+            "WEB_PORT": str(self.port),
+            "PYTHONPATH": str(REPO_ROOT),
+            **env,
+        }
         self.log = LOG_DIR / "test-review-web.log"
         self.proc = None
 
@@ -53,12 +60,18 @@ class WebOnly:
     def web_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30.0) -> "WebOnly":
+    def start(self, timeout: float = 30.0) -> WebOnly:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen([str(REPO_ROOT / ".venv" / "bin" / "python"), "-m", "webapp"],
-                                         cwd=REPO_ROOT, env=self.env, stdin=subprocess.DEVNULL, stdout=log,
-                                         stderr=subprocess.STDOUT, start_new_session=True)
+            self.proc = subprocess.Popen(
+                [str(REPO_ROOT / ".venv" / "bin" / "python"), "-m", "webapp"],
+                cwd=REPO_ROOT,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -93,8 +106,14 @@ def review_web(tmp_path_factory, write_accounts):
         store.add_events(tracker["sender_id"], tracker["events"])
     store.engine.dispose()
     accounts = write_accounts(directory / "review-accounts.json", clinician=CLINICIAN, staff=STAFF)
-    server = WebOnly({"DB_URL": db_url, "MILD_ACCOUNTS_FILE": str(accounts),
-                      "WEB_SECRET_KEY": secrets.token_hex(32), "MILD_TZ": "America/New_York"})
+    server = WebOnly(
+        {
+            "DB_URL": db_url,
+            "MILD_ACCOUNTS_FILE": str(accounts),
+            "WEB_SECRET_KEY": secrets.token_hex(32),
+            "MILD_TZ": "America/New_York",
+        }
+    )
     server.start()
     server.db_url = db_url
     yield server
@@ -110,6 +129,7 @@ def sign_in(page, base: str, username: str, password: str, target: str = "/revie
 
 
 # --- without the assistant ---------------------------------------------------------------------
+
 
 def test_sign_in_refused_without_the_right_password(page, review_web):
     sign_in(page, review_web.web_url, CLINICIAN[0], "not the password")
@@ -145,7 +165,8 @@ def test_list_filters_and_search(page, review_web):
     page.get_by_role("button", name="Apply").click()
     expect(rows).to_have_count(2)
     assert set(page.locator("tr[data-screening-id]").evaluate_all("rs => rs.map(r => r.dataset.outcome)")) == {
-        "recommend_consult"}
+        "recommend_consult"
+    }
     expect(page.get_by_test_id("result-count")).to_have_text("2 screenings")
 
     page.goto(base + "/review")
@@ -204,11 +225,12 @@ def test_detail_view_and_mark_reviewed(page, review_web):
 
     transcript = page.get_by_test_id("transcript")
     from records.derive import derive_from_tracker
+
     expected = derive_from_tracker(json.loads((TRACKERS / "finished_recommend.json").read_text()))[0]
     expect(transcript.locator(":scope > li")).to_have_count(len(expected["transcript"]))
     expect(transcript).to_contain_text("I take Eliquis")
     expect(transcript).to_contain_text("Result card: A consultation to discuss MILD looks appropriate")
-    expect(transcript).not_to_contain_text('/inform{')  # button clicks show the button's title
+    expect(transcript).not_to_contain_text("/inform{")  # button clicks show the button's title
 
     expect(page.get_by_test_id("not-reviewed")).to_be_visible()
     # The review is signed by the signed-in account; there is no name to type (issue: finding 7b).
@@ -253,19 +275,27 @@ def test_correction_and_staff_entry_shown(page, review_web):
 
 # --- with the real assistant -------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def review_stack(tmp_path_factory, need_trained_model, write_accounts, running_stack):
     need_trained_model("the dashboard test needs the real bot")
     from tests.data.trackers.capture_real import STAFF_TOKEN
 
-    accounts = write_accounts(tmp_path_factory.mktemp("review-stack") / "review-accounts.json",
-                              clinician=CLINICIAN, staff=STAFF)
+    accounts = write_accounts(
+        tmp_path_factory.mktemp("review-stack") / "review-accounts.json", clinician=CLINICIAN, staff=STAFF
+    )
     db_path = VAR_DIR / "test-review-tracker.db"
     if db_path.exists():
         db_path.unlink()
-    stack = Stack.with_free_ports(name="test-review", db_path=db_path, extra_env={
-        "MILD_ACCOUNTS_FILE": str(accounts), "WEB_SECRET_KEY": secrets.token_hex(32),
-        "STAFF_CHANNEL_TOKEN": STAFF_TOKEN})
+    stack = Stack.with_free_ports(
+        name="test-review",
+        db_path=db_path,
+        extra_env={
+            "MILD_ACCOUNTS_FILE": str(accounts),
+            "WEB_SECRET_KEY": secrets.token_hex(32),
+            "STAFF_CHANNEL_TOKEN": STAFF_TOKEN,
+        },
+    )
     with running_stack(stack):
         yield stack
 
@@ -325,7 +355,11 @@ def test_dashboard_shows_screenings_run_through_the_assistant(page, review_stack
     segments = chart.locator("rect.seg")
     expect(segments).to_have_count(4)
     assert sorted(segments.evaluate_all("rs => rs.map(r => r.dataset.outcome)")) == [
-        "conservative_first", "emergency", "none", "recommend_consult"]
+        "conservative_first",
+        "emergency",
+        "none",
+        "recommend_consult",
+    ]
     assert all(h > 0 for h in segments.evaluate_all("rs => rs.map(r => r.getBBox().height)"))
     assert len(set(segments.evaluate_all("rs => rs.map(r => getComputedStyle(r).fill)"))) == 4  # a colour each
     totals = chart.locator("g.day").evaluate_all("gs => gs.map(g => Number(g.dataset.total))")
@@ -354,7 +388,8 @@ def test_dashboard_shows_screenings_run_through_the_assistant(page, review_stack
     rows.first.locator("a").first.click()
     expect(page.get_by_test_id("outcome")).to_have_text("Recommend consultation")
     expect(page.get_by_test_id("answers").locator("tr[data-slot='red_flags'] td.words")).to_contain_text(
-        "No, none of these")
+        "No, none of these"
+    )
     expect(page.get_by_test_id("appointment")).to_contain_text("Beverly")
     _shot(page, "review-detail-live.png")
 
@@ -375,19 +410,28 @@ def test_dashboard_shows_screenings_run_through_the_assistant(page, review_stack
 
 # --- issue 15: what clinicians see, at 390x844 and 1280x800 ------------------------------------
 
-ISSUE15_SIZES = [pytest.param({"width": 390, "height": 844}, id="phone-390x844"),
-                 pytest.param({"width": 1280, "height": 800}, id="laptop-1280x800")]
+ISSUE15_SIZES = [
+    pytest.param({"width": 390, "height": 844}, id="phone-390x844"),
+    pytest.param({"width": 1280, "height": 800}, id="laptop-1280x800"),
+]
 REST_SENDER = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
 
 
 def _rest_conversation(ts: float) -> list:
     """A patient on the REST channel (an API client) who typed "/nonexistent_intent" once."""
-    buttons = [{"title": "Yes, I have one of these", "payload": '/inform{"red_flags":"yes"}'},
-               {"title": "No, none of these", "payload": '/inform{"red_flags":"no"}'}]
+    buttons = [
+        {"title": "Yes, I have one of these", "payload": '/inform{"red_flags":"yes"}'},
+        {"title": "No, none of these", "payload": '/inform{"red_flags":"no"}'},
+    ]
 
     def user(text, at, intent):
-        return {"event": "user", "timestamp": at, "text": text, "input_channel": "rest",
-                "parse_data": {"intent": {"name": intent, "confidence": 1.0}, "entities": [], "metadata": {}}}
+        return {
+            "event": "user",
+            "timestamp": at,
+            "text": text,
+            "input_channel": "rest",
+            "parse_data": {"intent": {"name": intent, "confidence": 1.0}, "entities": [], "metadata": {}},
+        }
 
     return [
         {"event": "action", "timestamp": ts, "name": "action_session_start"},
@@ -396,7 +440,12 @@ def _rest_conversation(ts: float) -> list:
         {"event": "slot", "timestamp": ts + 1.1, "name": "screening_id", "value": "rest" + "0" * 28},
         {"event": "slot", "timestamp": ts + 1.2, "name": "answered_by", "value": "patient"},
         {"event": "slot", "timestamp": ts + 1.3, "name": "requested_slot", "value": "red_flags"},
-        {"event": "bot", "timestamp": ts + 1.4, "text": "Right now, do you have any of these?", "data": {"buttons": buttons}},
+        {
+            "event": "bot",
+            "timestamp": ts + 1.4,
+            "text": "Right now, do you have any of these?",
+            "data": {"buttons": buttons},
+        },
         user("/nonexistent_intent", ts + 2, "nonexistent_intent"),
         {"event": "bot", "timestamp": ts + 2.1, "text": "Sorry, I didn't get that.", "data": {}},
     ]

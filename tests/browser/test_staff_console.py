@@ -10,6 +10,7 @@ The textbook intake is driven with keyboard shortcuts only; the test counts ever
 "start intake" to the outcome and read-back (the page counts the trusted key presses and clicks it
 receives as well) and prints the count.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,11 @@ MAX_INTAKE_ACTIONS = 15
 
 
 def _env(accounts: Path) -> dict:
-    return {"MILD_ACCOUNTS_FILE": str(accounts), "WEB_SECRET_KEY": secrets.token_hex(32),
-            "STAFF_CHANNEL_TOKEN": secrets.token_urlsafe(24)}
+    return {
+        "MILD_ACCOUNTS_FILE": str(accounts),
+        "WEB_SECRET_KEY": secrets.token_hex(32),
+        "STAFF_CHANNEL_TOKEN": secrets.token_urlsafe(24),
+    }
 
 
 def _shot(page, name: str) -> None:
@@ -45,8 +49,13 @@ def _shot(page, name: str) -> None:
 def staff_web(tmp_path_factory, write_accounts, running_stack):
     directory = tmp_path_factory.mktemp("staff-web")
     accounts = write_accounts(directory / "staff-accounts.json", staff=STAFF, clinician=CLINICIAN)
-    stack = Stack.with_free_ports(name=f"test-staff-web-{os.getpid()}", db_path=directory / "tracker.db",
-                                  start_actions=False, start_rasa=False, extra_env=_env(accounts))
+    stack = Stack.with_free_ports(
+        name=f"test-staff-web-{os.getpid()}",
+        db_path=directory / "tracker.db",
+        start_actions=False,
+        start_rasa=False,
+        extra_env=_env(accounts),
+    )
     with running_stack(stack, timeout=60):
         yield stack
 
@@ -56,13 +65,15 @@ def staff_stack(tmp_path_factory, need_trained_model, write_accounts, running_st
     need_trained_model("the staff console needs the real bot")
     directory = tmp_path_factory.mktemp("staff-stack")
     accounts = write_accounts(directory / "staff-accounts.json", staff=STAFF, clinician=CLINICIAN)
-    stack = Stack.with_free_ports(name=f"test-staff-{os.getpid()}", db_path=directory / "tracker.db",
-                                  extra_env=_env(accounts))
+    stack = Stack.with_free_ports(
+        name=f"test-staff-{os.getpid()}", db_path=directory / "tracker.db", extra_env=_env(accounts)
+    )
     with running_stack(stack):
         yield stack
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
 
 def sign_in(page, base: str, username: str = STAFF[0], password: str = STAFF[1]) -> None:
     page.goto(base + "/staff")
@@ -135,17 +146,17 @@ def answer_row(page, slot: str):
 
 
 TEXTBOOK = [  # (key, the question asked after it)
-    ("2", "urgent_flags"),              # red flags: No
-    ("2", "leg_symptoms"),              # urgent flags: No
-    ("1", "sitting_leaning_relief"),    # gate: Yes (leg symptoms + walking/standing)
-    ("1", "walking_tolerance"),         # relief sitting/leaning: Yes
-    ("2", "symptom_duration_months"),   # 50 ft - 2 blocks
-    ("3", "age_years"),                 # 1-2 years
+    ("2", "urgent_flags"),  # red flags: No
+    ("2", "leg_symptoms"),  # urgent flags: No
+    ("1", "sitting_leaning_relief"),  # gate: Yes (leg symptoms + walking/standing)
+    ("1", "walking_tolerance"),  # relief sitting/leaning: Yes
+    ("2", "symptom_duration_months"),  # 50 ft - 2 blocks
+    ("3", "age_years"),  # 1-2 years
 ]
 TEXTBOOK_AFTER_AGE = [
-    ("1", "injections"),                # conservative care: tried, failed
-    ("1", "prior_back_surgery"),        # injections: had, failed
-    ("2", "imaging_stenosis"),          # no prior surgery -> outcome recommend_consult
+    ("1", "injections"),  # conservative care: tried, failed
+    ("1", "prior_back_surgery"),  # injections: had, failed
+    ("2", "imaging_stenosis"),  # no prior surgery -> outcome recommend_consult
 ]
 
 
@@ -163,6 +174,7 @@ def textbook_until_outcome(page, keys: Keyboard) -> None:
 
 
 # --- sign-in ------------------------------------------------------------------------------------
+
 
 def test_sign_in_refused_with_a_wrong_password(page, staff_web):
     base = staff_web.web_url
@@ -192,17 +204,21 @@ def test_api_post_without_the_csrf_header_is_refused(page, staff_web):
     base = staff_web.web_url
     sign_in(page, base)
     expect(page).to_have_url(base + "/staff")
-    response = page.request.post(base + "/staff/api/intakes", data="{}",
-                                 headers={"Content-Type": "application/json", "Origin": base})
+    response = page.request.post(
+        base + "/staff/api/intakes", data="{}", headers={"Content-Type": "application/json", "Origin": base}
+    )
     assert response.status == 403
     token = page.locator('meta[name="csrf-token"]').get_attribute("content")
-    response = page.request.post(base + "/staff/api/intakes", data="{}",
-                                 headers={"Content-Type": "application/json", "X-CSRF-Token": token,
-                                          "Origin": "http://evil.example"})
+    response = page.request.post(
+        base + "/staff/api/intakes",
+        data="{}",
+        headers={"Content-Type": "application/json", "X-CSRF-Token": token, "Origin": "http://evil.example"},
+    )
     assert response.status == 403
 
 
 # --- intakes through the assistant ----------------------------------------------------------------
+
 
 def test_textbook_intake_by_keyboard_shortcuts_only(page, staff_stack, dialogs):
     base = staff_stack.web_url
@@ -233,7 +249,7 @@ def test_textbook_intake_by_keyboard_shortcuts_only(page, staff_stack, dialogs):
     # the outcome is known before the two record-only questions
     expect(page.locator("#outcome-panel")).to_be_visible()
     expect(page.locator("#outcome-provisional")).to_be_visible()
-    keys.press("1", expect_slot="blood_thinners")   # imaging shows stenosis: Yes
+    keys.press("1", expect_slot="blood_thinners")  # imaging shows stenosis: Yes
     keys.press("2", expect_slot="appointment_consent")  # blood thinners: No -> the result
 
     outcome = page.locator("#outcome-panel")
@@ -244,25 +260,29 @@ def test_textbook_intake_by_keyboard_shortcuts_only(page, staff_stack, dialogs):
     expect(page.locator("#outcome-reasons")).to_contain_text("Spinal injections did not give you enough relief.")
     readback = page.locator("#readback li")
     expect(readback).to_have_count(13)
-    expect(page.locator("#readback")).to_contain_text("You can walk between 50 feet and 2 blocks before you have to stop.")
+    expect(page.locator("#readback")).to_contain_text(
+        "You can walk between 50 feet and 2 blocks before you have to stop."
+    )
     expect(page.locator("#readback")).to_contain_text("You are 72 years old.")
     expect(page.locator("#emergency-banner")).to_be_hidden()
     _shot(page, "staff-outcome-readback.png")
 
     counted_by_page = page.evaluate("() => window.__staffInput")
-    print(f"\nstaff console: textbook intake from 'start intake' to the outcome and read-back took "
-          f"{keys.count} keystrokes and 0 clicks ({' '.join(keys.log)}); the page counted {counted_by_page}")
+    print(
+        f"\nstaff console: textbook intake from 'start intake' to the outcome and read-back took "
+        f"{keys.count} keystrokes and 0 clicks ({' '.join(keys.log)}); the page counted {counted_by_page}"
+    )
     assert counted_by_page == keys.count
     assert keys.count <= MAX_INTAKE_ACTIONS
 
     # the appointment request, entered by staff through the same conversation
-    keys.press("1", expect_slot="contact_name")   # consent: Yes
+    keys.press("1", expect_slot="contact_name")  # consent: Yes
     expect(page.locator("#words")).to_be_focused()
     page.keyboard.type("Margaret O'Neil")
     keys.press("Enter", expect_slot="contact_phone")
     page.keyboard.type("781-555-0142")
     keys.press("Enter", expect_slot="preferred_office")
-    keys.press("1", expect_slot="")                # Woburn
+    keys.press("1", expect_slot="")  # Woburn
     expect(page.locator("#script")).to_contain_text("Read back:")
     expect(page.locator("#script")).to_contain_text("Woburn")
     appointment = page.locator("#appointment")
@@ -392,8 +412,14 @@ def test_record_is_marked_staff_entered_with_the_staff_name(page, staff_stack):
 
 # --- issue 15: the read-back comes before the outcome, at 390x844 and 1280x800 --------------------
 
-@pytest.mark.parametrize("size", [pytest.param({"width": 390, "height": 844}, id="phone-390x844"),
-                                  pytest.param({"width": 1280, "height": 800}, id="laptop-1280x800")])
+
+@pytest.mark.parametrize(
+    "size",
+    [
+        pytest.param({"width": 390, "height": 844}, id="phone-390x844"),
+        pytest.param({"width": 1280, "height": 800}, id="laptop-1280x800"),
+    ],
+)
 def test_read_back_comes_before_the_outcome(browser, dialogs, staff_stack, size):
     from tests.browser.conftest import _new_page
 

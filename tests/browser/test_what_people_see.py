@@ -6,6 +6,7 @@ over" shows only once there is something to lose and asks first; the privacy not
 the first question; "Question N of about M" follows the plan; after an emergency the text box is
 closed and says why; every part has an icon; a closed socket.io connection is no ERROR in the log.
 """
+
 from __future__ import annotations
 
 import re
@@ -52,6 +53,7 @@ def tag(size) -> str:
 
 # ------------------------------------------------------------------------------------------------
 
+
 def test_result_card_keeps_the_page_one_screen_with_progress_and_start_over(sized):
     chat, page, size = sized
     start_over = page.locator("#start-over")
@@ -83,8 +85,9 @@ def test_result_card_keeps_the_page_one_screen_with_progress_and_start_over(size
     page.mouse.move(0, 0)
     save_screenshot(page, f"issue15-result-{tag(size)}.png")
     if size is PHONE:
-        publish_screenshot(save_screenshot(chat.card(), "result-card-phone-issue15.png"),
-                           "docs/screenshot-result-card-phone.png")
+        publish_screenshot(
+            save_screenshot(chat.card(), "result-card-phone-issue15.png"), "docs/screenshot-result-card-phone.png"
+        )
 
 
 def test_emergency_card_stays_and_the_text_box_says_why(sized):
@@ -169,8 +172,9 @@ def test_privacy_notice_before_the_first_question(sized):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_no_answer_button_looks_chosen_on_a_touch_screen(browser, dialogs, stack, size):
-    context = browser.new_context(viewport=size, has_touch=True, is_mobile=size is PHONE, locale="en-US",
-                                  reduced_motion="reduce")
+    context = browser.new_context(
+        viewport=size, has_touch=True, is_mobile=size is PHONE, locale="en-US", reduced_motion="reduce"
+    )
     try:
         page = context.new_page()
         chat = Chat(page, stack).open()
@@ -184,7 +188,8 @@ def test_no_answer_button_looks_chosen_on_a_touch_screen(browser, dialogs, stack
         def assert_none_looks_chosen(where):
             looks = page.locator("#log .quick-reply").evaluate_all(
                 """bs => bs.map(b => ({t: b.textContent.trim(), bg: getComputedStyle(b).backgroundColor,
-                                       fv: b.matches(':focus-visible'), f: b === document.activeElement}))""")
+                                       fv: b.matches(':focus-visible'), f: b === document.activeElement}))"""
+            )
             assert looks, where
             for b in looks:
                 assert b["bg"] == WHITE and not b["fv"] and not b["f"], f"{where}: {b} looks chosen"

@@ -3,16 +3,15 @@
 The Rasa agent runs in this process (no HTTP server needed); the action server runs as a
 subprocess on a free port, exactly as in production.
 """
+
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 import uuid
@@ -34,10 +33,17 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def action_server():
     port = free_port()
-    log = open(ROOT / "var" / "logs" / "test-actions.log", "w") if (ROOT / "var" / "logs").is_dir() else subprocess.DEVNULL
+    log = (
+        open(ROOT / "var" / "logs" / "test-actions.log", "w")
+        if (ROOT / "var" / "logs").is_dir()
+        else subprocess.DEVNULL
+    )
     proc = subprocess.Popen(
         [str(ROOT / ".venv/bin/rasa"), "run", "actions", "--actions", "actions", "-p", str(port)],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 120
@@ -47,7 +53,7 @@ def action_server():
             break
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError("action server exited; see var/logs/test-actions.log")
+                raise RuntimeError("action server exited; see var/logs/test-actions.log") from None
             time.sleep(0.5)
     else:
         raise RuntimeError("action server did not start")
@@ -68,10 +74,11 @@ def agent(action_server, loop):
     if not MODEL.exists():
         pytest.fail("no trained model: run `make train` first")
     from rasa.core.agent import Agent
-    import channels  # noqa: F401  (as in the server, which loads it through credentials.yml)
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.endpoints import EndpointConfig
     from rasa.utils.log_utils import configure_structlog
+
+    import channels  # noqa: F401  (as in the server, which loads it through credentials.yml)
 
     configure_logging_and_warnings(logging.WARNING)
     configure_structlog(logging.WARNING)
@@ -126,4 +133,5 @@ class Conversation:
 def talk(agent, loop):
     def start(**kwargs) -> Conversation:
         return Conversation(agent, loop, **kwargs)
+
     return start

@@ -4,6 +4,7 @@ Only on the socket.io channel (the patients' page); REST and the staff console g
 at once. Confirming shows the result; a change from the summary shows the summary again with
 the new answer, and the outcome that follows follows the change.
 """
+
 import pytest
 
 from records import answer_summary
@@ -11,9 +12,18 @@ from tests.conversation.test_screening_conversations import answer_textbook_by_b
 
 RECOMMEND_TITLE = "A consultation to discuss MILD looks appropriate"
 TYPED = [
-    "I have leg pain when I walk", "nope", "no", "yes, sitting down helps", "maybe a block", "2 yrs",
-    "seventy-two", "PT and ibuprofen, didn't help", "had 2 epidurals, no relief", "never",
-    "yes, the MRI showed stenosis", "no",
+    "I have leg pain when I walk",
+    "nope",
+    "no",
+    "yes, sitting down helps",
+    "maybe a block",
+    "2 yrs",
+    "seventy-two",
+    "PT and ibuprofen, didn't help",
+    "had 2 epidurals, no relief",
+    "never",
+    "yes, the MRI showed stenosis",
+    "no",
 ]
 
 
@@ -46,7 +56,7 @@ def by_buttons_on_the_web(talk):
     c = talk(channel="socketio")
     answer_textbook_by_buttons(c)
     c.click("Yes")  # imaging shows stenosis
-    c.click("No")   # blood thinners
+    c.click("No")  # blood thinners
     return c
 
 
@@ -80,11 +90,14 @@ def test_typed_screening_gets_the_summary_then_the_result(talk):
     assert c.slot("screening_status") == "finished"
 
 
-@pytest.mark.parametrize("slot, title, value, outcome", [
-    ("sitting_leaning_relief", "No", "no", "not_indicated"),
-    ("walking_tolerance", "More than 2 miles", "over_2_miles", "not_indicated"),
-    ("injections", "Not tried", "not_tried", "possible_consult"),
-])
+@pytest.mark.parametrize(
+    "slot, title, value, outcome",
+    [
+        ("sitting_leaning_relief", "No", "no", "not_indicated"),
+        ("walking_tolerance", "More than 2 miles", "over_2_miles", "not_indicated"),
+        ("injections", "Not tried", "not_tried", "possible_consult"),
+    ],
+)
 def test_a_change_from_the_summary_shows_it_again_and_the_outcome_follows(talk, slot, title, value, outcome):
     c = by_buttons_on_the_web(talk)
     first = summary_of(c)
@@ -92,7 +105,7 @@ def test_a_change_from_the_summary_shows_it_again_and_the_outcome_follows(talk, 
     c.say(option(first, slot, title))
     assert c.slot(slot) == value
     assert c.slot("triage_outcome") == outcome
-    again = summary_of(c)                       # the changed answers are read back again
+    again = summary_of(c)  # the changed answers are read back again
     assert rows(again)[slot]["value_label"] == title
     assert title not in [o["title"] for o in rows(again)[slot]["options"]]
     assert of_type(c, "result_card") == []
@@ -108,7 +121,7 @@ def test_a_typed_correction_after_the_result_is_read_back_before_the_new_result(
     c = by_buttons_on_the_web(talk)
     confirm(c, summary_of(c))
     assert of_type(c, "result_card")[0]["outcome"] == "recommend_consult"
-    c.click("No thanks")                        # no appointment now
+    c.click("No thanks")  # no appointment now
     c.say("actually I'm 45")
     assert c.slot("age_years") == 45
     summary = summary_of(c)

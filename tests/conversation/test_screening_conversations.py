@@ -1,4 +1,5 @@
 """Full screenings as a person would have them, checking what the bot says and records."""
+
 import pytest
 
 RED_FLAG_Q = "safety question"
@@ -34,9 +35,9 @@ def test_textbook_case_by_buttons_in_ten_questions(talk):
     text = c.texts()
     assert "A consultation to discuss MILD looks appropriate" in text
     assert "Spinal injections did not give you enough relief." in text
-    assert "Never stop it on your own" in text          # blood thinner note
-    assert "MRI or CT scan" in text                       # no imaging note
-    assert "Medicare" in text                             # age 72
+    assert "Never stop it on your own" in text  # blood thinner note
+    assert "MRI or CT scan" in text  # no imaging note
+    assert "Medicare" in text  # age 72
     assert "not medical advice" in text
     assert "appointment request" in text
     assert c.slot("requested_slot") == "appointment_consent"
@@ -149,14 +150,23 @@ def test_negated_red_flags_are_not_an_emergency(talk):
 def test_correction_after_the_result_changes_the_outcome(talk):
     c = talk()
     c.say("hi")
-    for reply in ["no", "no", "yes", "yes", "a few steps", "3 years", "80",
-                  "tried PT, it did not help", "no, never had injections"]:
+    for reply in [
+        "no",
+        "no",
+        "yes",
+        "yes",
+        "a few steps",
+        "3 years",
+        "80",
+        "tried PT, it did not help",
+        "no, never had injections",
+    ]:
         c.say(reply)
     # injections not tried already settles possible_consult: back surgery is not asked
     assert c.slot("triage_outcome") == "possible_consult"
     assert c.slot("prior_back_surgery") is None
-    c.say("no")   # imaging
-    c.say("no")   # blood thinners
+    c.say("no")  # imaging
+    c.say("no")  # blood thinners
     assert "A spine or pain consultation can help decide" in c.texts()
     c.say("No thanks")  # declines the appointment
     c.say("actually I did have injections, they didn't help")
@@ -169,16 +179,25 @@ def test_correction_after_the_result_changes_the_outcome(talk):
     assert "A consultation to discuss MILD looks appropriate" in c.texts()
 
 
-@pytest.mark.parametrize("replies,outcome,phrase", [
-    (["yes"], "emergency", "emergency"),
-    (["no", "yes"], "urgent_review", "within a day or two"),
-    (["no", "no", "yes", "no"], "not_indicated", "circulation"),
-    (["no", "no", "yes", "yes", "half a mile", "6 weeks"], "conservative_first", "3 months"),
-    (["no", "no", "yes", "yes", "a block", "2 years", "70", "didn't help", "didn't help", "no"],
-     "recommend_consult", "looks appropriate"),
-    (["no", "no", "yes", "yes", "a block", "2 years", "45", "no relief"],
-     "possible_consult", "may or may not be an option"),
-])
+@pytest.mark.parametrize(
+    "replies,outcome,phrase",
+    [
+        (["yes"], "emergency", "emergency"),
+        (["no", "yes"], "urgent_review", "within a day or two"),
+        (["no", "no", "yes", "no"], "not_indicated", "circulation"),
+        (["no", "no", "yes", "yes", "half a mile", "6 weeks"], "conservative_first", "3 months"),
+        (
+            ["no", "no", "yes", "yes", "a block", "2 years", "70", "didn't help", "didn't help", "no"],
+            "recommend_consult",
+            "looks appropriate",
+        ),
+        (
+            ["no", "no", "yes", "yes", "a block", "2 years", "45", "no relief"],
+            "possible_consult",
+            "may or may not be an option",
+        ),
+    ],
+)
 def test_one_screening_per_outcome(talk, replies, outcome, phrase):
     c = talk()
     c.say("can MILD help me?")
@@ -187,7 +206,7 @@ def test_one_screening_per_outcome(talk, replies, outcome, phrase):
     assert c.slot("triage_outcome") == outcome
     if outcome in ("recommend_consult", "possible_consult"):
         c.say("yes")  # imaging
-        c.say("no")   # blood thinners
+        c.say("no")  # blood thinners
     assert phrase in c.texts()
     assert c.slot("rules_version") == "1"
 
@@ -210,7 +229,7 @@ def test_unknown_and_declined_answers(talk):
     c.say("hi")
     for reply in ["no", "no", "not sure"]:
         c.say(reply)
-    assert c.slot("requested_slot") == "leg_symptoms"   # the gate parts are asked separately now
+    assert c.slot("requested_slot") == "leg_symptoms"  # the gate parts are asked separately now
     c.say("yes")
     c.say("I don't know")
     assert c.slot("walking_standing_trigger") == "unsure"
@@ -238,8 +257,8 @@ def test_person_off_topic_and_restart(talk):
 def test_appointment_request_with_a_bad_phone_number(talk):
     c = talk()
     answer_textbook_by_buttons(c)
-    c.click("Yes")   # imaging
-    c.click("No")    # blood thinners
+    c.click("Yes")  # imaging
+    c.click("No")  # blood thinners
     c.click("Yes, request an appointment")
     assert "What name" in c.texts()
     c.say("Mary Canary")
@@ -252,10 +271,20 @@ def test_appointment_request_with_a_bad_phone_number(talk):
     assert c.slot("preferred_office") == "Beverly"
 
 
-@pytest.mark.parametrize("bad", [
-    "", "   ", "x" * 10_000, "😀😀😀🙃", "Me duele la espalda cuando camino",
-    "<script>alert(1)</script>", "'; DROP TABLE events; --", "{{7*7}} ${jndi:ldap://x}", "\x00\x01\x02",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "   ",
+        "x" * 10_000,
+        "😀😀😀🙃",
+        "Me duele la espalda cuando camino",
+        "<script>alert(1)</script>",
+        "'; DROP TABLE events; --",
+        "{{7*7}} ${jndi:ldap://x}",
+        "\x00\x01\x02",
+    ],
+)
 def test_bad_input_gets_a_reply_and_the_screening_continues(talk, bad):
     c = talk()
     c.say("hi")
@@ -270,6 +299,7 @@ def test_bad_input_gets_a_reply_and_the_screening_continues(talk, bad):
 
 
 # --- asking back: the flag question and the confirmation of a decisive answer -------------------
+
 
 def start_at_urgent_question(c):
     c.say("hi")

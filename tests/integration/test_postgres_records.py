@@ -6,6 +6,7 @@ The server: ``MILD_TEST_POSTGRES_URL`` if set, else the throwaway one of ``scrip
 ``MILD_TEST_POSTGRES=1``). Skipped when neither is possible, unless MILD_TEST_POSTGRES=1 (then it
 fails). Each run works in a fresh database that it drops at the end.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -52,8 +53,14 @@ SERVER_ENV = {"PG_BASE": str(REPO_ROOT / ".services" / "postgres-test"), "PG_POR
 
 
 def _script(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run(["bash", str(SCRIPT), *args], cwd=REPO_ROOT, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **SERVER_ENV})
+    return subprocess.run(
+        ["bash", str(SCRIPT), *args],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **SERVER_ENV},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -92,9 +99,12 @@ def pg_url(pg_server):
     url = server.set(database=name)
     yield url.render_as_string(hide_password=False)
     with admin.connect() as conn:
-        conn.execute(sa.text(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"
-        ), {"n": name})
+        conn.execute(
+            sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"
+            ),
+            {"n": name},
+        )
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
     admin.dispose()
 
@@ -105,8 +115,15 @@ def _rasa_store(url: str):
     from rasa.shared.core.domain import Domain
 
     u = sa.engine.make_url(url)
-    return SQLTrackerStore(Domain.empty(), dialect="postgresql", host=u.host, port=u.port, db=u.database,
-                           username=u.username, password=u.password)
+    return SQLTrackerStore(
+        Domain.empty(),
+        dialect="postgresql",
+        host=u.host,
+        port=u.port,
+        db=u.database,
+        username=u.username,
+        password=u.password,
+    )
 
 
 def _save_fixtures(url: str) -> int:
@@ -148,9 +165,13 @@ def test_records_from_rasas_tracker_store_on_postgres(pg_url, monkeypatch, tmp_p
     assert [h["value"] for h in corrected["answers"]["age_years"]["history"]] == [45]
     assert store.list(Filters(channel="staff", until=hand_built))[0]["staff_name"] == "Dana Whitfield"
     assert store.list(Filters(status="abandoned", until=date(2025, 11, 19)))[0]["abandoned_at"] == "walking_tolerance"
-    assert store.list(Filters(channel="staff", search=None, since=date(2026, 1, 1)))[0]["staff_name"] == "Dana Testagent"
+    assert (
+        store.list(Filters(channel="staff", search=None, since=date(2026, 1, 1)))[0]["staff_name"] == "Dana Testagent"
+    )
     assert {r["appointment"]["name"] for r in store.list(Filters(search="555-0142"))} == {
-        "Margaret Ellis", "Margaret Testrecord"}
+        "Margaret Ellis",
+        "Margaret Testrecord",
+    }
     assert all(r["emergency"] for r in store.list(Filters(outcome=["emergency"])))
 
     # Reviews go to their own table; the events stay as Rasa wrote them.
@@ -173,8 +194,11 @@ def test_records_from_rasas_tracker_store_on_postgres(pg_url, monkeypatch, tmp_p
     # appointment request
     kinds = [e["resource"]["resourceType"] for e in json.loads(out.read_text())["entry"]]
     assert kinds.count("Questionnaire") == 1 and kinds.count("QuestionnaireResponse") == len(records)
-    assert kinds.count("ServiceRequest") == sum(1 for r in records if (r.get("appointment") or {}).get("consent") == "yes"
-                                                and (r.get("appointment") or {}).get("phone"))
+    assert kinds.count("ServiceRequest") == sum(
+        1
+        for r in records
+        if (r.get("appointment") or {}).get("consent") == "yes" and (r.get("appointment") or {}).get("phone")
+    )
 
     # Retention: nothing is a century old; with 0 days every conversation goes.
     assert store.delete_older_than(36500) == 0
@@ -191,8 +215,15 @@ def test_real_assistant_writes_to_postgres(pg_url, monkeypatch):
     if not trained_models():
         pytest.skip("no trained model in models/")
     u = sa.engine.make_url(pg_url)
-    env = {"DB_DIALECT": "postgresql", "DB_HOST": u.host, "DB_PORT": str(u.port), "DB_NAME": u.database,
-           "DB_USER": u.username, "DB_PASSWORD": u.password, "DB_URL": pg_url}
+    env = {
+        "DB_DIALECT": "postgresql",
+        "DB_HOST": u.host,
+        "DB_PORT": str(u.port),
+        "DB_NAME": u.database,
+        "DB_USER": u.username,
+        "DB_PASSWORD": u.password,
+        "DB_URL": pg_url,
+    }
     stack = Stack.with_free_ports(name="test-postgres", extra_env=env, start_web=False)
     try:
         stack.start(timeout=float(os.environ.get("MILD_STACK_TIMEOUT", "300")))
@@ -203,8 +234,9 @@ def test_real_assistant_writes_to_postgres(pg_url, monkeypatch):
 
         def say(text: str) -> list:
             body = json.dumps({"sender": sender, "message": text}).encode()
-            request = urllib.request.Request(f"{stack.rasa_url}/webhooks/rest/webhook", data=body,
-                                             headers={"Content-Type": "application/json"})
+            request = urllib.request.Request(
+                f"{stack.rasa_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+            )
             with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (local)
                 return json.loads(response.read())
 
@@ -239,8 +271,14 @@ def test_sign_in_sessions_on_postgres(pg_url):
     store = SessionStore(make_engine(pg_url))
     assert store.engine.dialect.name == "postgresql"
     account = auth.Account("drlee", "clinician", auth.hash_password("correct horse battery", 1000))
-    a = auth.Auth(auth.Accounts({"drlee": account}), "k" * 40, production=True, sessions=store,
-                  idle={"review": 1800}, clock=lambda: 1_800_000_000.0)
+    a = auth.Auth(
+        auth.Accounts({"drlee": account}),
+        "k" * 40,
+        production=True,
+        sessions=store,
+        idle={"review": 1800},
+        clock=lambda: 1_800_000_000.0,
+    )
     token = a.issue(account, "review")
     assert a.user_from_token(token, "review").name == "drlee"
     assert a.user_from_token(token, "review", now=1_800_000_000.0 + 1799).name == "drlee"  # touched
@@ -290,8 +328,13 @@ def test_callback_worklist_outbox_and_audit_on_postgres(pg_url):
     with pytest.raises(CallbackError):
         callbacks.change("pg-cb-old-screening", "attempt", "Ann")
     callbacks.change("pg-cb-new-screening", "duplicate", "Ann")
-    assert callbacks.worklist()["counts"] == {**{s: 0 for s in ("new", "called", "unreachable", "declined")},
-                                              "booked": 1, "duplicate": 1, "open": 0, "overdue": 0}
+    assert callbacks.worklist()["counts"] == {
+        **{s: 0 for s in ("new", "called", "unreachable", "declined")},
+        "booked": 1,
+        "duplicate": 1,
+        "open": 0,
+        "overdue": 0,
+    }
     attached = {r["screening_id"]: r for r in callbacks.attach(mine)}
     assert attached["pg-cb-old-screening"]["callback"]["booked_office"] == "Woburn"
 

@@ -10,6 +10,7 @@ not collect them; they run when asked for by path or with MILD_PRODUCTION_TESTS=
 Debian's postgresql, redis-server and nginx are installed when missing (apt-get, as root). If that
 is impossible the tests are skipped with the reason, unless MILD_REQUIRE_CLUSTER=1 (then they fail).
 """
+
 from __future__ import annotations
 
 import json
@@ -76,8 +77,10 @@ def web_accounts() -> tuple:
     and one clinician account for this run: (environment, {name: password})."""
     from webapp.auth import hash_password
 
-    passwords = {"prod-staff": "staff-" + secrets.token_urlsafe(12),
-                 "prod-clinician": "clinician-" + secrets.token_urlsafe(12)}
+    passwords = {
+        "prod-staff": "staff-" + secrets.token_urlsafe(12),
+        "prod-clinician": "clinician-" + secrets.token_urlsafe(12),
+    }
     env = {
         "MILD_ENV": "production",
         "MILD_STAFF_USERS": "prod-staff:" + hash_password(passwords["prod-staff"], 50_000),
@@ -92,13 +95,18 @@ def cluster():
         pytest.fail(f"no trained model at {MODEL} (run `make train`)", pytrace=False)
     if shutil.which("apt-get") is None and not all(shutil.which(b) for b in ("nginx", "redis-server")):
         _unavailable("postgresql/redis-server/nginx are missing and there is no apt-get to install them")
-    if os.geteuid() != 0 and not all(shutil.which(b) or Path("/usr/sbin", b).exists() for b in ("nginx", "redis-server")):
+    if os.geteuid() != 0 and not all(
+        shutil.which(b) or Path("/usr/sbin", b).exists() for b in ("nginx", "redis-server")
+    ):
         _unavailable("postgresql/redis-server/nginx are missing and installing them needs root")
-    installed = subprocess.run(["bash", str(CLUSTER_SH), "install"], cwd=REPO_ROOT, capture_output=True,
-                               text=True, timeout=900)
+    installed = subprocess.run(
+        ["bash", str(CLUSTER_SH), "install"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=900
+    )
     if installed.returncode != 0:
-        _unavailable("could not install postgresql, redis-server and nginx with apt-get: "
-                     + (installed.stderr or installed.stdout).strip()[-600:])
+        _unavailable(
+            "could not install postgresql, redis-server and nginx with apt-get: "
+            + (installed.stderr or installed.stdout).strip()[-600:]
+        )
     directory = REPO_ROOT / "var" / "cluster-test"
     if os.environ.get("MILD_CLUSTER_REUSE") == "1":
         # Development only: keep the cluster running between runs (stop it with

@@ -1,6 +1,7 @@
 """Helpers for the production tests: the cluster of scripts/cluster.sh on free ports in its own
 directory, the four screening scripts with what each must end in, and small async HTTP helpers.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -24,8 +25,19 @@ MODEL = REPO_ROOT / "models" / "mild.tar.gz"
 
 # ------------------------------------------------------------------------------------- scripts
 RECOMMEND = [
-    "hi", "no", "no", "yes", "yes", "maybe a block", "about 2 years", "I'm 72",
-    "PT and ibuprofen, didn't help", "had 2 epidurals, no relief", "no", "no", "no",
+    "hi",
+    "no",
+    "no",
+    "yes",
+    "yes",
+    "maybe a block",
+    "about 2 years",
+    "I'm 72",
+    "PT and ibuprofen, didn't help",
+    "had 2 epidurals, no relief",
+    "no",
+    "no",
+    "no",
 ]
 SCRIPTS: Dict[str, List[str]] = {
     "emergency": ["hi", "yes"],
@@ -37,25 +49,59 @@ SCRIPTS: Dict[str, List[str]] = {
 EXPECTED_SLOTS: Dict[str, Dict[str, Any]] = {
     "emergency": {"red_flags": "yes"},
     "urgent_review": {"red_flags": "no", "urgent_flags": "yes"},
-    "not_indicated": {"red_flags": "no", "urgent_flags": "no", "leg_symptoms": "yes",
-                      "walking_standing_trigger": "yes", "sitting_leaning_relief": "no"},
+    "not_indicated": {
+        "red_flags": "no",
+        "urgent_flags": "no",
+        "leg_symptoms": "yes",
+        "walking_standing_trigger": "yes",
+        "sitting_leaning_relief": "no",
+    },
     "recommend_consult": {
-        "red_flags": "no", "urgent_flags": "no", "leg_symptoms": "yes", "walking_standing_trigger": "yes",
-        "sitting_leaning_relief": "yes", "walking_tolerance": "50_feet_to_2_blocks",
-        "symptom_duration_months": 24.0, "age_years": 72, "conservative_care": "failed",
-        "injections": "failed", "prior_back_surgery": "no", "imaging_stenosis": "no", "blood_thinners": "no",
+        "red_flags": "no",
+        "urgent_flags": "no",
+        "leg_symptoms": "yes",
+        "walking_standing_trigger": "yes",
+        "sitting_leaning_relief": "yes",
+        "walking_tolerance": "50_feet_to_2_blocks",
+        "symptom_duration_months": 24.0,
+        "age_years": 72,
+        "conservative_care": "failed",
+        "injections": "failed",
+        "prior_back_surgery": "no",
+        "imaging_stenosis": "no",
+        "blood_thinners": "no",
     },
 }
 SCREENING_SLOTS = (
-    "red_flags", "urgent_flags", "leg_symptoms", "walking_standing_trigger", "sitting_leaning_relief",
-    "walking_tolerance", "symptom_duration_months", "age_years", "conservative_care", "injections",
-    "prior_back_surgery", "imaging_stenosis", "blood_thinners",
+    "red_flags",
+    "urgent_flags",
+    "leg_symptoms",
+    "walking_standing_trigger",
+    "sitting_leaning_relief",
+    "walking_tolerance",
+    "symptom_duration_months",
+    "age_years",
+    "conservative_care",
+    "injections",
+    "prior_back_surgery",
+    "imaging_stenosis",
+    "blood_thinners",
 )
 # requested_slot after each message of the textbook screening.
 RECOMMEND_REQUESTED = [
-    "red_flags", "urgent_flags", "leg_symptoms", "sitting_leaning_relief", "walking_tolerance",
-    "symptom_duration_months", "age_years", "conservative_care", "injections", "prior_back_surgery",
-    "imaging_stenosis", "blood_thinners", "appointment_consent",
+    "red_flags",
+    "urgent_flags",
+    "leg_symptoms",
+    "sitting_leaning_relief",
+    "walking_tolerance",
+    "symptom_duration_months",
+    "age_years",
+    "conservative_care",
+    "injections",
+    "prior_back_surgery",
+    "imaging_stenosis",
+    "blood_thinners",
+    "appointment_consent",
 ]
 
 
@@ -100,9 +146,15 @@ class Cluster:
     passwords: Dict[str, str] = field(default_factory=dict)  # web accounts of the run: name -> password
 
     PORT_VARS = {
-        "http": "CLUSTER_HTTP_PORT", "gw": "CLUSTER_ACTIONS_GW_PORT", "rasa1": "CLUSTER_RASA1_PORT",
-        "rasa2": "CLUSTER_RASA2_PORT", "actions1": "CLUSTER_ACTIONS1_PORT", "actions2": "CLUSTER_ACTIONS2_PORT",
-        "web": "CLUSTER_WEB_PORT", "pg": "CLUSTER_PG_PORT", "redis": "CLUSTER_REDIS_PORT",
+        "http": "CLUSTER_HTTP_PORT",
+        "gw": "CLUSTER_ACTIONS_GW_PORT",
+        "rasa1": "CLUSTER_RASA1_PORT",
+        "rasa2": "CLUSTER_RASA2_PORT",
+        "actions1": "CLUSTER_ACTIONS1_PORT",
+        "actions2": "CLUSTER_ACTIONS2_PORT",
+        "web": "CLUSTER_WEB_PORT",
+        "pg": "CLUSTER_PG_PORT",
+        "redis": "CLUSTER_REDIS_PORT",
     }
 
     def __post_init__(self) -> None:
@@ -113,6 +165,7 @@ class Cluster:
     def chat_token(self, conversation_id: str) -> str:
         """A socket.io token for `conversation_id`, as the web server's /api/session hands out."""
         from chat_security import conversation
+
         return conversation.make_token(self.chat_secret, conversation_id, conversation.SOCKET, 3600)
 
     # URLs
@@ -148,26 +201,36 @@ class Cluster:
     def env(self) -> Dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DB_", "LOCK_STORE_", "PG_", "REDIS_"))}
         env.update({var: str(self.ports[key]) for key, var in self.PORT_VARS.items()})
-        env.update({
-            "CLUSTER_DIR": str(self.directory),
-            "CLUSTER_SKIP_SETUP": "1",
-            "RASA_AUTH_TOKEN": self.token,
-            "STAFF_CHANNEL_TOKEN": self.staff_token,
-            "WEB_SECRET_KEY": self.web_secret,
-            "CHAT_SESSION_SECRET": self.chat_secret,
-            "REST_CHANNEL_TOKEN": self.rest_token,
-            "RASA_TELEMETRY_ENABLED": "false",
-        })
+        env.update(
+            {
+                "CLUSTER_DIR": str(self.directory),
+                "CLUSTER_SKIP_SETUP": "1",
+                "RASA_AUTH_TOKEN": self.token,
+                "STAFF_CHANNEL_TOKEN": self.staff_token,
+                "WEB_SECRET_KEY": self.web_secret,
+                "CHAT_SESSION_SECRET": self.chat_secret,
+                "REST_CHANNEL_TOKEN": self.rest_token,
+                "RASA_TELEMETRY_ENABLED": "false",
+            }
+        )
         env.pop("DB_URL", None)
         env.update(self.extra_env)
         return env
 
     def sh(self, *args: str, timeout: float = 420, check: bool = True) -> subprocess.CompletedProcess:
-        result = subprocess.run(["bash", str(CLUSTER_SH), *args], cwd=REPO_ROOT, env=self.env(),
-                                capture_output=True, text=True, timeout=timeout)
+        result = subprocess.run(
+            ["bash", str(CLUSTER_SH), *args],
+            cwd=REPO_ROOT,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         if check and result.returncode != 0:
-            raise ClusterError(f"cluster.sh {' '.join(args)} failed ({result.returncode}):\n"
-                               f"{result.stdout[-2000:]}\n{result.stderr[-3000:]}")
+            raise ClusterError(
+                f"cluster.sh {' '.join(args)} failed ({result.returncode}):\n"
+                f"{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
+            )
         return result
 
     def start(self, *parts: str) -> None:
@@ -193,23 +256,39 @@ class Cluster:
         """Ports and secrets in CLUSTER_DIR/cluster.json (0600), so a later run can reuse the cluster."""
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self.directory / "cluster.json"
-        path.write_text(json.dumps({"ports": self.ports, "token": self.token, "staff_token": self.staff_token,
-                                    "web_secret": self.web_secret, "extra_env": self.extra_env,
-                                    "chat_secret": self.chat_secret, "rest_token": self.rest_token,
-                                    "passwords": self.passwords}))
+        path.write_text(
+            json.dumps(
+                {
+                    "ports": self.ports,
+                    "token": self.token,
+                    "staff_token": self.staff_token,
+                    "web_secret": self.web_secret,
+                    "extra_env": self.extra_env,
+                    "chat_secret": self.chat_secret,
+                    "rest_token": self.rest_token,
+                    "passwords": self.passwords,
+                }
+            )
+        )
         path.chmod(0o600)
 
     @classmethod
-    def load(cls, directory: Path) -> Optional["Cluster"]:
+    def load(cls, directory: Path) -> Optional[Cluster]:
         try:
             data = json.loads((directory / "cluster.json").read_text())
         except (OSError, ValueError):
             return None
-        return cls(directory=directory, ports=data["ports"], token=data["token"], staff_token=data["staff_token"],
-                   web_secret=data["web_secret"], extra_env=data.get("extra_env") or {},
-                   chat_secret=data.get("chat_secret") or secrets.token_urlsafe(32),
-                   rest_token=data.get("rest_token") or secrets.token_urlsafe(24),
-                   passwords=data.get("passwords") or {})
+        return cls(
+            directory=directory,
+            ports=data["ports"],
+            token=data["token"],
+            staff_token=data["staff_token"],
+            web_secret=data["web_secret"],
+            extra_env=data.get("extra_env") or {},
+            chat_secret=data.get("chat_secret") or secrets.token_urlsafe(32),
+            rest_token=data.get("rest_token") or secrets.token_urlsafe(24),
+            passwords=data.get("passwords") or {},
+        )
 
     def all_running(self) -> bool:
         return self.sh("status", check=False).returncode == 0
@@ -227,8 +306,9 @@ def client_session(limit: int = 0, timeout: float = 180) -> aiohttp.ClientSessio
     )
 
 
-async def post_json(session: aiohttp.ClientSession, url: str, payload: Any,
-                    headers: Optional[Dict[str, str]] = None) -> Tuple[int, Any]:
+async def post_json(
+    session: aiohttp.ClientSession, url: str, payload: Any, headers: Optional[Dict[str, str]] = None
+) -> Tuple[int, Any]:
     if url.endswith("/webhooks/rest/webhook"):
         headers = {**rest_headers(), **(headers or {})}
     async with session.post(url, json=payload, headers=headers) as resp:
@@ -240,10 +320,12 @@ async def post_json(session: aiohttp.ClientSession, url: str, payload: Any,
     return resp.status, body
 
 
-async def send(session: aiohttp.ClientSession, base_url: str, sender: str, text: Any,
-               headers: Optional[Dict[str, str]] = None) -> Tuple[int, Any]:
-    return await post_json(session, base_url + "/webhooks/rest/webhook",
-                           {"sender": sender, "message": text}, headers=headers)
+async def send(
+    session: aiohttp.ClientSession, base_url: str, sender: str, text: Any, headers: Optional[Dict[str, str]] = None
+) -> Tuple[int, Any]:
+    return await post_json(
+        session, base_url + "/webhooks/rest/webhook", {"sender": sender, "message": text}, headers=headers
+    )
 
 
 async def tracker(session: aiohttp.ClientSession, base_url: str, token: str, sender: str) -> Dict[str, Any]:
@@ -276,11 +358,13 @@ def new_sender(prefix: str = "prod") -> str:
 def new_chat_id() -> str:
     """A web-chat conversation id (the form the web server issues)."""
     from chat_security import conversation
+
     return conversation.new_conversation_id()
 
 
-def check_conversation(tj: Dict[str, Any], sender: str, sent: Sequence[str], script: str,
-                       silent_ok: Sequence[int] = ()) -> List[str]:
+def check_conversation(
+    tj: Dict[str, Any], sender: str, sent: Sequence[str], script: str, silent_ok: Sequence[int] = ()
+) -> List[str]:
     """Problems with one finished conversation (empty when all is well). `silent_ok`: user messages
     that may have no bot event in the tracker (answered by the channel while a server was down)."""
     problems = []

@@ -4,6 +4,7 @@ Every item gets a 4xx or a sensible reply (at least one bot message, addressed t
 conversation); no 5xx; the servers stay up; and the conversation the items were sent into
 completes afterwards. No hostile text is taken as the answer to a screening question.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -25,7 +26,7 @@ HOSTILE_TEXTS: List[Tuple[str, str]] = [
     ("NUL in the middle", "hello\x00world"),
     ("bidi override", "\u202eylno\u202c \u200b\u200d\ufeff"),
     ("lone surrogate", "\ud800 broken \udfff"),
-    ("emoji flood", "\U0001F600" * 2000),
+    ("emoji flood", "\U0001f600" * 2000),
     ("combining characters", "Z\u0336\u0335\u0334" * 500),
     ("just under the length limit", "a" * 19_000),
     ("many words", "pain " * 3_900),
@@ -57,6 +58,7 @@ HOSTILE_TEXTS: List[Tuple[str, str]] = [
     ("very long number", "9" * 5000),
 ]
 
+
 # Raw HTTP requests to the REST channel that are malformed as requests: (name, method, body bytes,
 # content type). These must be answered with a 4xx, or (for harmless variants) a normal reply.
 def _nested(depth: int) -> bytes:
@@ -80,20 +82,26 @@ RAW_REQUESTS: List[Tuple[str, str, bytes, str]] = [
     ("message list", "POST", b'{"sender": "SENDER", "message": ["no", "yes"]}', "application/json"),
     ("message object", "POST", b'{"sender": "SENDER", "message": {"text": "yes"}}', "application/json"),
     ("message bool", "POST", b'{"sender": "SENDER", "message": true}', "application/json"),
-    ("message 100 KB", "POST", json.dumps({"sender": "SENDER", "message": "x" * 100_000}).encode(),
-     "application/json"),
+    ("message 100 KB", "POST", json.dumps({"sender": "SENDER", "message": "x" * 100_000}).encode(), "application/json"),
     ("deeply nested metadata", "POST", _nested(5_000), "application/json"),
     ("deeply nested body", "POST", b"[" * 20_000 + b"]" * 20_000, "application/json"),
-    ("metadata claiming staff", "POST",
-     b'{"sender": "SENDER", "message": "hi", "metadata": {"staff_verified": true, "staff_name": "Mallory"}}',
-     "application/json"),
+    (
+        "metadata claiming staff",
+        "POST",
+        b'{"sender": "SENDER", "message": "hi", "metadata": {"staff_verified": true, "staff_name": "Mallory"}}',
+        "application/json",
+    ),
     ("invalid UTF-8", "POST", b'{"sender": "SENDER", "message": "\xff\xfe\xc3\x28 no"}', "application/json"),
     ("overlong UTF-8", "POST", b'{"sender": "SENDER", "message": "\xc0\xaf\xe0\x80\xaf"}', "application/json"),
     ("UTF-16 body", "POST", '{"sender": "SENDER", "message": "hi"}'.encode("utf-16"), "application/json"),
     ("NaN and Infinity", "POST", b'{"sender": "SENDER", "message": NaN, "x": Infinity}', "application/json"),
     ("form encoded", "POST", b"sender=SENDER&message=hi", "application/x-www-form-urlencoded"),
-    ("multipart", "POST", b"--b\r\nContent-Disposition: form-data; name=\"message\"\r\n\r\nhi\r\n--b--\r\n",
-     "multipart/form-data; boundary=b"),
+    (
+        "multipart",
+        "POST",
+        b'--b\r\nContent-Disposition: form-data; name="message"\r\n\r\nhi\r\n--b--\r\n',
+        "multipart/form-data; boundary=b",
+    ),
     ("XML", "POST", b"<message><sender>SENDER</sender><text>hi</text></message>", "application/xml"),
     ("text/plain JSON", "POST", b'{"sender": "SENDER", "message": "hello"}', "text/plain"),
     ("GET", "GET", b"", "application/json"),
@@ -103,10 +111,18 @@ RAW_REQUESTS: List[Tuple[str, str, bytes, str]] = [
 
 # Answers by open question, to finish the conversation after the hostile part (textbook case).
 PLAN = {
-    "red_flags": "no", "urgent_flags": "no", "leg_symptoms": "yes", "sitting_leaning_relief": "yes",
-    "walking_tolerance": "maybe a block", "symptom_duration_months": "about 2 years", "age_years": "I'm 72",
-    "conservative_care": "PT and ibuprofen, didn't help", "injections": "had 2 epidurals, no relief",
-    "prior_back_surgery": "no", "imaging_stenosis": "no", "blood_thinners": "no",
+    "red_flags": "no",
+    "urgent_flags": "no",
+    "leg_symptoms": "yes",
+    "sitting_leaning_relief": "yes",
+    "walking_tolerance": "maybe a block",
+    "symptom_duration_months": "about 2 years",
+    "age_years": "I'm 72",
+    "conservative_care": "PT and ibuprofen, didn't help",
+    "injections": "had 2 epidurals, no relief",
+    "prior_back_surgery": "no",
+    "imaging_stenosis": "no",
+    "blood_thinners": "no",
 }
 
 
@@ -138,8 +154,14 @@ async def _finish(session, cluster, send_text, sender) -> Dict[str, Any]:
     raise AssertionError(f"no outcome after 20 answers: {slots}")
 
 
-OUTCOMES = {"emergency", "urgent_review", "not_indicated", "conservative_first", "recommend_consult",
-            "possible_consult"}
+OUTCOMES = {
+    "emergency",
+    "urgent_review",
+    "not_indicated",
+    "conservative_first",
+    "recommend_consult",
+    "possible_consult",
+}
 
 
 def _assert_completed(tj: Dict[str, Any]) -> None:
@@ -165,7 +187,9 @@ def test_rest_hostile_and_malformed_requests(healthy_cluster):
         return {"X-Forwarded-For": f"198.51.{n // 250}.{n % 250 + 1}"}
 
     async def post(session, body: bytes, content_type: str, method: str = "POST"):
-        async with session.request(method, url, data=body, headers={"Content-Type": content_type, **client(), **rest_headers()}) as r:
+        async with session.request(
+            method, url, data=body, headers={"Content-Type": content_type, **client(), **rest_headers()}
+        ) as r:
             raw = await r.read()
         try:
             return r.status, json.loads(raw) if raw else None
@@ -218,8 +242,10 @@ def test_hostile_text_is_never_taken_as_an_answer(healthy_cluster):
         status, body = await send(session, url, sender, text)
         slots = (await tracker(session, url, cluster.token, sender))["slots"]
         if slots.get("urgent_flags") is not None or slots.get("requested_slot") != "urgent_flags":
-            return f"{name} ({text[:40]!r}): urgent_flags={slots.get('urgent_flags')!r}, " \
-                   f"requested_slot={slots.get('requested_slot')!r}, outcome={slots.get('triage_outcome')!r}"
+            return (
+                f"{name} ({text[:40]!r}): urgent_flags={slots.get('urgent_flags')!r}, "
+                f"requested_slot={slots.get('requested_slot')!r}, outcome={slots.get('triage_outcome')!r}"
+            )
         return None
 
     async def scenario():
@@ -255,8 +281,9 @@ class SocketPatient:
     async def open(self, session_id: str) -> None:
         await self.sio.connect(self.url, transports=[self.transport], socketio_path="socket.io", wait_timeout=10)
         # The conversation is bound by a token the web server would have handed out (/api/session).
-        await self.sio.emit("session_request", {"session_id": session_id,
-                                                "session_token": self.cluster.chat_token(session_id)})
+        await self.sio.emit(
+            "session_request", {"session_id": session_id, "session_token": self.cluster.chat_token(session_id)}
+        )
         await asyncio.wait_for(self.confirmed.wait(), 15)
 
     async def emit(self, data: Any, wait: float = 25.0, quiet: float = 0.4) -> List[Any]:
@@ -328,6 +355,7 @@ def test_socketio_hostile_and_malformed_events(healthy_cluster):
 
                 async def send_text(text):
                     assert await patient.emit(message(text)), f"no answer to {text!r}"
+
                 tj = await _finish(session, cluster, send_text, sender)
         finally:
             await patient.close()
@@ -357,8 +385,9 @@ def test_socketio_polling_stays_on_one_server_through_nginx(healthy_cluster):
             finally:
                 await patient.close()
             async with client_session(timeout=30) as session:
-                outcomes.append((await tracker(session, cluster.rasa_urls[1], cluster.token, sender))["slots"]
-                                .get("triage_outcome"))
+                outcomes.append(
+                    (await tracker(session, cluster.rasa_urls[1], cluster.token, sender))["slots"].get("triage_outcome")
+                )
         return outcomes
 
     assert run(scenario(), 180) == ["urgent_review"] * 3

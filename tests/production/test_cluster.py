@@ -4,6 +4,7 @@ two Rasa servers directly (not through nginx). Every conversation must reach the
 script, with exactly the messages that were sent (none lost, none twice, in order), a bot answer
 after each of them, every answer addressed to its own conversation, and its own slots.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -11,7 +12,14 @@ import time
 
 from tests.production.conftest import record
 from tests.production.support import (
-    SCRIPTS, check_conversation, client_session, new_sender, run, script_mix, send, tracker,
+    SCRIPTS,
+    check_conversation,
+    client_session,
+    new_sender,
+    run,
+    script_mix,
+    send,
+    tracker,
 )
 
 CONVERSATIONS = 200
@@ -38,8 +46,9 @@ async def _scenario(cluster):
     urls = cluster.rasa_urls
     async with client_session() as session:
         started = time.monotonic()
-        results = await asyncio.gather(*[_converse(session, urls, i, s)
-                                         for i, s in enumerate(script_mix(CONVERSATIONS))])
+        results = await asyncio.gather(
+            *[_converse(session, urls, i, s) for i, s in enumerate(script_mix(CONVERSATIONS))]
+        )
         elapsed = time.monotonic() - started
         # Read every tracker back, alternately from both servers.
         problems = {}
@@ -55,13 +64,21 @@ def test_200_concurrent_conversations_alternating_between_two_rasa_servers(healt
     started = time.monotonic()
     results, elapsed, problems = run(_scenario(healthy_cluster), TIME_LIMIT)
     messages = sum(len(SCRIPTS[s]) for _, s, _ in results)
-    record("cluster_test", {
-        "conversations": len(results), "messages": messages,
-        "conversation_seconds": round(elapsed, 1), "messages_per_second": round(messages / elapsed, 1),
-        "total_seconds_with_checks": round(time.monotonic() - started, 1),
-    })
-    print(f"\n{len(results)} conversations, {messages} messages in {elapsed:.1f} s "
-          f"({messages / elapsed:.1f} messages/s) over two Rasa servers")
+    record(
+        "cluster_test",
+        {
+            "conversations": len(results),
+            "messages": messages,
+            "conversation_seconds": round(elapsed, 1),
+            "messages_per_second": round(messages / elapsed, 1),
+            "total_seconds_with_checks": round(time.monotonic() - started, 1),
+        },
+    )
+    print(
+        f"\n{len(results)} conversations, {messages} messages in {elapsed:.1f} s "
+        f"({messages / elapsed:.1f} messages/s) over two Rasa servers"
+    )
     assert len({sender for sender, _, _ in results}) == CONVERSATIONS
     assert not problems, f"{len(problems)} conversations went wrong, e.g.: " + "; ".join(
-        f"{k}: {v[:3]}" for k, v in list(problems.items())[:5])
+        f"{k}: {v[:3]}" for k, v in list(problems.items())[:5]
+    )

@@ -3,6 +3,7 @@ no action server is up, a message gets a short apology and the conversation cont
 back; while PostgreSQL is down, a message gets a clear error, Rasa stays up, and it recovers by
 itself once PostgreSQL is back.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -13,7 +14,14 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from tests.production.conftest import record
 from tests.production.support import (
-    RECOMMEND, RECOMMEND_REQUESTED, check_conversation, client_session, new_sender, run, send, tracker,
+    RECOMMEND,
+    RECOMMEND_REQUESTED,
+    check_conversation,
+    client_session,
+    new_sender,
+    run,
+    send,
+    tracker,
 )
 
 APOLOGY_WORDS = ("sorry", "technical problem", "try again")
@@ -25,9 +33,9 @@ class Conv:
 
     index: int
     sender: str = field(default_factory=lambda: new_sender("fault"))
-    sent: List[str] = field(default_factory=list)      # what the tracker must hold
-    at: int = 0                                        # next message of RECOMMEND
-    silent: List[int] = field(default_factory=list)    # messages answered while a server was down
+    sent: List[str] = field(default_factory=list)  # what the tracker must hold
+    at: int = 0  # next message of RECOMMEND
+    silent: List[int] = field(default_factory=list)  # messages answered while a server was down
 
     async def step(self, session, urls: List[str], problems: List[str]) -> Optional[list]:
         text = RECOMMEND[self.at]
@@ -41,8 +49,9 @@ class Conv:
         return body
 
     async def requested_slot(self, session, cluster) -> Any:
-        return (await tracker(session, cluster.rasa_urls[self.index % 2], cluster.token, self.sender))["slots"] \
-            .get("requested_slot")
+        return (await tracker(session, cluster.rasa_urls[self.index % 2], cluster.token, self.sender))["slots"].get(
+            "requested_slot"
+        )
 
 
 async def _advance(session, convs: List[Conv], urls: List[str], upto, problems: List[str]) -> None:
@@ -50,6 +59,7 @@ async def _advance(session, convs: List[Conv], urls: List[str], upto, problems: 
         while c.at < min(upto(c), len(RECOMMEND)):
             if await c.step(session, urls, problems) is None:
                 return
+
     await asyncio.gather(*[one(c) for c in convs])
 
 
@@ -76,6 +86,7 @@ async def _finish(session, cluster, convs: List[Conv], problems: List[str]) -> D
 
 def _advance_and_read_slots(cluster, convs: List[Conv], upto, seconds: float) -> Dict[str, Any]:
     """Every conversation as far as `upto(conv)` messages; then their open questions, by sender."""
+
     async def go():
         problems: List[str] = []
         async with client_session() as session:
@@ -143,7 +154,9 @@ def test_restarting_each_action_server_during_conversations_is_invisible(healthy
     async def scenario():
         problems: List[str] = []
         async with client_session() as session:
-            talk = asyncio.ensure_future(_advance(session, convs, cluster.rasa_urls, lambda c: len(RECOMMEND), problems))
+            talk = asyncio.ensure_future(
+                _advance(session, convs, cluster.rasa_urls, lambda c: len(RECOMMEND), problems)
+            )
             await asyncio.sleep(1.0)
             for part in ("actions1", "actions2"):  # a rolling restart while the conversations go on
                 await asyncio.get_running_loop().run_in_executor(None, cluster.restart, part)
@@ -212,12 +225,16 @@ def test_while_postgresql_is_down_the_person_gets_a_clear_error_and_rasa_recover
         return answers, up
 
     answers, up = _while_stopped(cluster, ("postgres",), during, 120)
-    unclear = {s: (st, str(b)[:200]) for s, (st, b) in answers.items()
-               if not ((st >= 500 and isinstance(b, dict)) or (st == 200 and b and _is_apology(b)))}
+    unclear = {
+        s: (st, str(b)[:200])
+        for s, (st, b) in answers.items()
+        if not ((st >= 500 and isinstance(b, dict)) or (st == 200 and b and _is_apology(b)))
+    }
     assert not unclear, f"no clear error while PostgreSQL was down: {list(unclear.items())[:3]}"
     assert up == [200, 200], "a Rasa server stopped answering"
     assert (cluster.pid("rasa1"), cluster.pid("rasa2")) == rasa_pids and all(
-        os.path.exists(f"/proc/{p}") for p in rasa_pids), "a Rasa server was restarted"
+        os.path.exists(f"/proc/{p}") for p in rasa_pids
+    ), "a Rasa server was restarted"
 
     async def after():
         problems: List[str] = []

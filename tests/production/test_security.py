@@ -5,6 +5,7 @@ through the public entry, the chat channel is rate limited per client (429 with 
 model changes are refused at the entry, and a full screening with a canary name and phone number
 leaves no trace of them in any log file, also when the canary is typed during turns that time out.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -21,7 +22,15 @@ from typing import Dict, List
 import pytest
 
 from tests.production.support import (
-    REPO_ROOT, RECOMMEND, REST_TOKEN_HEADER, client_session, new_sender, post_json, run, send, tracker,
+    RECOMMEND,
+    REPO_ROOT,
+    REST_TOKEN_HEADER,
+    client_session,
+    new_sender,
+    post_json,
+    run,
+    send,
+    tracker,
 )
 
 # Rasa's HTTP API routes that need the token (method, path); {id} is a conversation id.
@@ -64,8 +73,9 @@ def test_http_api_refuses_calls_without_or_with_a_wrong_token(healthy_cluster, e
             for method, path in API_ROUTES:
                 url = base + path.format(id=sender)
                 out[(method, path, "none")] = await _call(session, method, url, BODIES.get(method))
-                out[(method, path, "wrong")] = await _call(session, method, url, BODIES.get(method),
-                                                           params={"token": "not-the-token"})
+                out[(method, path, "wrong")] = await _call(
+                    session, method, url, BODIES.get(method), params={"token": "not-the-token"}
+                )
             # With the token the same API answers (so the refusals above are about the token).
             out["ok"] = await _call(session, "GET", base + "/status", params={"token": healthy_cluster.token})
         return out
@@ -80,20 +90,30 @@ def test_chat_channels_need_no_token_but_the_staff_channel_needs_its_own(healthy
     async def scenario():
         async with client_session(timeout=60) as session:
             rest = await send(session, healthy_cluster.http_url, new_sender("sec"), "hi")  # with the REST token
-            async with session.post(healthy_cluster.http_url + "/webhooks/rest/webhook",
-                                    json={"sender": new_sender("sec"), "message": "hi"}) as resp:
+            async with session.post(
+                healthy_cluster.http_url + "/webhooks/rest/webhook", json={"sender": new_sender("sec"), "message": "hi"}
+            ) as resp:
                 rest_public = resp.status
-            async with session.post(healthy_cluster.http_url + "/webhooks/rest/webhook",
-                                    json={"sender": new_sender("sec"), "message": "hi"},
-                                    headers={REST_TOKEN_HEADER: "wrong"}) as resp:
+            async with session.post(
+                healthy_cluster.http_url + "/webhooks/rest/webhook",
+                json={"sender": new_sender("sec"), "message": "hi"},
+                headers={REST_TOKEN_HEADER: "wrong"},
+            ) as resp:
                 rest_wrong = resp.status
-            staff = await post_json(session, healthy_cluster.http_url + "/webhooks/staff/webhook",
-                                    {"sender": new_sender("sec"), "message": "hi"})
-            staff_wrong = await post_json(session, healthy_cluster.http_url + "/webhooks/staff/webhook",
-                                          {"sender": new_sender("sec"), "message": "hi"},
-                                          headers={"X-Staff-Token": "wrong"})
-            async with session.get(healthy_cluster.http_url + "/socket.io/",
-                                   params={"EIO": "4", "transport": "polling"}) as resp:
+            staff = await post_json(
+                session,
+                healthy_cluster.http_url + "/webhooks/staff/webhook",
+                {"sender": new_sender("sec"), "message": "hi"},
+            )
+            staff_wrong = await post_json(
+                session,
+                healthy_cluster.http_url + "/webhooks/staff/webhook",
+                {"sender": new_sender("sec"), "message": "hi"},
+                headers={"X-Staff-Token": "wrong"},
+            )
+            async with session.get(
+                healthy_cluster.http_url + "/socket.io/", params={"EIO": "4", "transport": "polling"}
+            ) as resp:
                 sio = resp.status, await resp.text(), resp.headers.getall("Set-Cookie", [])
         return rest, rest_public, rest_wrong, staff, staff_wrong, sio
 
@@ -110,13 +130,21 @@ def test_chat_channels_need_no_token_but_the_staff_channel_needs_its_own(healthy
 def test_model_changes_and_oversized_bodies_are_refused_at_the_entry(healthy_cluster):
     async def scenario():
         async with client_session(timeout=30) as session:
-            put = await _call(session, "PUT", healthy_cluster.http_url + "/model",
-                              {"model_file": "/etc/passwd"}, params={"token": healthy_cluster.token})
-            train = await _call(session, "POST", healthy_cluster.http_url + "/model/train", {},
-                                params={"token": healthy_cluster.token})
-            async with session.post(healthy_cluster.http_url + "/webhooks/rest/webhook",
-                                    data=b'{"sender":"x","message":"' + b"a" * 300_000 + b'"}',
-                                    headers={"Content-Type": "application/json"}) as resp:
+            put = await _call(
+                session,
+                "PUT",
+                healthy_cluster.http_url + "/model",
+                {"model_file": "/etc/passwd"},
+                params={"token": healthy_cluster.token},
+            )
+            train = await _call(
+                session, "POST", healthy_cluster.http_url + "/model/train", {}, params={"token": healthy_cluster.token}
+            )
+            async with session.post(
+                healthy_cluster.http_url + "/webhooks/rest/webhook",
+                data=b'{"sender":"x","message":"' + b"a" * 300_000 + b'"}',
+                headers={"Content-Type": "application/json"},
+            ) as resp:
                 big = resp.status, await resp.text()
             async with session.get(healthy_cluster.http_url + "/nginx-health") as resp:
                 server = resp.headers.get("Server", "")
@@ -147,7 +175,7 @@ def _listening() -> Dict[int, List[str]]:
                 ip = socket.inet_ntop(socket.AF_INET, bytes.fromhex(addr)[::-1])
             else:
                 raw = bytes.fromhex(addr)
-                ip = socket.inet_ntop(socket.AF_INET6, b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4)))
+                ip = socket.inet_ntop(socket.AF_INET6, b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4)))
             out.setdefault(int(port, 16), []).append(ip)
     return out
 
@@ -171,15 +199,18 @@ def test_every_part_listens_on_loopback_only(healthy_cluster):
         for part in ("actions1", "actions2", "rasa1", "http"):
             with socket.socket() as sock:
                 sock.settimeout(2)
-                assert sock.connect_ex((address, healthy_cluster.ports[part])) != 0, \
-                    f"{part} is reachable on {address}"
+                assert sock.connect_ex((address, healthy_cluster.ports[part])) != 0, f"{part} is reachable on {address}"
 
 
 def test_action_servers_are_not_reachable_through_the_public_entry(healthy_cluster):
     async def scenario():
         async with client_session(timeout=30) as session:
-            hook = await _call(session, "POST", healthy_cluster.http_url + "/webhook",
-                               {"next_action": "validate_screening_form", "tracker": {}, "domain": {}})
+            hook = await _call(
+                session,
+                "POST",
+                healthy_cluster.http_url + "/webhook",
+                {"next_action": "validate_screening_form", "tracker": {}, "domain": {}},
+            )
             actions = await _call(session, "GET", healthy_cluster.http_url + "/actions")
             gw_other = await _call(session, "GET", healthy_cluster.gw_url + "/")
         return hook, actions, gw_other
@@ -194,14 +225,25 @@ def test_action_servers_are_not_reachable_through_the_public_entry(healthy_clust
 def test_chat_channel_is_rate_limited_per_client_with_429(healthy_cluster):
     async def scenario():
         async with client_session(timeout=60) as session:
-            flood = [send(session, healthy_cluster.http_url, new_sender("flood"), "hi",
-                          headers={"X-Forwarded-For": "203.0.113.7"}) for _ in range(45)]
+            flood = [
+                send(
+                    session,
+                    healthy_cluster.http_url,
+                    new_sender("flood"),
+                    "hi",
+                    headers={"X-Forwarded-For": "203.0.113.7"},
+                )
+                for _ in range(45)
+            ]
             results = await asyncio.gather(*flood)
-            other = await send(session, healthy_cluster.http_url, new_sender("calm"), "hi",
-                               headers={"X-Forwarded-For": "203.0.113.8"})
-            async with session.post(healthy_cluster.http_url + "/webhooks/rest/webhook",
-                                    json={"sender": new_sender("flood"), "message": "hi"},
-                                    headers={"X-Forwarded-For": "203.0.113.7"}) as resp:
+            other = await send(
+                session, healthy_cluster.http_url, new_sender("calm"), "hi", headers={"X-Forwarded-For": "203.0.113.8"}
+            )
+            async with session.post(
+                healthy_cluster.http_url + "/webhooks/rest/webhook",
+                json={"sender": new_sender("flood"), "message": "hi"},
+                headers={"X-Forwarded-For": "203.0.113.7"},
+            ) as resp:
                 retry_after = resp.status, resp.headers.get("Retry-After")
         return results, other, retry_after
 
@@ -220,14 +262,21 @@ def test_chat_channel_is_rate_limited_per_client_with_429(healthy_cluster):
 CANARY_NAME = "Quillon Zephyrine Marchbank"
 CANARY_PHONE = "617-555-0142"
 CANARY_PATTERNS = [
-    re.compile(r"quillon", re.I), re.compile(r"zephyrine", re.I), re.compile(r"marchbank", re.I),
-    re.compile(r"617\D{0,3}555\D{0,3}0142"), re.compile(r"6175550142"),
+    re.compile(r"quillon", re.I),
+    re.compile(r"zephyrine", re.I),
+    re.compile(r"marchbank", re.I),
+    re.compile(r"617\D{0,3}555\D{0,3}0142"),
+    re.compile(r"6175550142"),
 ]
 
 
 def _log_files(cluster) -> List[Path]:
-    roots = [REPO_ROOT / "var" / "logs", cluster.log_dir, cluster.service_directory / "postgres",
-             cluster.service_directory / "redis"]
+    roots = [
+        REPO_ROOT / "var" / "logs",
+        cluster.log_dir,
+        cluster.service_directory / "postgres",
+        cluster.service_directory / "redis",
+    ]
     files = []
     for root in roots:
         if root.is_dir():
@@ -236,8 +285,9 @@ def _log_files(cluster) -> List[Path]:
 
 
 def _timed_out_turns(cluster) -> int:
-    return sum(p.read_text(errors="replace").count("rest.message.received.timeout")
-               for p in cluster.log_dir.glob("rasa*.log"))
+    return sum(
+        p.read_text(errors="replace").count("rest.message.received.timeout") for p in cluster.log_dir.glob("rasa*.log")
+    )
 
 
 def _send_while_the_action_servers_hang(cluster, texts: List[str]) -> None:
@@ -279,15 +329,14 @@ def test_log_scan_finds_no_canary_name_or_phone(healthy_cluster, capfd):
 
     async def scenario():
         async with client_session(timeout=90) as session:
-            for i, text in enumerate(RECOMMEND + appointment):
+            for _i, text in enumerate(RECOMMEND + appointment):
                 status, body = await send(session, healthy_cluster.http_url, sender, text)
                 assert status == 200 and body, (text, status, body)
             return await tracker(session, healthy_cluster.rasa_urls[1], healthy_cluster.token, sender)
 
     tj = run(scenario(), 240)
     # The canary again, typed while the action servers hang, so that the turns time out.
-    _send_while_the_action_servers_hang(healthy_cluster, [f"My name is {CANARY_NAME}",
-                                                          f"my number is {CANARY_PHONE}"])
+    _send_while_the_action_servers_hang(healthy_cluster, [f"My name is {CANARY_NAME}", f"my number is {CANARY_PHONE}"])
     slots = tj["slots"]
     # The canary did reach the conversation (otherwise the scan below would prove nothing).
     assert slots.get("contact_name") == CANARY_NAME, slots.get("contact_name")
@@ -302,7 +351,7 @@ def test_log_scan_finds_no_canary_name_or_phone(healthy_cluster, capfd):
         for pattern in CANARY_PATTERNS:
             match = pattern.search(text)
             if match:
-                line = text[text.rfind("\n", 0, match.start()) + 1: text.find("\n", match.end())]
+                line = text[text.rfind("\n", 0, match.start()) + 1 : text.find("\n", match.end())]
                 leaks.append(f"{path.relative_to(REPO_ROOT)}: {line[:200]}")
     captured = capfd.readouterr()
     for stream in (captured.out, captured.err):
@@ -315,8 +364,12 @@ def test_log_scan_finds_no_canary_name_or_phone(healthy_cluster, capfd):
 # ------------------------------------------------------------------------------------ sign-in
 async def _review_sign_in(session, base: str, name: str, password: str, client: str):
     """A sign-in through nginx from `client` (the X-Forwarded-For a load balancer in front would send)."""
-    async with session.post(f"{base}/review/login", data={"username": name, "password": password, "next": "/review"},
-                            headers={"Origin": base, "X-Forwarded-For": client}, allow_redirects=False) as resp:
+    async with session.post(
+        f"{base}/review/login",
+        data={"username": name, "password": password, "next": "/review"},
+        headers={"Origin": base, "X-Forwarded-For": client},
+        allow_redirects=False,
+    ) as resp:
         cookies = {h.split("=", 1)[0]: h.split(";", 1)[0] for h in resp.headers.getall("Set-Cookie", [])}
         return resp.status, cookies
 
@@ -331,24 +384,34 @@ def test_review_sign_out_ends_the_session_and_one_client_cannot_lock_out_another
 
     async def scenario():
         out = {}
-        async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar(),
-                                         timeout=aiohttp.ClientTimeout(total=60)) as session:
-            out["attacker"] = [(await _review_sign_in(session, base, "prod-clinician", "guess!", "203.0.113.5"))[0]
-                               for _ in range(5)]
-            out["attacker_right_password"] = (await _review_sign_in(session, base, "prod-clinician", password,
-                                                                    "203.0.113.5"))[0]
+        async with aiohttp.ClientSession(
+            cookie_jar=aiohttp.DummyCookieJar(), timeout=aiohttp.ClientTimeout(total=60)
+        ) as session:
+            out["attacker"] = [
+                (await _review_sign_in(session, base, "prod-clinician", "guess!", "203.0.113.5"))[0] for _ in range(5)
+            ]
+            out["attacker_right_password"] = (
+                await _review_sign_in(session, base, "prod-clinician", password, "203.0.113.5")
+            )[0]
             status, cookies = await _review_sign_in(session, base, "prod-clinician", password, "198.51.100.7")
             out["clinician"] = status
             cookie = cookies.get("mild_review_session", "")
             async with session.get(base + "/review", headers={"Cookie": cookie}) as resp:
                 out["page"] = resp.status
                 page = await resp.text()
-            token = re.search(r'action="/review/logout">\s*<input type="hidden" name="csrf_token" value="([^"]+)"', page)
-            async with session.post(base + "/review/logout", headers={"Cookie": cookie, "Origin": base},
-                                    allow_redirects=False) as resp:
+            token = re.search(
+                r'action="/review/logout">\s*<input type="hidden" name="csrf_token" value="([^"]+)"', page
+            )
+            async with session.post(
+                base + "/review/logout", headers={"Cookie": cookie, "Origin": base}, allow_redirects=False
+            ) as resp:
                 out["logout_without_token"] = resp.status
-            async with session.post(base + "/review/logout", data={"csrf_token": token.group(1) if token else ""},
-                                    headers={"Cookie": cookie, "Origin": base}, allow_redirects=False) as resp:
+            async with session.post(
+                base + "/review/logout",
+                data={"csrf_token": token.group(1) if token else ""},
+                headers={"Cookie": cookie, "Origin": base},
+                allow_redirects=False,
+            ) as resp:
                 out["logout"] = resp.status
             async with session.get(base + "/review", headers={"Cookie": cookie}, allow_redirects=False) as resp:
                 out["replay"] = resp.status

@@ -6,6 +6,7 @@ This starts scripts/run.sh (what `make run` runs) on free ports and looks at it 
 user would: the listening sockets (as `ss -ltn` reads them), every process's command line, and the
 modes of var/ and the files in it.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,15 +28,23 @@ VAR = REPO / "var"
 @pytest.fixture(scope="module")
 def single_machine():
     ports = {"rasa": free_port(), "actions": free_port(), "web": free_port()}
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("MILD_BIND", "RASA_AUTH_TOKEN", "WEB_SECRET_KEY", "STAFF_CHANNEL_TOKEN", "DB_URL")}
-    env.update(RASA_PORT=str(ports["rasa"]), ACTION_PORT=str(ports["actions"]), WEB_PORT=str(ports["web"]),
-               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{ports['actions']}/webhook")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("MILD_BIND", "RASA_AUTH_TOKEN", "WEB_SECRET_KEY", "STAFF_CHANNEL_TOKEN", "DB_URL")
+    }
+    env.update(
+        RASA_PORT=str(ports["rasa"]),
+        ACTION_PORT=str(ports["actions"]),
+        WEB_PORT=str(ports["web"]),
+        ACTION_ENDPOINT_URL=f"http://127.0.0.1:{ports['actions']}/webhook",
+    )
     log = VAR / "single-machine-test.log"
     VAR.mkdir(exist_ok=True)
     with open(log, "w") as out:
-        proc = subprocess.Popen(["bash", "scripts/run.sh"], cwd=REPO, env=env, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            ["bash", "scripts/run.sh"], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
         deadline = time.monotonic() + 600
         while "is running" not in log.read_text(errors="replace"):
@@ -62,8 +71,10 @@ def test_every_server_listens_on_loopback_only(single_machine):
 
 
 def test_no_secret_shows_in_any_command_line(single_machine):
-    secrets = {name: (VAR / name).read_text().strip()
-               for name in ("rasa-token", "web-secret", "staff-channel-token", "chat-secret")}
+    secrets = {
+        name: (VAR / name).read_text().strip()
+        for name in ("rasa-token", "web-secret", "staff-channel-token", "chat-secret")
+    }
     seen, leaks = 0, []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
@@ -73,16 +84,16 @@ def test_no_secret_shows_in_any_command_line(single_machine):
         except OSError:
             continue
         seen += 1
-        leaks += [f"{name} in the command line of pid {proc.name}" for name, secret in secrets.items()
-                  if secret in cmdline]
+        leaks += [
+            f"{name} in the command line of pid {proc.name}" for name, secret in secrets.items() if secret in cmdline
+        ]
     assert seen > 3
     assert not leaks  # (the message names the secret, never shows it)
 
 
 def test_var_and_its_secrets_and_records_are_the_owners_only(single_machine):
     assert stat.S_IMODE(VAR.stat().st_mode) == 0o700
-    private = [VAR / n for n in ("rasa-token", "web-secret", "staff-channel-token", "chat-secret",
-                                 "dev-accounts.txt")]
+    private = [VAR / n for n in ("rasa-token", "web-secret", "staff-channel-token", "chat-secret", "dev-accounts.txt")]
     private += sorted(VAR.glob("*.db"))
     assert any(p.suffix == ".db" for p in private), "no SQLite records in var/"
     for path in private:

@@ -2,6 +2,7 @@
 the staff console and the clinician review need a sign-in (secure session cookies in production
 mode), and the review reads the screenings the two Rasa servers wrote to PostgreSQL.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,12 @@ from tests.production.support import SCRIPTS, client_session, new_sender, run, s
 
 
 async def _sign_in(session, base: str, part: str, name: str, password: str) -> Tuple[int, str, Dict[str, str]]:
-    async with session.post(f"{base}/{part}/login", data={"username": name, "password": password, "next": f"/{part}"},
-                            headers={"Origin": base}, allow_redirects=False) as resp:
+    async with session.post(
+        f"{base}/{part}/login",
+        data={"username": name, "password": password, "next": f"/{part}"},
+        headers={"Origin": base},
+        allow_redirects=False,
+    ) as resp:
         cookies = {}
         for header in resp.headers.getall("Set-Cookie", []):
             key, _, rest = header.partition("=")
@@ -57,7 +62,9 @@ def test_staff_and_review_need_sign_in_with_secure_cookies_and_review_reads_the_
             for text in SCRIPTS["urgent_review"]:
                 status, body = await send(session, base, sender, text)
                 assert status == 200 and body
-            screening_id = (await tracker(session, cluster.rasa_urls[0], cluster.token, sender))["slots"]["screening_id"]
+            screening_id = (await tracker(session, cluster.rasa_urls[0], cluster.token, sender))["slots"][
+                "screening_id"
+            ]
             async with session.get(base + "/review", allow_redirects=False) as resp:
                 out["review_anonymous"] = resp.status, resp.headers.get("Location", "")
             async with session.get(base + "/staff", allow_redirects=False) as resp:
@@ -75,8 +82,7 @@ def test_staff_and_review_need_sign_in_with_secure_cookies_and_review_reads_the_
                     out["review_detail"] = resp.status, await resp.text()
                 async with plain.get(base + "/staff", headers={"Cookie": staff_cookie}) as resp:
                     out["staff_page"] = resp.status
-                async with plain.get(base + "/review", headers={"Cookie": staff_cookie},
-                                     allow_redirects=False) as resp:
+                async with plain.get(base + "/review", headers={"Cookie": staff_cookie}, allow_redirects=False) as resp:
                     out["staff_cookie_on_review"] = resp.status
         return screening_id, out
 

@@ -7,6 +7,7 @@ DevTools protocol, which a page's Content-Security-Policy does not block.
 Every audit appends one line to var/logs/axe-counts.jsonl (page, viewport, state, violations by
 impact), from which the counts of the report are read.
 """
+
 from __future__ import annotations
 
 import json
@@ -49,9 +50,19 @@ def audit(target, name: str, state: str) -> List[Dict[str, Any]]:
     counts = Counter(v.get("impact") or "none" for v in violations)
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     with open(COUNTS_LOG, "a", encoding="utf-8") as log:
-        log.write(json.dumps({"at": time.strftime("%Y-%m-%dT%H:%M:%S"), "page": name, "state": state,
-                              "viewport": f"{size.get('width')}x{size.get('height')}", "counts": dict(counts),
-                              "rules": sorted({v['id'] for v in violations})}) + "\n")
+        log.write(
+            json.dumps(
+                {
+                    "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                    "page": name,
+                    "state": state,
+                    "viewport": f"{size.get('width')}x{size.get('height')}",
+                    "counts": dict(counts),
+                    "rules": sorted({v["id"] for v in violations}),
+                }
+            )
+            + "\n"
+        )
     return violations
 
 

@@ -6,6 +6,7 @@ question is open, it reads the conversation's tracker from Rasa's HTTP API: a me
 handled once its user event is in the stored tracker (Rasa saves the tracker after running all
 actions), and the page is up to date once it shows as many bot messages as the tracker holds.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,9 +28,19 @@ CARD_SELECTOR = "#log .result-card"
 SUMMARY_SELECTOR = "#log .answer-summary"
 
 SCREENING_SLOTS = (
-    "red_flags", "urgent_flags", "leg_symptoms", "walking_standing_trigger", "sitting_leaning_relief",
-    "walking_tolerance", "symptom_duration_months", "age_years", "conservative_care", "injections",
-    "prior_back_surgery", "imaging_stenosis", "blood_thinners",
+    "red_flags",
+    "urgent_flags",
+    "leg_symptoms",
+    "walking_standing_trigger",
+    "sitting_leaning_relief",
+    "walking_tolerance",
+    "symptom_duration_months",
+    "age_years",
+    "conservative_care",
+    "injections",
+    "prior_back_surgery",
+    "imaging_stenosis",
+    "blood_thinners",
 )
 # A textbook case (spec: recommend_consult) answered with the buttons where they exist.
 # Values are slot values; a button is chosen by its payload.
@@ -130,12 +141,12 @@ class Chat:
         self.transcript_log: List[str] = []
 
     # ---- page -------------------------------------------------------------------------------
-    def open(self) -> "Chat":
+    def open(self) -> Chat:
         self.page.goto(self.stack.web_url + "/")
         self.page.wait_for_selector("body[data-chat-ready='true']", timeout=self.timeout * 1000)
         return self
 
-    def reload(self) -> "Chat":
+    def reload(self) -> Chat:
         self.page.reload()
         self.page.wait_for_selector("body[data-chat-ready='true']", timeout=self.timeout * 1000)
         return self
@@ -212,7 +223,7 @@ class Chat:
     @staticmethod
     def events_after_restart(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
         last = max((i for i, e in enumerate(events) if e.get("event") == "restart"), default=-1)
-        return events[last + 1:]
+        return events[last + 1 :]
 
     def slots(self) -> Dict[str, Any]:
         return self.tracker().get("slots") or {}
@@ -251,11 +262,16 @@ class Chat:
             shown = self.page.locator(BOT_SELECTOR).count()
             hint = ""
             rasa_log = self.stack.log_path("rasa")
-            if shown == 0 and rasa_log.exists() and \
-                    "'AsyncServer.enter_room' was never awaited" in rasa_log.read_text(errors="replace"):
-                hint = (" -- Rasa's socket.io channel never put the browser in its session room "
-                        "(python-socketio >= 5.9 made enter_room a coroutine that Rasa 3.6 does not await), "
-                        "so no bot message reaches the page")
+            if (
+                shown == 0
+                and rasa_log.exists()
+                and "'AsyncServer.enter_room' was never awaited" in rasa_log.read_text(errors="replace")
+            ):
+                hint = (
+                    " -- Rasa's socket.io channel never put the browser in its session room "
+                    "(python-socketio >= 5.9 made enter_room a coroutine that Rasa 3.6 does not await), "
+                    "so no bot message reaches the page"
+                )
             raise ChatError(f"the page shows {shown} bot messages, the tracker {expected}{hint}") from exc
         self.page.wait_for_timeout(150)  # let the focus handling after a burst settle
 
@@ -341,8 +357,11 @@ class Chat:
             how = self.answer_open_question(prefer=prefer)
             counts[how] += 1
             after = self.slots()
-            if after.get("requested_slot") == slot and after.get(slot) == before.get(slot) \
-                    and after.get("pending_result") == before.get("pending_result"):
+            if (
+                after.get("requested_slot") == slot
+                and after.get(slot) == before.get(slot)
+                and after.get("pending_result") == before.get("pending_result")
+            ):
                 raise ChatError(
                     f"the answer to {slot} was not taken ({how}); last bot messages: {self.bot_texts()[-3:]}"
                 )

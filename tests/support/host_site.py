@@ -1,5 +1,6 @@
 """A clinic's web site for the embed tests: static pages served on their own port (another origin
 than the assistant), each with its own response headers (a page may carry a strict CSP)."""
+
 from __future__ import annotations
 
 import threading

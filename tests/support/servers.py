@@ -16,6 +16,7 @@ actions: ``GET /health``; web: ``GET /healthz``) and ``stop()`` terminates the g
 The tracker store is a SQLite file under ``var/`` (one per stack name), so a test run does not
 touch the database of a running ``make run``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -124,9 +125,7 @@ class ManagedProcess:
             except (OSError, ValueError):
                 pass
             time.sleep(0.5)
-        raise StackError(
-            f"{self.name} not healthy after {timeout:.0f}s; log {self.log_path}:\n" + _tail(self.log_path)
-        )
+        raise StackError(f"{self.name} not healthy after {timeout:.0f}s; log {self.log_path}:\n" + _tail(self.log_path))
 
     def stop(self, grace: float = 10.0) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -181,7 +180,7 @@ class Stack:
         self.processes: List[ManagedProcess] = []
 
     @classmethod
-    def with_free_ports(cls, **kwargs) -> "Stack":
+    def with_free_ports(cls, **kwargs) -> Stack:
         return cls(web_port=free_port(), rasa_port=free_port(), actions_port=free_port(), **kwargs)
 
     # URLs -------------------------------------------------------------------------------------
@@ -273,7 +272,7 @@ class Stack:
         return status == 200
 
     # lifecycle ---------------------------------------------------------------------------------
-    def start(self, timeout: float = 240.0) -> "Stack":
+    def start(self, timeout: float = 240.0) -> Stack:
         if self.start_rasa and self.model is None and not trained_models():
             raise StackError(f"no trained model in {MODELS_DIR} (run `make train`)")
         VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -282,8 +281,16 @@ class Stack:
         model_arg = str(self.model) if self.model else str(MODELS_DIR)
         # As scripts/run.sh starts it: the token from the environment (RASA_AUTH_TOKEN), never argv.
         rasa_cmd = [
-            str(VENV_BIN / "python"), "-m", "scripts.serve_rasa", "-m", model_arg, "--enable-api",
-            "-p", str(self.rasa_port), "-i", "127.0.0.1",
+            str(VENV_BIN / "python"),
+            "-m",
+            "scripts.serve_rasa",
+            "-m",
+            model_arg,
+            "--enable-api",
+            "-p",
+            str(self.rasa_port),
+            "-i",
+            "127.0.0.1",
         ]
         if (REPO_ROOT / "endpoints.yml").exists():
             rasa_cmd += ["--endpoints", "endpoints.yml"]
@@ -297,7 +304,9 @@ class Stack:
                 ManagedProcess(
                     "actions",
                     [rasa, "run", "actions", "-p", str(self.actions_port)],
-                    env, self.log_path("actions"), self._actions_healthy,
+                    env,
+                    self.log_path("actions"),
+                    self._actions_healthy,
                 )
             )
         if self.start_rasa:
@@ -331,7 +340,7 @@ class Stack:
             if not process.running():
                 raise StackError(f"{process.name} has exited; log {process.log_path}:\n" + _tail(process.log_path))
 
-    def __enter__(self) -> "Stack":
+    def __enter__(self) -> Stack:
         return self.start()
 
     def __exit__(self, *exc) -> None:

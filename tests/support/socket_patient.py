@@ -1,5 +1,6 @@
 """A raw socket.io client of the web chat (python-socketio, as installed with Rasa), for tests that
 act like a patient's page or like an attacker who skips the page."""
+
 from __future__ import annotations
 
 import asyncio
@@ -8,14 +9,16 @@ import time
 import urllib.request
 from typing import Any, Dict, List, Optional
 
-import aiohttp
 import socketio
 
 
 def web_session(web_url: str, cookie: Optional[str] = None, new: bool = False) -> Dict[str, Any]:
     """POST /api/session as the page does: {session_id, token, expires_in, cookie}."""
-    request = urllib.request.Request(web_url + "/api/session", data=json.dumps({"new": new}).encode(),
-                                     headers={"Content-Type": "application/json", **({"Cookie": cookie} if cookie else {})})
+    request = urllib.request.Request(
+        web_url + "/api/session",
+        data=json.dumps({"new": new}).encode(),
+        headers={"Content-Type": "application/json", **({"Cookie": cookie} if cookie else {})},
+    )
     with urllib.request.urlopen(request, timeout=10) as resp:  # noqa: S310 (local)
         body = json.loads(resp.read())
         body["cookie"] = resp.headers.get("Set-Cookie", "").split(";", 1)[0]

@@ -23,6 +23,7 @@ Accounts
 
 Sessions, sign-in limits: see sessions.py, lockout.py and docs/security.md.
 """
+
 from __future__ import annotations
 
 import logging
@@ -63,10 +64,34 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DEV_ACCOUNTS_FILE = REPO_ROOT / "var" / "dev-accounts.txt"
 
 __all__ = [
-    "ALGORITHM", "AUTH_KEY", "Account", "AccountError", "Accounts", "Auth", "DEFAULT_ITERATIONS",
-    "DEV_ACCOUNTS_FILE", "Lockout", "MAX_FAILURES", "PARTS_BY_ROLE", "ROLES", "SESSION_SECONDS", "SessionSigner",
-    "SessionStore", "SessionUser", "check_csrf", "client_address", "cookie_name", "csrf_token", "current_user",
-    "get_auth", "hash_password", "load_user", "main", "require_role", "same_origin", "setup_login",
+    "ALGORITHM",
+    "AUTH_KEY",
+    "Account",
+    "AccountError",
+    "Accounts",
+    "Auth",
+    "DEFAULT_ITERATIONS",
+    "DEV_ACCOUNTS_FILE",
+    "Lockout",
+    "MAX_FAILURES",
+    "PARTS_BY_ROLE",
+    "ROLES",
+    "SESSION_SECONDS",
+    "SessionSigner",
+    "SessionStore",
+    "SessionUser",
+    "check_csrf",
+    "client_address",
+    "cookie_name",
+    "csrf_token",
+    "current_user",
+    "get_auth",
+    "hash_password",
+    "load_user",
+    "main",
+    "require_role",
+    "same_origin",
+    "setup_login",
     "verify_password",
 ]
 
@@ -101,5 +126,6 @@ def get_auth(app: web.Application, config: Any) -> Auth:
     async def close(_app: web.Application) -> None:
         auth.close()
         sessions.engine.dispose()
+
     app.on_cleanup.append(close)  # type: ignore[arg-type]  # aiohttp's Signal typing, not ours
     return auth

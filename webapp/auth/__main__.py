@@ -1,4 +1,5 @@
 """``python -m webapp.auth ...`` (see webapp.auth.cli)."""
+
 import sys
 
 from webapp.auth.cli import main

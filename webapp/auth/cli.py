@@ -1,8 +1,9 @@
 """``python -m webapp.auth``: account helpers for administrators.
 
-    python -m webapp.auth hash [--name NAME] [--iterations N]   a password hash (asked for, or one line on stdin)
-    python -m webapp.auth sign-out --user NAME                  end every session of an account now
+python -m webapp.auth hash [--name NAME] [--iterations N]   a password hash (asked for, or one line on stdin)
+python -m webapp.auth sign-out --user NAME                  end every session of an account now
 """
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """``Auth``: the accounts, sessions and sign-in limits shared by every part of one app."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,10 +18,18 @@ HASH_THREADS = 2  # PBKDF2 releases the GIL; two threads keep both cores busy, n
 
 
 class Auth:
-    def __init__(self, accounts: Accounts, secret: str, production: bool, sessions: Optional[SessionStore] = None,
-                 clock: Callable[[], float] = time.time, idle: Optional[Mapping[str, float]] = None,
-                 lockout: Optional[Lockout] = None, trusted_proxies: tuple = (),
-                 session_lifetime: Optional[float] = None):
+    def __init__(
+        self,
+        accounts: Accounts,
+        secret: str,
+        production: bool,
+        sessions: Optional[SessionStore] = None,
+        clock: Callable[[], float] = time.time,
+        idle: Optional[Mapping[str, float]] = None,
+        lockout: Optional[Lockout] = None,
+        trusted_proxies: tuple = (),
+        session_lifetime: Optional[float] = None,
+    ):
         self.accounts = accounts
         self.signer = SessionSigner(secret) if secret else None
         self.production = production
@@ -42,7 +51,8 @@ class Auth:
         if self._hash_pool is None:
             self._hash_pool = ThreadPoolExecutor(HASH_THREADS, thread_name_prefix="pbkdf2")
         return await asyncio.get_running_loop().run_in_executor(
-            self._hash_pool, self.accounts.authenticate, name, password)
+            self._hash_pool, self.accounts.authenticate, name, password
+        )
 
     def close(self) -> None:
         if self._hash_pool is not None:

@@ -18,6 +18,7 @@ Two limits, both in memory of the web process, both keyed by the part and the us
 An attempt is counted *before* its password is checked (and taken back when it succeeds), so
 parallel requests cannot slip past the limit while their hashes are computed.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -43,7 +44,7 @@ class _Failures:
     def __init__(self, window: float, max_keys: int):
         self.window = window
         self.max_keys = max_keys
-        self._times: "OrderedDict[str, list[float]]" = OrderedDict()
+        self._times: OrderedDict[str, list[float]] = OrderedDict()
 
     def recent(self, key: str, now: float) -> list[float]:
         times = [t for t in self._times.get(key, ()) if now - t < self.window]
@@ -74,9 +75,16 @@ class _Failures:
 
 
 class Lockout:
-    def __init__(self, max_failures: int = MAX_FAILURES, window: float = WINDOW, global_free: int = GLOBAL_FREE,
-                 global_base: float = GLOBAL_BASE, global_max: float = GLOBAL_MAX, max_keys: int = MAX_KEYS,
-                 global_window: float = GLOBAL_WINDOW):
+    def __init__(
+        self,
+        max_failures: int = MAX_FAILURES,
+        window: float = WINDOW,
+        global_free: int = GLOBAL_FREE,
+        global_base: float = GLOBAL_BASE,
+        global_max: float = GLOBAL_MAX,
+        max_keys: int = MAX_KEYS,
+        global_window: float = GLOBAL_WINDOW,
+    ):
         self.max_failures = max_failures
         self.window = window
         self.global_free = global_free
@@ -119,6 +127,7 @@ class Lockout:
 
 
 # --- who is the client ----------------------------------------------------------------------------
+
 
 def parse_networks(text: Optional[str]) -> tuple:
     """``MILD_TRUSTED_PROXIES``: addresses or networks, comma or space separated ("127.0.0.1, 10.0.0.0/8")."""

@@ -5,6 +5,7 @@ Checking a name costs one PBKDF2 whether the account exists or not: an unknown n
 against a dummy hash made with the iteration count that the configured accounts use, so the answer
 time does not tell which names exist.
 """
+
 from __future__ import annotations
 
 import base64
@@ -108,9 +109,12 @@ class Accounts:
         # advised): an unknown name then costs what a known one does.
         self.dummy_iterations = counts.most_common(1)[0][0] if counts else DEFAULT_ITERATIONS
         if len(counts) > 1:
-            logger.warning("accounts use %d different PBKDF2 iteration counts; sign-in time can tell those "
-                           "with another count than %d apart: re-hash them (python -m webapp.auth hash)",
-                           len(counts), self.dummy_iterations)
+            logger.warning(
+                "accounts use %d different PBKDF2 iteration counts; sign-in time can tell those "
+                "with another count than %d apart: re-hash them (python -m webapp.auth hash)",
+                len(counts),
+                self.dummy_iterations,
+            )
         self._dummy = hash_password(secrets.token_hex(16), iterations=self.dummy_iterations)
 
     def __len__(self) -> int:
@@ -130,7 +134,7 @@ class Accounts:
         return account if (account and ok) else None
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Accounts":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Accounts:
         env = os.environ if env is None else env
         accounts: dict[str, Account] = {}
 
@@ -140,8 +144,9 @@ class Accounts:
             if not account.name or ":" in account.name or "," in account.name:
                 raise AccountError(f"bad account name {account.name!r}")
             if not account.password_hash.startswith(ALGORITHM + "$"):
-                raise AccountError(f"account {account.name!r}: password_hash must be a {ALGORITHM} hash "
-                                   "(python -m webapp.auth hash)")
+                raise AccountError(
+                    f"account {account.name!r}: password_hash must be a {ALGORITHM} hash (python -m webapp.auth hash)"
+                )
             try:
                 parse_hash(account.password_hash)
             except ValueError as exc:
@@ -151,16 +156,23 @@ class Accounts:
             for other in accounts.values():
                 if other.name != account.name and other.label == account.label:
                     # reviews and staff intakes are signed with the label: it must name one account
-                    raise AccountError(f"accounts {other.name!r} and {account.name!r} have the same display "
-                                       f"name {account.label!r}")
+                    raise AccountError(
+                        f"accounts {other.name!r} and {account.name!r} have the same display name {account.label!r}"
+                    )
             accounts[account.name] = account
 
         path = env.get("MILD_ACCOUNTS_FILE")
         if path:
             for entry in read_accounts_file(Path(path)):
-                add(Account(str(entry.get("name", "")).strip(), str(entry.get("role", "")).strip(),
-                            str(entry.get("password_hash", "")).strip(), str(entry.get("display_name") or ""),
-                            _flag(entry.get("admin"))))
+                add(
+                    Account(
+                        str(entry.get("name", "")).strip(),
+                        str(entry.get("role", "")).strip(),
+                        str(entry.get("password_hash", "")).strip(),
+                        str(entry.get("display_name") or ""),
+                        _flag(entry.get("admin")),
+                    )
+                )
         for role, var in (("staff", "MILD_STAFF_USERS"), ("clinician", "MILD_CLINICIAN_USERS")):
             for part in (env.get(var) or "").split(","):
                 part = part.strip()
@@ -180,7 +192,7 @@ class Accounts:
         return cls(accounts)
 
     @classmethod
-    def demo_accounts(cls, path: Path) -> tuple["Accounts", dict[str, str], bool]:
+    def demo_accounts(cls, path: Path) -> tuple[Accounts, dict[str, str], bool]:
         """Demo accounts for development: (accounts, {name: password}, reused from file?)."""
         passwords: dict[str, str] = {}
         reused = False
@@ -204,11 +216,16 @@ class Accounts:
             except OSError:
                 pass
         accounts = {
-            "demo-staff": Account("demo-staff", "staff", hash_password(passwords["demo-staff"], DEMO_ITERATIONS),
-                                  "Demo staff"),
-            "demo-clinician": Account("demo-clinician", "clinician",
-                                      hash_password(passwords["demo-clinician"], DEMO_ITERATIONS), "Demo clinician",
-                                      admin=True),  # development: the demo clinician may read the audit
+            "demo-staff": Account(
+                "demo-staff", "staff", hash_password(passwords["demo-staff"], DEMO_ITERATIONS), "Demo staff"
+            ),
+            "demo-clinician": Account(
+                "demo-clinician",
+                "clinician",
+                hash_password(passwords["demo-clinician"], DEMO_ITERATIONS),
+                "Demo clinician",
+                admin=True,
+            ),  # development: the demo clinician may read the audit
         }
         return cls(accounts, demo=True), passwords, reused
 
@@ -217,6 +234,7 @@ def read_accounts_file(path: Path) -> list[dict]:
     text = path.read_text(encoding="utf-8")
     if path.suffix.lower() in (".yml", ".yaml"):
         import yaml
+
         data = yaml.safe_load(text)
     else:
         data = json.loads(text)

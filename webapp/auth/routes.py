@@ -5,6 +5,7 @@ handler (the user is then in ``request["user"]``); ``csrf_token(request, part)``
 ``check_csrf(request, form, part)`` checks a POST. Database work runs in threads and password hashing
 in Auth's own small thread pool, so the event loop keeps answering while sign-ins are checked.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -46,8 +47,9 @@ def _auth(request: web.Request) -> Optional[Auth]:
 
 def _unavailable(exc: Exception) -> web.HTTPServiceUnavailable:
     logger.warning("sign-in unavailable: the session database cannot be reached (%s)", type(exc).__name__)
-    return web.HTTPServiceUnavailable(text="Sign-in is unavailable right now (the database cannot be reached). "
-                                           "Try again in a minute.")
+    return web.HTTPServiceUnavailable(
+        text="Sign-in is unavailable right now (the database cannot be reached). Try again in a minute."
+    )
 
 
 async def load_user(request: web.Request, part: str) -> Optional[SessionUser]:
@@ -123,11 +125,14 @@ def require_role(role: str, part: Optional[str] = None, redirect: bool = True) -
                 raise web.HTTPForbidden(text="This account may not use these pages.")
             request["user"] = user
             return await handler(request)
+
         return wrapper
+
     return decorator
 
 
 # --- the client, for the sign-in limits ------------------------------------------------------------
+
 
 def _user_key(part: str, username: str) -> str:
     return f"{part}|{username.strip().lower()}"
@@ -136,19 +141,31 @@ def _user_key(part: str, username: str) -> str:
 def _client(request: web.Request, auth: Auth, part: str, user_key: str) -> tuple[str, bool]:
     """(client key, trusted device?): this user's device cookie if the browser has one, else its address."""
     data = auth.signer.loads(request.cookies.get(device_cookie_name(part))) if auth.signer else None
-    if (data and data.get("p") == f"{part}|device" and data.get("u") == user_key
-            and float(data.get("exp", 0)) > auth.clock() and isinstance(data.get("d"), str)):
+    if (
+        data
+        and data.get("p") == f"{part}|device"
+        and data.get("u") == user_key
+        and float(data.get("exp", 0)) > auth.clock()
+        and isinstance(data.get("d"), str)
+    ):
         return "device:" + data["d"], True
     address = client_address(request.remote, request.headers.getall("X-Forwarded-For", []), auth.trusted_proxies)
     return "ip:" + address, False
 
 
 def _device_cookie(auth: Auth, part: str, user_key: str) -> str:
-    return auth.require_signer().dumps({"d": secrets.token_urlsafe(12), "u": user_key, "p": f"{part}|device",
-                              "exp": int(auth.clock() + DEVICE_DAYS * 86400)})
+    return auth.require_signer().dumps(
+        {
+            "d": secrets.token_urlsafe(12),
+            "u": user_key,
+            "p": f"{part}|device",
+            "exp": int(auth.clock() + DEVICE_DAYS * 86400),
+        }
+    )
 
 
 # --- the routes -----------------------------------------------------------------------------------
+
 
 def setup_login(
     app: web.Application,
@@ -178,6 +195,7 @@ def setup_login(
 
         async def unavailable(_request: web.Request) -> web.Response:
             return web.Response(status=503, text=f"The {part} pages are not configured on this server.")
+
         app.router.add_route("*", home, unavailable)
         app.router.add_route("*", home + "/{tail:.*}", unavailable)
         return False
@@ -189,9 +207,16 @@ def setup_login(
     secure = auth.production
 
     def page(request: web.Request, status: int = 200, **context: Any) -> web.Response:
-        values = {"title": title, "role_label": role_label, "stylesheet": stylesheet, "action": f"{home}/login",
-                  "next": _safe_next(request.query.get("next"), home), "username": "", "error": None,
-                  "signed_out": False}
+        values = {
+            "title": title,
+            "role_label": role_label,
+            "stylesheet": stylesheet,
+            "action": f"{home}/login",
+            "next": _safe_next(request.query.get("next"), home),
+            "username": "",
+            "error": None,
+            "signed_out": False,
+        }
         values.update(context)
         response = web.Response(status=status, text=template.render(**values), content_type="text/html")
         response.headers["Cache-Control"] = "no-store"
@@ -217,10 +242,18 @@ def setup_login(
         now = auth.clock()
         wait = auth.lockout.attempt(client, user_key, trusted, now)
         if wait > 0:
-            logger.info("%s sign-in refused: too many failed attempts (%s)", part,
-                        "this browser" if trusted else "back-off or this address")
-            response = page(request, 429, username=username, next=target,
-                            error="Too many failed attempts. Wait a few minutes and try again.")
+            logger.info(
+                "%s sign-in refused: too many failed attempts (%s)",
+                part,
+                "this browser" if trusted else "back-off or this address",
+            )
+            response = page(
+                request,
+                429,
+                username=username,
+                next=target,
+                error="Too many failed attempts. Wait a few minutes and try again.",
+            )
             response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
             return response
         account = await auth.authenticate(username, password)
@@ -229,8 +262,13 @@ def setup_login(
             return page(request, 401, error="Wrong user name or password.", username=username, next=target)
         if account.role != role:
             logger.info("%s sign-in refused: account has role %s", part, account.role)
-            return page(request, 403, error=f"This account cannot use the {title.lower()} pages. "
-                                            f"Use a {role_label} account.", username=username, next=target)
+            return page(
+                request,
+                403,
+                error=f"This account cannot use the {title.lower()} pages. Use a {role_label} account.",
+                username=username,
+                next=target,
+            )
         auth.lockout.succeeded(client, user_key, trusted, now)
         old = request.cookies.get(cookie)
         try:
@@ -240,12 +278,19 @@ def setup_login(
         except sa.exc.SQLAlchemyError as exc:
             raise _unavailable(exc) from None
         response = web.HTTPFound(target)
-        response.set_cookie(cookie, token, max_age=int(auth.session_lifetime), path="/",
-                            httponly=True, samesite="Strict", secure=secure)
+        response.set_cookie(
+            cookie, token, max_age=int(auth.session_lifetime), path="/", httponly=True, samesite="Strict", secure=secure
+        )
         if not trusted:
-            response.set_cookie(device_cookie_name(part), _device_cookie(auth, part, user_key),
-                                max_age=DEVICE_DAYS * 86400, path=f"{home}/login", httponly=True,
-                                samesite="Strict", secure=secure)
+            response.set_cookie(
+                device_cookie_name(part),
+                _device_cookie(auth, part, user_key),
+                max_age=DEVICE_DAYS * 86400,
+                path=f"{home}/login",
+                httponly=True,
+                samesite="Strict",
+                secure=secure,
+            )
         raise response
 
     async def logout(request: web.Request) -> web.Response:

@@ -13,6 +13,7 @@ at most once per ``touch_seconds`` so each page view is not a database write.
 The CSRF token of a form is an HMAC of the session cookie: it changes with every sign-in and is
 worthless without the secret key.
 """
+
 from __future__ import annotations
 
 import base64
@@ -36,7 +37,7 @@ metadata = sa.MetaData()
 sessions_table = sa.Table(
     "web_sessions",
     metadata,
-    sa.Column("id", sa.String(64), primary_key=True),       # SHA-256 (hex) of the cookie's session secret
+    sa.Column("id", sa.String(64), primary_key=True),  # SHA-256 (hex) of the cookie's session secret
     sa.Column("account", sa.String(200), nullable=False, index=True),
     sa.Column("role", sa.String(20), nullable=False),
     sa.Column("part", sa.String(20), nullable=False),
@@ -123,8 +124,9 @@ def _digest(secret: str) -> str:
 
 def memory_engine() -> sa.engine.Engine:
     """An in-memory SQLite database shared by all threads (an Auth made without a database)."""
-    return sa.create_engine("sqlite://", future=True, poolclass=sa.pool.StaticPool,
-                            connect_args={"check_same_thread": False})
+    return sa.create_engine(
+        "sqlite://", future=True, poolclass=sa.pool.StaticPool, connect_args={"check_same_thread": False}
+    )
 
 
 class SessionStore:
@@ -156,9 +158,18 @@ class SessionStore:
         self.ensure_table()
         secret = secrets.token_urlsafe(32)
         with self.engine.begin() as conn:
-            conn.execute(sessions_table.insert(), {
-                "id": _digest(secret), "account": account, "role": role, "part": part,
-                "created_at": now, "last_seen": now, "expires_at": now + lifetime})
+            conn.execute(
+                sessions_table.insert(),
+                {
+                    "id": _digest(secret),
+                    "account": account,
+                    "role": role,
+                    "part": part,
+                    "created_at": now,
+                    "last_seen": now,
+                    "expires_at": now + lifetime,
+                },
+            )
         if now - self._last_purge > PURGE_EVERY_SECONDS:
             self._last_purge = now
             self.purge(now)
@@ -195,8 +206,11 @@ class SessionStore:
         """Delete the rows of sessions that have ended (kept no longer than needed)."""
         self.ensure_table()
         with self.engine.begin() as conn:
-            return conn.execute(sessions_table.delete().where(
-                (sessions_table.c.expires_at <= now) | (sessions_table.c.last_seen <= now - max_idle))).rowcount
+            return conn.execute(
+                sessions_table.delete().where(
+                    (sessions_table.c.expires_at <= now) | (sessions_table.c.last_seen <= now - max_idle)
+                )
+            ).rowcount
 
     def count(self, account: Optional[str] = None) -> int:
         self.ensure_table()
@@ -208,6 +222,7 @@ class SessionStore:
 
 
 # --- CSRF -----------------------------------------------------------------------------------------
+
 
 def same_origin(request: web.Request) -> bool:
     origin = request.headers.get("Origin")

@@ -14,6 +14,7 @@
   the answer is ``{session_id, token, expires_in, resume_token}`` as ``/api/session``'s plus the
   renewed resume token. The socket token goes to socket.io and, as ``Bearer``, to ``/api/history``.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -62,7 +63,8 @@ class EmbedViews:
         self.loader_etag = '"' + hashlib.sha256(self.loader.encode("utf-8")).hexdigest()[:20] + '"'
         frame_headers = dict(self.patient.headers)
         csp = frame_headers["Content-Security-Policy"].replace(
-            "frame-ancestors 'none'", "frame-ancestors " + " ".join(self.allowed))
+            "frame-ancestors 'none'", "frame-ancestors " + " ".join(self.allowed)
+        )
         frame_headers["Content-Security-Policy"] = csp
         self.frame_headers = frame_headers
 
@@ -75,14 +77,15 @@ class EmbedViews:
         }
         if self.loader_etag in request.headers.get("If-None-Match", ""):
             return web.Response(status=304, headers=headers)
-        return web.Response(text=self.loader, content_type="application/javascript", charset="utf-8",
-                            headers=headers)
+        return web.Response(text=self.loader, content_type="application/javascript", charset="utf-8", headers=headers)
 
     async def frame(self, request: web.Request) -> web.Response:
         office = _office(request)
         query = f"?office={office.name.lower()}" if office else ""
         html = self.patient.env.get_template("patient/index.html").render(
-            v=self.patient.asset_version, offices=_offices_first(office), unreachable=patient.UNREACHABLE_MESSAGE,
+            v=self.patient.asset_version,
+            offices=_offices_first(office),
+            unreachable=patient.UNREACHABLE_MESSAGE,
             config_src=f"/embed/config.js{query}",
             extra_css=f"/static/embed/frame.css?v={self.patient.asset_version}",
             extra_js=f"/static/embed/frame.js?v={self.patient.asset_version}",
@@ -91,15 +94,20 @@ class EmbedViews:
 
     async def config_js(self, request: web.Request) -> web.Response:
         settings = patient._client_config(self.config)
-        settings.update({
-            "sessionUrl": "/embed/session",
-            "resumeKey": RESUME_KEY,
-            "embedded": True,
-            "offices": _offices_first(_office(request)),
-        })
+        settings.update(
+            {
+                "sessionUrl": "/embed/session",
+                "resumeKey": RESUME_KEY,
+                "embedded": True,
+                "offices": _offices_first(_office(request)),
+            }
+        )
         body = "window.MILD_CHAT_CONFIG = " + json.dumps(settings) + ";\n"
-        return web.Response(text=body, content_type="application/javascript",
-                            headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+        return web.Response(
+            text=body,
+            content_type="application/javascript",
+            headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
+        )
 
     async def session(self, request: web.Request) -> web.Response:
         """The frame's conversation: the one its resume token names, or a new one."""
@@ -109,8 +117,9 @@ class EmbedViews:
             logger.info("embed session: refused a request from an origin that is not allowed")
             return web.json_response({"error": "origin not allowed"}, status=403, headers=no_store)
         if not self.secret:
-            return web.json_response({"error": "assistant_unavailable", "message": patient.UNREACHABLE_MESSAGE},
-                                     status=502, headers=no_store)
+            return web.json_response(
+                {"error": "assistant_unavailable", "message": patient.UNREACHABLE_MESSAGE}, status=502, headers=no_store
+            )
         body = {}
         if request.can_read_body:
             try:
@@ -125,14 +134,19 @@ class EmbedViews:
         if conversation_id is None:
             conversation_id = conversation.new_conversation_id()
             logger.info("embed session: new conversation %s…", conversation_id[:11])
-        return web.json_response({
-            "session_id": conversation_id,
-            "token": conversation.make_token(self.secret, conversation_id, conversation.SOCKET,
-                                             conversation.SOCKET_TTL_SECONDS),
-            "expires_in": conversation.SOCKET_TTL_SECONDS,
-            "resume_token": conversation.make_token(self.secret, conversation_id, conversation.RESUME,
-                                                    conversation.RESUME_TTL_SECONDS),
-        }, headers=no_store)
+        return web.json_response(
+            {
+                "session_id": conversation_id,
+                "token": conversation.make_token(
+                    self.secret, conversation_id, conversation.SOCKET, conversation.SOCKET_TTL_SECONDS
+                ),
+                "expires_in": conversation.SOCKET_TTL_SECONDS,
+                "resume_token": conversation.make_token(
+                    self.secret, conversation_id, conversation.RESUME, conversation.RESUME_TTL_SECONDS
+                ),
+            },
+            headers=no_store,
+        )
 
 
 def setup(app: web.Application, config: WebConfig) -> None:

@@ -1,6 +1,7 @@
 """The privacy notice the patient chat shows before the first question: what is stored, for how
 long (the records retention setting, MILD_RETENTION_DAYS), who sees it, that nobody watches the
 chat live, the clinic's name and how to reach a person (the offices of screening.clinic)."""
+
 from __future__ import annotations
 
 from typing import Optional
@@ -24,8 +25,10 @@ def notice(retention_days: Optional[float]) -> dict:
     return {
         "title": "Your privacy",
         "clinic": clinic.NAME,
-        "stored": ("Your answers and what you type here are stored with this conversation; if you ask for an "
-                   "appointment, also your name and phone number."),
+        "stored": (
+            "Your answers and what you type here are stored with this conversation; if you ask for an "
+            "appointment, also your name and phone number."
+        ),
         "kept": kept_for(retention_days),
         "seen": f"Only {clinic.NAME}'s clinicians and the staff who arrange appointments see them.",
         "live": "Nobody watches this chat live. To talk to a person, call:",

@@ -16,6 +16,7 @@ The browser talks to Rasa's socket.io channel directly (``rasa_public_url``); th
 reads the tracker through Rasa's HTTP API (``rasa_internal_url`` + token) to redraw history.
 Message texts are never logged.
 """
+
 from __future__ import annotations
 
 import json
@@ -62,8 +63,9 @@ def _socket_origins(public_url: str) -> str:
 
 def _security_headers(config: WebConfig) -> Dict[str, str]:
     # The page is framed nowhere and sends no referrer; it talks to the Rasa socket.io server.
-    headers = core.security_headers(connect_src=[_socket_origins(config.rasa_public_url)], referrer="no-referrer",
-                                    frame_deny=False)
+    headers = core.security_headers(
+        connect_src=[_socket_origins(config.rasa_public_url)], referrer="no-referrer", frame_deny=False
+    )
     headers["Cache-Control"] = "no-store"
     return headers
 
@@ -91,8 +93,10 @@ def _chat_secret(config: WebConfig) -> str:
     if config.production:
         logger.error("CHAT_SESSION_SECRET is not set (or too short): the patient chat refuses every conversation")
         return ""
-    logger.warning("CHAT_SESSION_SECRET is not set: using a random one; Rasa's socket.io channel will not accept "
-                   "this server's tokens, so every connection starts a new conversation")
+    logger.warning(
+        "CHAT_SESSION_SECRET is not set: using a random one; Rasa's socket.io channel will not accept "
+        "this server's tokens, so every connection starts a new conversation"
+    )
     return secrets.token_urlsafe(32)
 
 
@@ -129,8 +133,9 @@ class PatientViews:
         if conversation_id is None:
             conversation_id = conversation.new_conversation_id()
             logger.info("session: new conversation %s…", conversation_id[:11])
-        token = conversation.make_token(self.secret, conversation_id, conversation.SOCKET,
-                                        conversation.SOCKET_TTL_SECONDS)
+        token = conversation.make_token(
+            self.secret, conversation_id, conversation.SOCKET, conversation.SOCKET_TTL_SECONDS
+        )
         resp = web.json_response(
             {"session_id": conversation_id, "token": token, "expires_in": conversation.SOCKET_TTL_SECONDS},
             headers={"Cache-Control": "no-store"},
@@ -138,15 +143,21 @@ class PatientViews:
         resp.set_cookie(
             COOKIE_NAME,
             conversation.make_token(self.secret, conversation_id, conversation.COOKIE, conversation.COOKIE_TTL_SECONDS),
-            max_age=conversation.COOKIE_TTL_SECONDS, path="/", httponly=True, samesite="Strict",
+            max_age=conversation.COOKIE_TTL_SECONDS,
+            path="/",
+            httponly=True,
+            samesite="Strict",
             secure=self.config.production,
         )
         return resp
 
     async def index(self, _request: web.Request) -> web.Response:
         html = self.env.get_template("patient/index.html").render(
-            v=self.asset_version, offices=OFFICES, unreachable=UNREACHABLE_MESSAGE,
-            privacy=privacy.notice(self.config.retention_days), clinic_name=clinic.NAME,
+            v=self.asset_version,
+            offices=OFFICES,
+            unreachable=UNREACHABLE_MESSAGE,
+            privacy=privacy.notice(self.config.retention_days),
+            clinic_name=clinic.NAME,
         )
         return web.Response(text=html, content_type="text/html", headers=self.headers)
 

@@ -14,6 +14,7 @@ channel showed live:
 * a user message that is a button payload (``/inform{...}``) is shown with the title of the
   button that was clicked, found among the buttons of the preceding bot messages.
 """
+
 from __future__ import annotations
 
 import re
@@ -96,7 +97,7 @@ def _bot_entries(event: Dict[str, Any]) -> List[Dict[str, Any]]:
 
 
 def _progress(data: Dict[str, Any]) -> Optional[Dict[str, int]]:
-    """"Question 4 of about 12", sent with a question ({"type": "progress", ...}): two small numbers."""
+    """ "Question 4 of about 12", sent with a question ({"type": "progress", ...}): two small numbers."""
     progress = _custom(data, "progress")
     if progress is None:
         return None

@@ -8,6 +8,7 @@
 
 Another clinician gets 403. Nothing here logs names, phone numbers or message texts.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -85,12 +86,18 @@ def _filters(query: Any) -> tuple[audit_log.AuditFilters, dict]:
         except ValueError:
             raise ValueError(f"'{key}' must be a day as YYYY-MM-DD.") from None
     since, until = audit_log.day_bounds(days["since"], days["until"])
-    return audit_log.AuditFilters(user=form["user"] or None, screening_id=form["screening"] or None,
-                                  action=form["action"] or None, since=since, until=until), form
+    return audit_log.AuditFilters(
+        user=form["user"] or None,
+        screening_id=form["screening"] or None,
+        action=form["action"] or None,
+        since=since,
+        until=until,
+    ), form
 
 
 def _refuse(request: web.Request) -> web.Response:
     from webapp.review.routes import render
+
     logger.info("audit page refused to a clinician without the admin role")
     return render(request, "review/audit_forbidden.html", status=403)
 
@@ -98,6 +105,7 @@ def _refuse(request: web.Request) -> web.Response:
 @auth.require_role("clinician", part=PART)
 async def audit_page(request: web.Request) -> web.Response:
     from webapp.review.routes import render
+
     if not is_admin(request):
         return _refuse(request)
     try:
@@ -110,9 +118,18 @@ async def audit_page(request: web.Request) -> web.Response:
     user = request["user"]
     await asyncio.to_thread(log.write, user.name, user.role, "view_audit", [None])
     query = "&".join(f"{k}={v}" for k, v in form.items() if v)
-    return render(request, "review/audit.html", active="audit", entries=entries, users=users, form=form,
-                  actions=audit_log.ACTIONS, query=query, page_size=PAGE_SIZE,
-                  retention_days=audit_log.retention_days())
+    return render(
+        request,
+        "review/audit.html",
+        active="audit",
+        entries=entries,
+        users=users,
+        form=form,
+        actions=audit_log.ACTIONS,
+        query=query,
+        page_size=PAGE_SIZE,
+        retention_days=audit_log.retention_days(),
+    )
 
 
 @auth.require_role("clinician", part=PART)

@@ -3,6 +3,7 @@
 Functions return plain dicts of numbers and labels; the template writes them into <svg> elements
 (autoescaped), so nothing here builds markup.
 """
+
 from __future__ import annotations
 
 import math
@@ -45,19 +46,44 @@ def stacked_days(stats: Mapping[str, Any], width: int = 760, height: int = 260) 
                 continue
             h = plot_h * count / top_value
             y -= h
-            segments.append({"key": key, "label": OUTCOME_LABELS.get(key, "No outcome (abandoned)"),
-                             "count": count, "x": round(x, 1), "y": round(y, 1), "w": round(bar_w, 1),
-                             "h": round(h, 1)})
-        bars.append({"day": day, "total": totals[i], "segments": segments,
-                     "label": day[5:] if i % label_every == 0 else "",
-                     "label_x": round(x + bar_w / 2, 1)})
+            segments.append(
+                {
+                    "key": key,
+                    "label": OUTCOME_LABELS.get(key, "No outcome (abandoned)"),
+                    "count": count,
+                    "x": round(x, 1),
+                    "y": round(y, 1),
+                    "w": round(bar_w, 1),
+                    "h": round(h, 1),
+                }
+            )
+        bars.append(
+            {
+                "day": day,
+                "total": totals[i],
+                "segments": segments,
+                "label": day[5:] if i % label_every == 0 else "",
+                "label_x": round(x + bar_w / 2, 1),
+            }
+        )
     step = max(1, nice_max(top_value / 5))
-    ticks = [{"value": value, "y": round(top + plot_h - plot_h * value / top_value, 1)}
-             for value in range(0, top_value + 1, step)]
-    return {"width": width, "height": height, "left": left, "right": width - right, "top": top,
-            "baseline": top + plot_h, "bars": bars, "ticks": ticks, "label_y": height - bottom + 16,
-            "legend": [{"key": k, "label": OUTCOME_LABELS.get(k, "No outcome (abandoned)")} for k in keys],
-            "empty": not any(totals)}
+    ticks = [
+        {"value": value, "y": round(top + plot_h - plot_h * value / top_value, 1)}
+        for value in range(0, top_value + 1, step)
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "left": left,
+        "right": width - right,
+        "top": top,
+        "baseline": top + plot_h,
+        "bars": bars,
+        "ticks": ticks,
+        "label_y": height - bottom + 16,
+        "legend": [{"key": k, "label": OUTCOME_LABELS.get(k, "No outcome (abandoned)")} for k in keys],
+        "empty": not any(totals),
+    }
 
 
 def drop_off(stats: Mapping[str, Any], width: int = 760) -> dict:
@@ -74,10 +100,26 @@ def drop_off(stats: Mapping[str, Any], width: int = 760) -> dict:
         y = 6 + i * row_h
         # The bar is the percentage its label reads (abandoned of asked); the track is 100%.
         w = plot_w * min(1.0, max(0.0, float(row["rate"] or 0.0)))
-        bars.append({
-            "slot": row["slot"], "label": SHORT.get(row["slot"], row["slot"]), "abandoned": row["abandoned"],
-            "asked": row["asked"], "rate": row["rate"], "x": label_w, "y": y, "w": round(w, 1),
-            "h": row_h - 8, "text_y": y + row_h / 2 + 1, "value_x": round(label_w + w + 6, 1),
-        })
-    return {"width": width, "height": height, "bars": bars, "label_x": label_w - 8, "track_w": plot_w,
-            "empty": not any(r["abandoned"] for r in rows)}
+        bars.append(
+            {
+                "slot": row["slot"],
+                "label": SHORT.get(row["slot"], row["slot"]),
+                "abandoned": row["abandoned"],
+                "asked": row["asked"],
+                "rate": row["rate"],
+                "x": label_w,
+                "y": y,
+                "w": round(w, 1),
+                "h": row_h - 8,
+                "text_y": y + row_h / 2 + 1,
+                "value_x": round(label_w + w + 6, 1),
+            }
+        )
+    return {
+        "width": width,
+        "height": height,
+        "bars": bars,
+        "label_x": label_w - 8,
+        "track_w": plot_w,
+        "empty": not any(r["abandoned"] for r in rows),
+    }

@@ -5,6 +5,7 @@ Dates are ``YYYY-MM-DD`` between ``MIN_DATE`` and ``MAX_DATE``; a range must not
 choices must be one of theirs; the page number is a whole number up to ``MAX_PAGE``; the search is at
 most ``MAX_SEARCH`` characters. Empty values mean "any".
 """
+
 from __future__ import annotations
 
 import re
@@ -99,11 +100,26 @@ def list_filters(query: Any) -> tuple[Filters, dict]:
     since = parse_date(query, "since", "From")
     until = parse_date(query, "until", "To")
     check_range(since, until)
-    filters = Filters(outcome=outcomes, since=since, until=until, channel=channel, status=status,
-                      appointment=appointment, search=search or None, reviewed=reviewed)
-    form = {"outcome": outcomes, "since": since.isoformat() if since else "", "until": until.isoformat() if until else "",
-            "channel": channel or "", "status": status or "", "reviewed": reviewed_text or "",
-            "appointment": bool(appointment), "q": search}
+    filters = Filters(
+        outcome=outcomes,
+        since=since,
+        until=until,
+        channel=channel,
+        status=status,
+        appointment=appointment,
+        search=search or None,
+        reviewed=reviewed,
+    )
+    form = {
+        "outcome": outcomes,
+        "since": since.isoformat() if since else "",
+        "until": until.isoformat() if until else "",
+        "channel": channel or "",
+        "status": status or "",
+        "reviewed": reviewed_text or "",
+        "appointment": bool(appointment),
+        "q": search,
+    }
     return filters, form
 
 

@@ -14,6 +14,7 @@ Records come from the tracker store's database (``records.store``); every page i
 Jinja2 with autoescaping, and database work runs in a thread so the server stays responsive.
 Nothing here logs names, phone numbers or message texts.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -63,6 +64,7 @@ require_clinician = auth.require_role(ROLE, part=PART)
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
 
 async def _run(request: web.Request, fn: Callable, *args: Any, **kwargs: Any) -> Any:
     return await asyncio.get_running_loop().run_in_executor(None, functools.partial(fn, *args, **kwargs))
@@ -132,10 +134,18 @@ def make_env() -> jinja2.Environment:
     env.filters["value_label"] = lambda value, slot: value_label(slot, value)
     env.filters["outcome_label"] = outcome_label
     env.globals.update(
-        OUTCOMES=OUTCOMES, OUTCOME_LABELS=OUTCOME_LABELS, OUTCOME_TITLES=OUTCOME_TITLES, SLOTS=SLOTS,
-        QUESTIONS=QUESTIONS, SHORT=SHORT, HOW=HOW_LABELS, CHECK_KINDS=CHECK_KINDS, READERS=READER_LABELS,
+        OUTCOMES=OUTCOMES,
+        OUTCOME_LABELS=OUTCOME_LABELS,
+        OUTCOME_TITLES=OUTCOME_TITLES,
+        SLOTS=SLOTS,
+        QUESTIONS=QUESTIONS,
+        SHORT=SHORT,
+        HOW=HOW_LABELS,
+        CHECK_KINDS=CHECK_KINDS,
+        READERS=READER_LABELS,
         has_appointment_request=has_appointment_request,
-        maybe_active=_maybe_active, clinic_tz_name=lambda: str(clinic_tz()),
+        maybe_active=_maybe_active,
+        clinic_tz_name=lambda: str(clinic_tz()),
     )
     env.globals.update(channel_label=attention.channel_label, needs_attention=attention.needs_attention)
     return env
@@ -152,6 +162,7 @@ def render(request: web.Request, template: str, status: int = 200, **context: An
 
 # --- pages ------------------------------------------------------------------------------------
 
+
 @require_clinician
 async def list_page(request: web.Request) -> web.Response:
     try:
@@ -164,11 +175,20 @@ async def list_page(request: web.Request) -> web.Response:
     latest = await _run(request, store.latest_reviews)
     matching = attention.attention_first(matching, latest)  # unreviewed emergencies/urgent first
     total = len(matching)
-    rows = matching[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    rows = matching[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     pages = max(1, -(-total // PAGE_SIZE))
     return render(
-        request, "review/list.html", active="list", rows=rows, total=total, page=page, pages=pages, form=form,
-        latest=latest, query=_query_string(form), prev_query=_query_string(form, page=page - 1) if page > 1 else None,
+        request,
+        "review/list.html",
+        active="list",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        form=form,
+        latest=latest,
+        query=_query_string(form),
+        prev_query=_query_string(form, page=page - 1) if page > 1 else None,
         next_query=_query_string(form, page=page + 1) if page < pages else None,
     )
 
@@ -185,13 +205,34 @@ async def detail_page(request: web.Request) -> web.Response:
     for slot in SLOTS:
         answer = record["answers"].get(slot)
         cleared = record.get("cleared_answers", {}).get(slot)
-        state = "answered" if answer else ("cleared" if cleared else (
-            "open" if record.get("abandoned_at") == slot else ("asked" if slot in record.get("asked", []) else "not_asked")))
+        state = (
+            "answered"
+            if answer
+            else (
+                "cleared"
+                if cleared
+                else (
+                    "open"
+                    if record.get("abandoned_at") == slot
+                    else ("asked" if slot in record.get("asked", []) else "not_asked")
+                )
+            )
+        )
         answers.append({"slot": slot, "answer": answer or cleared, "state": state})
     shown_card = next((e["card"] for e in reversed(record["transcript"]) if e.get("card")), None)
     saved = request.query.get("saved") == "1"
-    return render(request, "review/detail.html", active="list", r=record, answers=answers, reviews=reviews,
-                  shown_card=shown_card, saved=saved, error=None, form_note="")
+    return render(
+        request,
+        "review/detail.html",
+        active="list",
+        r=record,
+        answers=answers,
+        reviews=reviews,
+        shown_card=shown_card,
+        saved=saved,
+        error=None,
+        form_note="",
+    )
 
 
 @require_clinician
@@ -206,9 +247,9 @@ async def add_review(request: web.Request) -> web.Response:
     try:
         await _run(request, store.add_review, screening_id, reviewer, note)
     except KeyError:
-        raise web.HTTPNotFound(text="No such screening.")
+        raise web.HTTPNotFound(text="No such screening.") from None
     except ValueError as exc:
-        raise web.HTTPBadRequest(text=str(exc))
+        raise web.HTTPBadRequest(text=str(exc)) from None
     logger.info("screening marked reviewed")
     raise web.HTTPSeeOther(f"/review/s/{screening_id}?saved=1#reviews")
 
@@ -221,11 +262,22 @@ async def dashboard_page(request: web.Request) -> web.Response:
     except filters.FilterError as exc:
         return bad_filter(request, exc, "/review/dashboard")
     stats = await _run(request, _store(request).stats, since, until, channel)
-    quick = [(label, (today - timedelta(days=n - 1)).isoformat(), today.isoformat())
-             for label, n in (("7 days", 7), ("30 days", 30), ("90 days", 90), ("1 year", 365))]
-    return render(request, "review/dashboard.html", active="dashboard", stats=stats,
-                  per_day=charts.stacked_days(stats), drop=charts.drop_off(stats), since=since.isoformat(),
-                  until=until.isoformat(), channel=channel or "", quick=quick)
+    quick = [
+        (label, (today - timedelta(days=n - 1)).isoformat(), today.isoformat())
+        for label, n in (("7 days", 7), ("30 days", 30), ("90 days", 90), ("1 year", 365))
+    ]
+    return render(
+        request,
+        "review/dashboard.html",
+        active="dashboard",
+        stats=stats,
+        per_day=charts.stacked_days(stats),
+        drop=charts.drop_off(stats),
+        since=since.isoformat(),
+        until=until.isoformat(),
+        channel=channel or "",
+        quick=quick,
+    )
 
 
 @require_clinician
@@ -237,8 +289,9 @@ async def export_json(request: web.Request) -> web.Response:
         raise web.HTTPNotFound(text="No such screening.")
     reviews = await _run(request, store.reviews, screening_id)
     record = await _run(request, audit.attach_callback, store.engine, record)  # the call-back's history
-    return _download(export.dumps(export.record_json(record, reviews)), f"screening-{screening_id}.json",
-                     "application/json")
+    return _download(
+        export.dumps(export.record_json(record, reviews)), f"screening-{screening_id}.json", "application/json"
+    )
 
 
 @require_clinician
@@ -282,8 +335,9 @@ async def _close_store(app: web.Application) -> None:
 
 def setup(app: web.Application, config: Any) -> None:
     """Mount the review pages (called by webapp.app.create_app)."""
-    if not auth.setup_login(app, config, part=PART, role=ROLE, title="Clinician review",
-                            stylesheet="/review/static/review.css"):
+    if not auth.setup_login(
+        app, config, part=PART, role=ROLE, title="Clinician review", stylesheet="/review/static/review.css"
+    ):
         return  # production without clinician accounts or secret: /review answers 503
     extra = getattr(config, "extra", None) or {}
     app[STORE_KEY] = RecordStore(extra.get("db_url"))

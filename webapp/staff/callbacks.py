@@ -16,6 +16,7 @@ the records to the worklist, queues the office's e-mail and sends what is due (r
 Every view and change writes the access audit (records.audit). ``MILD_TEST_CLOCK`` (epoch seconds
 or ISO time) fixes "now" for tests; it is ignored when MILD_ENV=production.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -64,8 +65,11 @@ def _local(ts: Any, fmt: str = "%a %b %-d, %H:%M") -> str:
     if ts in (None, ""):
         return ""
     try:
-        moment = (datetime.fromtimestamp(ts, clinic_tz()) if isinstance(ts, (int, float))
-                  else datetime.fromisoformat(str(ts)).astimezone(clinic_tz()))
+        moment = (
+            datetime.fromtimestamp(ts, clinic_tz())
+            if isinstance(ts, (int, float))
+            else datetime.fromisoformat(str(ts)).astimezone(clinic_tz())
+        )
     except (ValueError, OSError):
         return str(ts)
     return moment.strftime(fmt)
@@ -91,9 +95,14 @@ class CallbackViews:
         self.audit = audit_log.AuditLog(self.records.engine, clock=self.clock)
         self.env = core.templates(strict=False, trim=True).overlay()
         self.env.filters.update(local=_local, waiting=cb.waiting_text, booked=_booked)
-        self.env.globals.update(STATUSES=cb.STATUSES, STATUS_LABELS=cb.STATUS_LABELS, OFFICES=clinic.OFFICE_NAMES,
-                                OUTCOME_LABELS=OUTCOME_LABELS, MAX_ATTEMPTS=cb.MAX_ATTEMPTS,
-                                promise_text=promise.promise_text)
+        self.env.globals.update(
+            STATUSES=cb.STATUSES,
+            STATUS_LABELS=cb.STATUS_LABELS,
+            OFFICES=clinic.OFFICE_NAMES,
+            OUTCOME_LABELS=OUTCOME_LABELS,
+            MAX_ATTEMPTS=cb.MAX_ATTEMPTS,
+            promise_text=promise.promise_text,
+        )
         self._sync_lock = asyncio.Lock()
 
     # -- background ------------------------------------------------------------------------------
@@ -137,14 +146,26 @@ class CallbackViews:
         if office and office not in clinic.OFFICE_NAMES:
             return self.bad_request(request, f"Unknown office; choose one of: {', '.join(clinic.OFFICE_NAMES)}.")
         if status not in ("open", "all") + cb.STATUSES:
-            return self.bad_request(request, "Unknown status; choose one of: open, all, " + ", ".join(cb.STATUSES) + ".")
+            return self.bad_request(
+                request, "Unknown status; choose one of: open, all, " + ", ".join(cb.STATUSES) + "."
+            )
         await self.sync()
         data = await asyncio.to_thread(self.store.worklist, office or None, status)
         await self.write_audit(request, "view_worklist", detail=f"office={office or 'all'} status={status}")
-        links = {s: "/staff/callbacks?" + urlencode({k: v for k, v in (("office", office), ("status", s)) if v})
-                 for s in ("open", "all") + cb.STATUSES}
-        return self.render(request, "staff/callbacks.html", rows=data["rows"], counts=data["counts"],
-                           office=office, shown=status, links=links, now=self.clock())
+        links = {
+            s: "/staff/callbacks?" + urlencode({k: v for k, v in (("office", office), ("status", s)) if v})
+            for s in ("open", "all") + cb.STATUSES
+        }
+        return self.render(
+            request,
+            "staff/callbacks.html",
+            rows=data["rows"],
+            counts=data["counts"],
+            office=office,
+            shown=status,
+            links=links,
+            now=self.clock(),
+        )
 
     async def _request_and_record(self, screening_id: str):
         row = await asyncio.to_thread(self.store.get, screening_id)
@@ -153,20 +174,36 @@ class CallbackViews:
         record = await asyncio.to_thread(self.records.get, screening_id)
         return row, record
 
-    async def detail(self, request: web.Request, error: Optional[str] = None, status: int = 200,
-                     form: Optional[dict] = None) -> web.Response:
+    async def detail(
+        self, request: web.Request, error: Optional[str] = None, status: int = 200, form: Optional[dict] = None
+    ) -> web.Response:
         screening_id = request.match_info["screening_id"]
         row, record = await self._request_and_record(screening_id)
         if row is None:
-            return self.render(request, "staff/callback_error.html", status=404,
-                               message="No such call-back request (it may have been removed by retention).")
+            return self.render(
+                request,
+                "staff/callback_error.html",
+                status=404,
+                message="No such call-back request (it may have been removed by retention).",
+            )
         appointment = (record or {}).get("appointment") or {}
         office = clinic.find_office(row["office"] or "")
         await self.write_audit(request, "view_callback", [screening_id])
         suggested = self._suggested_time()
-        return self.render(request, "staff/callback.html", status=status, r=row, rec=record or {}, appt=appointment,
-                           office=office, error=error, form=form or {}, saved=request.query.get("saved", ""),
-                           suggested=suggested, duplicates=row["duplicate_of"])
+        return self.render(
+            request,
+            "staff/callback.html",
+            status=status,
+            r=row,
+            rec=record or {},
+            appt=appointment,
+            office=office,
+            error=error,
+            form=form or {},
+            saved=request.query.get("saved", ""),
+            suggested=suggested,
+            duplicates=row["duplicate_of"],
+        )
 
     def _suggested_time(self) -> str:
         """The placeholder of the booking field: the next business day at 10:00."""
@@ -182,15 +219,27 @@ class CallbackViews:
         action = str(form.get("action", ""))
         user = request["user"]
         try:
-            await asyncio.to_thread(functools.partial(
-                self.store.change, screening_id, action, user.label, note=form.get("note"), when=form.get("when"),
-                office=form.get("office")))
+            await asyncio.to_thread(
+                functools.partial(
+                    self.store.change,
+                    screening_id,
+                    action,
+                    user.label,
+                    note=form.get("note"),
+                    when=form.get("when"),
+                    office=form.get("office"),
+                )
+            )
         except KeyError:
             return self.render(request, "staff/callback_error.html", status=404, message="No such call-back request.")
         except CallbackError as exc:
             logger.info("call-back change refused (%s)", action if action in cb.ACTIONS else "unknown action")
-            return await self.detail(request, error=str(exc), status=400,
-                                     form={k: str(form.get(k, "")) for k in ("note", "when", "office", "action")})
+            return await self.detail(
+                request,
+                error=str(exc),
+                status=400,
+                form={k: str(form.get(k, "")) for k in ("note", "when", "office", "action")},
+            )
         await self.write_audit(request, f"callback_{action}", [screening_id])
         logger.info("call-back %s recorded", action)
         raise web.HTTPSeeOther(f"/staff/callbacks/{screening_id}?saved={action}")
@@ -201,8 +250,11 @@ class CallbackViews:
         if row is None or record is None:
             return self.render(request, "staff/callback_error.html", status=404, message="No such screening record.")
         await self.write_audit(request, "view_record", [screening_id], detail="staff")
-        answers = [(SHORT.get(s, s), value_label(s, record["answers"][s]["value"]), record["answers"][s].get("words"))
-                   for s in SLOTS if s in record.get("answers", {})]
+        answers = [
+            (SHORT.get(s, s), value_label(s, record["answers"][s]["value"]), record["answers"][s].get("words"))
+            for s in SLOTS
+            if s in record.get("answers", {})
+        ]
         return self.render(request, "staff/callback_record.html", r=row, rec=record, answers=answers)
 
 

@@ -17,6 +17,7 @@ Every API call needs a staff session; POSTs also need the session's CSRF token i
 ``X-CSRF-Token`` header, a JSON body and a same-origin ``Origin``/``Referer`` (the session cookie is
 SameSite=Strict as well). Nothing here logs message texts, names or phone numbers.
 """
+
 from __future__ import annotations
 
 import json
@@ -46,8 +47,10 @@ START_MESSAGE = "/start_screening"
 MAX_MESSAGE_CHARS = 1000
 CSRF_HEADER = "X-CSRF-Token"
 
-UNAVAILABLE = ("The assistant cannot be reached right now. Take the caller's details on paper and "
-               f"call the office: {clinic.PHONE_LIST}.")
+UNAVAILABLE = (
+    "The assistant cannot be reached right now. Take the caller's details on paper and "
+    f"call the office: {clinic.PHONE_LIST}."
+)
 
 VIEWS_KEY = web.AppKey("staff_views", object)
 
@@ -56,6 +59,7 @@ require_staff_api = auth.require_role(ROLE, part=PART, redirect=False)  # 401, n
 
 
 # --- talking to Rasa ------------------------------------------------------------------------------
+
 
 class RasaStaffClient(RasaClient):
     """Rasa's HTTP API (the tracker) and its staff channel, which needs the X-Staff-Token header."""
@@ -90,8 +94,11 @@ class StaffViews:
             "api": "/staff/api/intakes",
         }
         html = self.env.get_template("staff/console.html").render(
-            user=user, csrf=auth.csrf_token(request, PART), v=self.asset_version,
-            config_json=json.dumps(client_config), channel_ready=bool(self.client.channel_token),
+            user=user,
+            csrf=auth.csrf_token(request, PART),
+            v=self.asset_version,
+            config_json=json.dumps(client_config),
+            channel_ready=bool(self.client.channel_token),
         )
         return web.Response(text=html, content_type="text/html")
 
@@ -107,8 +114,9 @@ class StaffViews:
         except RasaUnavailable as exc:
             return _unavailable(exc)
         logger.info("staff intake started: %s…", sender[:14])
-        return web.json_response({"intake": sender, "messages": bot_messages(reply),
-                                  "state": build_state(tracker, self.catalog)}, status=201)
+        return web.json_response(
+            {"intake": sender, "messages": bot_messages(reply), "state": build_state(tracker, self.catalog)}, status=201
+        )
 
     async def get_intake(self, request: web.Request) -> web.Response:
         sender = _sender(request)
@@ -118,8 +126,13 @@ class StaffViews:
         except RasaUnavailable as exc:
             return _unavailable(exc)
         _check_owner(request, tracker)
-        return web.json_response({"intake": sender, "messages": last_turn(tracker.get("events") or []),
-                                  "state": build_state(tracker, self.catalog)})
+        return web.json_response(
+            {
+                "intake": sender,
+                "messages": last_turn(tracker.get("events") or []),
+                "state": build_state(tracker, self.catalog),
+            }
+        )
 
     async def post_message(self, request: web.Request) -> web.Response:
         body = await _check_post(request)
@@ -129,8 +142,12 @@ class StaffViews:
             raise _json_error(web.HTTPBadRequest, "'message' must be a non-empty string.")
         message = message.strip()
         if len(message) > MAX_MESSAGE_CHARS:
-            raise _json_error(web.HTTPRequestEntityTooLarge, f"'message' is longer than {MAX_MESSAGE_CHARS} characters.",
-                              max_size=MAX_MESSAGE_CHARS, actual_size=len(message))
+            raise _json_error(
+                web.HTTPRequestEntityTooLarge,
+                f"'message' is longer than {MAX_MESSAGE_CHARS} characters.",
+                max_size=MAX_MESSAGE_CHARS,
+                actual_size=len(message),
+            )
         user = request["user"]
         http = request.app[core.HTTP_KEY]
         try:
@@ -141,11 +158,13 @@ class StaffViews:
         except RasaUnavailable as exc:
             return _unavailable(exc)
         logger.info("staff intake turn: %s… (%s)", sender[:14], "button" if message.startswith("/") else "words")
-        return web.json_response({"intake": sender, "messages": bot_messages(reply),
-                                  "state": build_state(tracker, self.catalog)})
+        return web.json_response(
+            {"intake": sender, "messages": bot_messages(reply), "state": build_state(tracker, self.catalog)}
+        )
 
 
 # --- request checks -------------------------------------------------------------------------------
+
 
 def _json_error(cls: type, message: str, **kwargs: Any) -> web.HTTPException:
     return cls(text=json.dumps({"error": message}), content_type="application/json", **kwargs)
@@ -161,7 +180,9 @@ async def _check_post(request: web.Request) -> dict:
     try:
         auth.check_csrf(request, {"csrf_token": request.headers.get(CSRF_HEADER, "")}, PART)
     except web.HTTPForbidden:
-        raise _json_error(web.HTTPForbidden, "Reload the console and try again (the request was not from this page).")
+        raise _json_error(
+            web.HTTPForbidden, "Reload the console and try again (the request was not from this page)."
+        ) from None
     if request.content_type != "application/json":
         raise _json_error(web.HTTPUnsupportedMediaType, "Send JSON.")
     if not request.can_read_body:
@@ -169,7 +190,7 @@ async def _check_post(request: web.Request) -> dict:
     try:
         body = await request.json()
     except ValueError:
-        raise _json_error(web.HTTPBadRequest, "The body must be JSON.")
+        raise _json_error(web.HTTPBadRequest, "The body must be JSON.") from None
     if not isinstance(body, dict):
         raise _json_error(web.HTTPBadRequest, "The body must be a JSON object.")
     return body
@@ -199,10 +220,12 @@ def _check_owner(request: web.Request, tracker: Mapping[str, Any], must_exist: b
 
 # --- wiring ---------------------------------------------------------------------------------------
 
+
 def setup(app: web.Application, config: Any) -> None:
     """Mount the staff console (called by webapp.app.create_app)."""
-    if not auth.setup_login(app, config, part=PART, role=ROLE, title="Staff console",
-                            stylesheet="/staff/static/staff.css"):
+    if not auth.setup_login(
+        app, config, part=PART, role=ROLE, title="Staff console", stylesheet="/staff/static/staff.css"
+    ):
         return  # production without staff accounts or secret: /staff answers 503
     if not config.staff_channel_token:
         logger.warning("STAFF_CHANNEL_TOKEN is not set: the staff console cannot reach the assistant")
@@ -216,5 +239,6 @@ def setup(app: web.Application, config: Any) -> None:
     app.router.add_get("/staff/api/intakes/{intake}", require_staff_api(views.get_intake))
     app.router.add_post("/staff/api/intakes/{intake}/messages", require_staff_api(views.post_message))
     from webapp.staff import callbacks  # the front desk's call-back worklist (/staff/callbacks)
+
     callbacks.setup(app, config)
     app.router.add_static("/staff/static/", STATIC_DIR)

@@ -5,6 +5,7 @@ its wording), the outcome with its reasons (the result card) and the emergency s
 only arranges them for the console: the answers in the spec's order with the caller's words, the
 phase of the call, the read-back and the appointment request.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,6 +22,7 @@ TYPED_SLOTS = ("age_years", "contact_name", "contact_phone")
 
 # --- the questions and their answer buttons (the catalogue's staff wording) -------------------
 
+
 def payload_for(slot: str, value: Any) -> str:
     return "/inform" + json.dumps({slot: value}, separators=(",", ":"))
 
@@ -34,23 +36,29 @@ def question_catalog() -> list[dict]:
     catalog = []
     for slot in SLOTS:
         ask = catalogue.asks_for(slot, voice="staff")
-        options = [{"title": title, "payload": payload_for(slot, answers[slot])}
-                   for title, answers in (ask.buttons if ask else ()) if set(answers) == {slot}]
+        options = [
+            {"title": title, "payload": payload_for(slot, answers[slot])}
+            for title, answers in (ask.buttons if ask else ())
+            if set(answers) == {slot}
+        ]
         covered = {value for _title, answers in (ask.buttons if ask else ()) for value in answers.values()}
         for value, label in OPTIONS.get(slot, {}).items():
             if value not in covered:
                 options.append({"title": label, "payload": payload_for(slot, value)})
-        catalog.append({
-            "slot": slot,
-            "label": SHORT.get(slot, slot),
-            "question": QUESTIONS.get(slot, ""),
-            "options": options,
-            "number": catalogue.BOUNDS[slot].as_input() if slot in catalogue.BOUNDS else None,
-        })
+        catalog.append(
+            {
+                "slot": slot,
+                "label": SHORT.get(slot, slot),
+                "question": QUESTIONS.get(slot, ""),
+                "options": options,
+                "number": catalogue.BOUNDS[slot].as_input() if slot in catalogue.BOUNDS else None,
+            }
+        )
     return catalog
 
 
 # --- what the console shows, from the tracker ----------------------------------------------------
+
 
 def bot_messages(messages: Any) -> list[dict]:
     """The staff channel's reply (a list of bot messages) reduced to what the console draws."""
@@ -68,8 +76,11 @@ def bot_messages(messages: Any) -> list[dict]:
         if not isinstance(text, str) or not text:
             continue
         entry: dict[str, Any] = {"text": text}
-        buttons = [{"title": str(b.get("title") or ""), "payload": str(b.get("payload") or "")}
-                   for b in message.get("buttons") or [] if isinstance(b, Mapping) and b.get("payload")]
+        buttons = [
+            {"title": str(b.get("title") or ""), "payload": str(b.get("payload") or "")}
+            for b in message.get("buttons") or []
+            if isinstance(b, Mapping) and b.get("payload")
+        ]
         if buttons:
             entry["buttons"] = buttons
         out.append(entry)
@@ -112,20 +123,29 @@ def build_state(tracker: Mapping[str, Any], catalog: list[dict]) -> dict:
         if value is not None and entry.get("value") == value:
             words = entry.get("words")
             # the caller's own words, when typed and not just the value itself ("72" for 72)
-            typed = "payload" not in entry and bool(words) and str(words).strip().lower() not in (
-                str(value).lower(), value_label(slot, value).lower())
-        answers.append({
-            "slot": slot,
-            "label": question["label"],
-            "value": value,
-            "value_label": value_label(slot, value) if value is not None else "",
-            "words": words,
-            "typed": typed,
-            "changed": bool(entry.get("history")) if value is not None else False,
-            # the combined gate question asks two answers at once
-            "asking": requested == slot or (slot == "walking_standing_trigger" and requested == "leg_symptoms"
-                                            and slots.get("question_variant") == questionnaire.GATE),
-        })
+            typed = (
+                "payload" not in entry
+                and bool(words)
+                and str(words).strip().lower() not in (str(value).lower(), value_label(slot, value).lower())
+            )
+        answers.append(
+            {
+                "slot": slot,
+                "label": question["label"],
+                "value": value,
+                "value_label": value_label(slot, value) if value is not None else "",
+                "words": words,
+                "typed": typed,
+                "changed": bool(entry.get("history")) if value is not None else False,
+                # the combined gate question asks two answers at once
+                "asking": requested == slot
+                or (
+                    slot == "walking_standing_trigger"
+                    and requested == "leg_symptoms"
+                    and slots.get("question_variant") == questionnaire.GATE
+                ),
+            }
+        )
 
     outcome = slots.get("triage_outcome")
     card = None
@@ -156,18 +176,32 @@ def build_state(tracker: Mapping[str, Any], catalog: list[dict]) -> dict:
     if outcome == "emergency":
         emergency_script = (card or {}).get("summary") or wording.summary(outcome, "staff")
 
-    readback = [{"slot": a["slot"], "label": a["label"], "value_label": a["value_label"],
-                 "sentence": wording.readback_sentence(a["slot"], a["value"]),
-                 "words": a["words"] if a["typed"] else None}
-                for a in answers if a["value"] is not None]
+    readback = [
+        {
+            "slot": a["slot"],
+            "label": a["label"],
+            "value_label": a["value_label"],
+            "sentence": wording.readback_sentence(a["slot"], a["value"]),
+            "words": a["words"] if a["typed"] else None,
+        }
+        for a in answers
+        if a["value"] is not None
+    ]
 
     appointment = None
     if requested in APPOINTMENT_SLOTS or any(slots.get(s) is not None for s in APPOINTMENT_SLOTS):
-        appointment = [{"slot": s, "label": catalogue.APPOINTMENT_FIELDS[s], "value": slots.get(s),
-                        "value_label": {"yes": "Yes, caller agreed", "no": "Declined"}.get(str(slots.get(s)), slots.get(s))
-                        if s == "appointment_consent" else slots.get(s),
-                        "asking": requested == s}
-                       for s in APPOINTMENT_SLOTS]
+        appointment = [
+            {
+                "slot": s,
+                "label": catalogue.APPOINTMENT_FIELDS[s],
+                "value": slots.get(s),
+                "value_label": {"yes": "Yes, caller agreed", "no": "Declined"}.get(str(slots.get(s)), slots.get(s))
+                if s == "appointment_consent"
+                else slots.get(s),
+                "asking": requested == s,
+            }
+            for s in APPOINTMENT_SLOTS
+        ]
 
     return {
         "intake": tracker.get("sender_id"),
@@ -176,7 +210,9 @@ def build_state(tracker: Mapping[str, Any], catalog: list[dict]) -> dict:
         "staff_name": slots.get("staff_name"),
         "requested_slot": requested,
         "typed_answer": requested in TYPED_SLOTS and not slots.get("pending_check"),  # a check is yes/no
-        "checking": (slots.get("pending_check") or {}).get("kind") if isinstance(slots.get("pending_check"), Mapping) else None,
+        "checking": (slots.get("pending_check") or {}).get("kind")
+        if isinstance(slots.get("pending_check"), Mapping)
+        else None,
         "phase": phase,
         "status": slots.get("screening_status"),
         "outcome": outcome,

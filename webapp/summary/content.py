@@ -4,6 +4,7 @@ The latest result card after the last restart (what the chat showed), and the an
 chat read them back before it ("Here is what I understood", records.answer_summary): each with
 its label, its value and the person's own words. The clinic's numbers come from screening.clinic.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -8,6 +8,7 @@ cookie. The id is signed (chat_security.summary_link), expires after an hour, an
 result by its time: after "Start over" (a restart) or a changed answer, it shows nothing more.
 Nothing here logs a message text or an answer.
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,10 +32,17 @@ GONE_TITLE = "This summary is no longer available"
 
 def _page_headers() -> dict:
     return {
-        "Content-Security-Policy": "; ".join([
-            "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-            "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
-        ]),
+        "Content-Security-Policy": "; ".join(
+            [
+                "default-src 'none'",
+                "script-src 'self'",
+                "style-src 'self'",
+                "img-src 'self' data:",
+                "base-uri 'none'",
+                "form-action 'none'",
+                "frame-ancestors 'none'",
+            ]
+        ),
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",
         "Cache-Control": "no-store",
@@ -58,7 +66,9 @@ class SummaryViews:
 
     async def _tracker(self, request: web.Request, conversation_id: str) -> Optional[dict]:
         try:
-            tracker = await self.rasa.tracker(request.app[core.HTTP_KEY], conversation_id, include_events="AFTER_RESTART")
+            tracker = await self.rasa.tracker(
+                request.app[core.HTTP_KEY], conversation_id, include_events="AFTER_RESTART"
+            )
         except RasaUnavailable as exc:
             logger.warning("summary: Rasa not available (%s)", type(exc).__name__)
             return None
@@ -73,16 +83,19 @@ class SummaryViews:
             return web.json_response({"error": "not found"}, status=404, headers=no_store)
         tracker = await self._tracker(request, conversation_id)
         if tracker is None:
-            return web.json_response({"error": "assistant_unavailable", "message": patient.UNREACHABLE_MESSAGE},
-                                     status=502, headers=no_store)
+            return web.json_response(
+                {"error": "assistant_unavailable", "message": patient.UNREACHABLE_MESSAGE}, status=502, headers=no_store
+            )
         found = latest_result(tracker.get("events") or [])
         if found is None or not can_have_summary(found[1]):
-            return web.json_response({"error": "no_result", "message": "There is no result to summarize yet."},
-                                     status=404, headers=no_store)
+            return web.json_response(
+                {"error": "no_result", "message": "There is no result to summarize yet."}, status=404, headers=no_store
+            )
         summary_id = summary_link.make(self.secret, conversation_id, found[0])
         logger.info("summary: address made for %s…", conversation_id[:11])
-        return web.json_response({"url": f"/summary/{summary_id}", "expires_in": summary_link.TTL_SECONDS},
-                                 headers=no_store)
+        return web.json_response(
+            {"url": f"/summary/{summary_id}", "expires_in": summary_link.TTL_SECONDS}, headers=no_store
+        )
 
     def _render(self, name: str, status: int = 200, **context) -> web.Response:
         html = self.env.get_template(name).render(v=self.version, **context)
@@ -91,16 +104,31 @@ class SummaryViews:
     async def page(self, request: web.Request) -> web.Response:
         ref = summary_link.verify(self.secret, request.match_info.get("summary_id"))
         if ref is None:
-            return self._render("summary/gone.html", status=404, title=GONE_TITLE,
-                                reason="The link has expired or is not right.", offices=patient.OFFICES)
+            return self._render(
+                "summary/gone.html",
+                status=404,
+                title=GONE_TITLE,
+                reason="The link has expired or is not right.",
+                offices=patient.OFFICES,
+            )
         tracker = await self._tracker(request, ref.conversation_id)
         if tracker is None:
-            return self._render("summary/gone.html", status=502, title="We can't show your summary right now",
-                                reason=patient.UNREACHABLE_MESSAGE, offices=patient.OFFICES)
+            return self._render(
+                "summary/gone.html",
+                status=502,
+                title="We can't show your summary right now",
+                reason=patient.UNREACHABLE_MESSAGE,
+                offices=patient.OFFICES,
+            )
         view = summary_view(tracker, ref.result_ms, clinic_tz())
         if view is None:
-            return self._render("summary/gone.html", status=404, title=GONE_TITLE,
-                                reason="The screening was started over or changed since.", offices=patient.OFFICES)
+            return self._render(
+                "summary/gone.html",
+                status=404,
+                title=GONE_TITLE,
+                reason="The screening was started over or changed since.",
+                offices=patient.OFFICES,
+            )
         return self._render("summary/summary.html", s=view)
 
 

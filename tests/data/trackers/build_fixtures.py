@@ -6,6 +6,7 @@ validation action's slot events right after the user message, ``requested_slot``
 ``utter_ask_*`` question with buttons, the result as text plus a custom ``result_card``.
 Files named ``real_*.json`` are dumps of the real assistant and are not written here.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,29 +17,52 @@ HERE = Path(__file__).resolve().parent
 MODEL_META = {"model_id": "0b7c1e0f2a3d4c5b8e9f", "assistant_id": "mild-intake"}
 
 QUESTIONS = {
-    "red_flags": ("First, to be safe: right now, do you have new loss of bladder or bowel control, numbness "
-                  "in the groin or inner thighs, leg weakness that is quickly getting worse, or back pain "
-                  "with fever or chills?", [("Yes", "yes"), ("No", "no")]),
-    "urgent_flags": ("Have you had a recent fall or injury to your back, a history of cancer, or weight "
-                     "loss you can't explain?", [("Yes", "yes"), ("No", "no")]),
-    "leg_symptoms": ("Do you get pain, numbness or heaviness in your buttocks or legs when you walk or stand "
-                     "for a while?", None),
-    "sitting_leaning_relief": ("Do those symptoms ease when you sit down or bend forward, for example leaning "
-                               "on a shopping cart?", [("Yes", "yes"), ("No", "no"), ("Not sure", "unsure")]),
-    "walking_tolerance": ("How far can you walk before you have to stop?", [
-        ("More than 2 miles", "over_2_miles"), ("2 blocks to 2 miles", "2_blocks_to_2_miles"),
-        ("50 feet to 2 blocks", "50_feet_to_2_blocks"), ("Less than 50 feet", "under_50_feet")]),
+    "red_flags": (
+        "First, to be safe: right now, do you have new loss of bladder or bowel control, numbness "
+        "in the groin or inner thighs, leg weakness that is quickly getting worse, or back pain "
+        "with fever or chills?",
+        [("Yes", "yes"), ("No", "no")],
+    ),
+    "urgent_flags": (
+        "Have you had a recent fall or injury to your back, a history of cancer, or weight loss you can't explain?",
+        [("Yes", "yes"), ("No", "no")],
+    ),
+    "leg_symptoms": (
+        "Do you get pain, numbness or heaviness in your buttocks or legs when you walk or stand for a while?",
+        None,
+    ),
+    "sitting_leaning_relief": (
+        "Do those symptoms ease when you sit down or bend forward, for example leaning on a shopping cart?",
+        [("Yes", "yes"), ("No", "no"), ("Not sure", "unsure")],
+    ),
+    "walking_tolerance": (
+        "How far can you walk before you have to stop?",
+        [
+            ("More than 2 miles", "over_2_miles"),
+            ("2 blocks to 2 miles", "2_blocks_to_2_miles"),
+            ("50 feet to 2 blocks", "50_feet_to_2_blocks"),
+            ("Less than 50 feet", "under_50_feet"),
+        ],
+    ),
     "symptom_duration_months": ("How long have you had these symptoms?", None),
     "age_years": ("How old are you? You may skip this.", [("I'd rather not say", "declined")]),
-    "conservative_care": ("Have you tried physical therapy, exercises or pain medication for this?", [
-        ("Yes, without enough relief", "failed"), ("Yes, and it helps", "helped"), ("No", "not_tried")]),
-    "injections": ("Have you had epidural steroid injections or other spinal injections for it?", [
-        ("Yes, without enough relief", "failed"), ("Yes, and they help", "helped"), ("No", "not_tried")]),
+    "conservative_care": (
+        "Have you tried physical therapy, exercises or pain medication for this?",
+        [("Yes, without enough relief", "failed"), ("Yes, and it helps", "helped"), ("No", "not_tried")],
+    ),
+    "injections": (
+        "Have you had epidural steroid injections or other spinal injections for it?",
+        [("Yes, without enough relief", "failed"), ("Yes, and they help", "helped"), ("No", "not_tried")],
+    ),
     "prior_back_surgery": ("Have you ever had surgery on your lower back?", [("Yes", "yes"), ("No", "no")]),
-    "imaging_stenosis": ("Has an MRI or CT scan shown spinal stenosis (narrowing)?", [
-        ("Yes", "yes"), ("No", "no"), ("Not sure", "unsure")]),
-    "blood_thinners": ("Do you take blood thinners, such as warfarin, apixaban or clopidogrel?", [
-        ("Yes", "yes"), ("No", "no")]),
+    "imaging_stenosis": (
+        "Has an MRI or CT scan shown spinal stenosis (narrowing)?",
+        [("Yes", "yes"), ("No", "no"), ("Not sure", "unsure")],
+    ),
+    "blood_thinners": (
+        "Do you take blood thinners, such as warfarin, apixaban or clopidogrel?",
+        [("Yes", "yes"), ("No", "no")],
+    ),
     # the appointment form's
     "contact_name": ("What name should the office use?", None),
     "contact_phone": ("And a phone number to reach you?", None),
@@ -51,12 +75,18 @@ GATE_BUTTONS = [
 ]
 
 CARDS = {
-    "recommend_consult": ("A consultation to discuss MILD looks appropriate",
-                          "Your answers fit the pattern that MILD treats."),
-    "possible_consult": ("A spine or pain consultation can help decide",
-                         "Some of your answers fit the pattern that MILD treats."),
-    "not_indicated": ("Your symptoms do not match the pattern MILD treats",
-                      "MILD is unlikely to help. A doctor can look for the cause of your symptoms."),
+    "recommend_consult": (
+        "A consultation to discuss MILD looks appropriate",
+        "Your answers fit the pattern that MILD treats.",
+    ),
+    "possible_consult": (
+        "A spine or pain consultation can help decide",
+        "Some of your answers fit the pattern that MILD treats.",
+    ),
+    "not_indicated": (
+        "Your symptoms do not match the pattern MILD treats",
+        "MILD is unlikely to help. A doctor can look for the cause of your symptoms.",
+    ),
     "emergency": ("Please get emergency care now", "Go to the nearest emergency department or call 911 now."),
     "conservative_first": ("Conservative care comes first", "Treatments such as physical therapy come first."),
 }
@@ -79,8 +109,18 @@ class Conversation:
         self.events.append(event)
 
     def action(self, name: str, policy: str | None = "RulePolicy", confidence: float = 1.0) -> None:
-        self.add({"event": "action", "timestamp": self.tick(0.05), "metadata": dict(MODEL_META), "name": name,
-                  "policy": policy, "confidence": confidence, "action_text": None, "hide_rule_turn": False})
+        self.add(
+            {
+                "event": "action",
+                "timestamp": self.tick(0.05),
+                "metadata": dict(MODEL_META),
+                "name": name,
+                "policy": policy,
+                "confidence": confidence,
+                "action_text": None,
+                "hide_rule_turn": False,
+            }
+        )
 
     def slot(self, name: str, value) -> None:
         self.slots[name] = value
@@ -99,20 +139,47 @@ class Conversation:
     def user(self, text: str, intent: str = "inform", entities: list | None = None, wait: float = 9.0) -> None:
         t = self.tick(wait)
         message_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{self.sender_id}/{t}").hex
-        parse = {"intent": {"name": intent, "confidence": 0.97}, "entities": entities or [], "text": text,
-                 "message_id": message_id, "metadata": {},
-                 "intent_ranking": [{"name": intent, "confidence": 0.97}]}
-        self.add({"event": "user", "timestamp": t, "metadata": dict(MODEL_META), "text": text,
-                  "parse_data": parse, "input_channel": self.channel, "message_id": message_id})
+        parse = {
+            "intent": {"name": intent, "confidence": 0.97},
+            "entities": entities or [],
+            "text": text,
+            "message_id": message_id,
+            "metadata": {},
+            "intent_ranking": [{"name": intent, "confidence": 0.97}],
+        }
+        self.add(
+            {
+                "event": "user",
+                "timestamp": t,
+                "metadata": dict(MODEL_META),
+                "text": text,
+                "parse_data": parse,
+                "input_channel": self.channel,
+                "message_id": message_id,
+            }
+        )
         self.add({"event": "user_featurization", "timestamp": self.tick(0.01), "use_text_for_featurization": False})
 
     def bot(self, text: str | None, buttons: list | None = None, utter: str | None = None, custom=None) -> None:
         meta = dict(MODEL_META)
         if utter:
             meta["utter_action"] = utter
-        self.add({"event": "bot", "timestamp": self.tick(0.05), "metadata": meta, "text": text,
-                  "data": {"elements": None, "quick_replies": None, "buttons": buttons, "attachment": None,
-                           "image": None, "custom": custom}})
+        self.add(
+            {
+                "event": "bot",
+                "timestamp": self.tick(0.05),
+                "metadata": meta,
+                "text": text,
+                "data": {
+                    "elements": None,
+                    "quick_replies": None,
+                    "buttons": buttons,
+                    "attachment": None,
+                    "image": None,
+                    "custom": custom,
+                },
+            }
+        )
 
     def say(self, text: str | None, buttons: list | None = None, utter: str | None = None) -> None:
         """A bot message, then the bot listens."""
@@ -131,13 +198,26 @@ class Conversation:
             text, buttons = QUESTIONS[slot][0], GATE_BUTTONS
         else:
             text, options = QUESTIONS[slot]
-            buttons = None if options is None else [
-                {"title": title, "payload": "/inform" + json.dumps({slot: value}, separators=(",", ":"))}
-                for title, value in options]
+            buttons = (
+                None
+                if options is None
+                else [
+                    {"title": title, "payload": "/inform" + json.dumps({slot: value}, separators=(",", ":"))}
+                    for title, value in options
+                ]
+            )
         self.say(text, buttons, utter=f"utter_ask_{slot}")
 
-    def answer(self, text: str, values: dict, ask_next: str | None, intent: str = "inform",
-               entities: list | None = None, wait: float = 9.0, form: str = "screening_form") -> None:
+    def answer(
+        self,
+        text: str,
+        values: dict,
+        ask_next: str | None,
+        intent: str = "inform",
+        entities: list | None = None,
+        wait: float = 9.0,
+        form: str = "screening_form",
+    ) -> None:
         """One user turn inside `form`: the message, the validation's slot events, the next question."""
         self.user(text, intent, entities, wait)
         self.action(form, policy="RulePolicy")
@@ -152,8 +232,13 @@ class Conversation:
         entities = [{"entity": k, "value": v, "start": 0, "end": 0} for k, v in slot_values.items()]
         self.answer(payload, slot_values, ask_next, entities=entities, wait=wait)
 
-    def start_form(self, text: str = "I'd like to check if MILD is right for me", screening_id: str | None = None,
-                   answered_by: str = "patient", staff_name: str | None = None) -> str:
+    def start_form(
+        self,
+        text: str = "I'd like to check if MILD is right for me",
+        screening_id: str | None = None,
+        answered_by: str = "patient",
+        staff_name: str | None = None,
+    ) -> str:
         self.user(text, intent="start_screening")
         self.action("action_start_screening", policy="RulePolicy")
         sid = screening_id or uuid.uuid5(uuid.NAMESPACE_URL, f"{self.sender_id}/{self.t}").hex
@@ -169,7 +254,7 @@ class Conversation:
         return sid
 
     def no_flags_by_button(self) -> None:
-        """"No" to the red flags and to the urgent flags, both by button; then the gate question."""
+        """ "No" to the red flags and to the urgent flags, both by button; then the gate question."""
         self.button({"red_flags": "no"}, "urgent_flags")
         self.button({"urgent_flags": "no"}, "leg_symptoms")
 
@@ -195,12 +280,20 @@ class Conversation:
         self.action("action_show_result", policy="RulePolicy")
         self.slot("screening_status", "finished")
         title, summary = CARDS[outcome]
-        card = {"type": "result_card", "outcome": outcome, "title": title, "summary": summary,
-                "reasons": [r["text"] for r in reasons], "notes": [n["text"] for n in (notes or [])],
-                "next_step": "Call Woburn 781-927-PAIN (7246) or Beverly 978-927-PAIN (7246).",
-                "disclaimer": "This screening is not medical advice. In an emergency, call 911.",
-                "phones": [{"office": "Woburn", "display": "781-927-PAIN (7246)", "tel": "+17819277246"},
-                           {"office": "Beverly", "display": "978-927-PAIN (7246)", "tel": "+19789277246"}]}
+        card = {
+            "type": "result_card",
+            "outcome": outcome,
+            "title": title,
+            "summary": summary,
+            "reasons": [r["text"] for r in reasons],
+            "notes": [n["text"] for n in (notes or [])],
+            "next_step": "Call Woburn 781-927-PAIN (7246) or Beverly 978-927-PAIN (7246).",
+            "disclaimer": "This screening is not medical advice. In an emergency, call 911.",
+            "phones": [
+                {"office": "Woburn", "display": "781-927-PAIN (7246)", "tel": "+17819277246"},
+                {"office": "Beverly", "display": "978-927-PAIN (7246)", "tel": "+19789277246"},
+            ],
+        }
         self.bot(f"Result: {title}. {summary}")
         self.bot(None, custom={"data": card})
 
@@ -236,44 +329,81 @@ def note(code: str, text: str) -> dict:
 
 
 FIT_REASONS = [
-    reason("leg_symptoms_present", "leg_symptoms", "yes", "You have pain, numbness or heaviness in your buttocks or legs."),
-    reason("walking_standing_trigger", "walking_standing_trigger", "yes", "It comes on when you walk or stand for a while."),
+    reason(
+        "leg_symptoms_present", "leg_symptoms", "yes", "You have pain, numbness or heaviness in your buttocks or legs."
+    ),
+    reason(
+        "walking_standing_trigger", "walking_standing_trigger", "yes", "It comes on when you walk or stand for a while."
+    ),
     reason("sitting_leaning_relief", "sitting_leaning_relief", "yes", "It eases when you sit down or lean forward."),
-    reason("walking_limited", "walking_tolerance", "50_feet_to_2_blocks",
-           "You can walk between 50 feet and 2 blocks before you have to stop."),
+    reason(
+        "walking_limited",
+        "walking_tolerance",
+        "50_feet_to_2_blocks",
+        "You can walk between 50 feet and 2 blocks before you have to stop.",
+    ),
     reason("long_duration", "symptom_duration_months", 24.0, "You have had these symptoms for about 2 years."),
-    reason("conservative_care_failed", "conservative_care", "failed",
-           "Physical therapy, exercise or pain medication did not give you enough relief."),
+    reason(
+        "conservative_care_failed",
+        "conservative_care",
+        "failed",
+        "Physical therapy, exercise or pain medication did not give you enough relief.",
+    ),
     reason("injections_failed", "injections", "failed", "Spinal injections did not give you enough relief."),
 ]
-BLOOD_THINNER_NOTE = note("blood_thinners", "You take a blood thinner. The doctor will tell you whether and when to "
-                                            "pause it before a procedure. Never stop it on your own.")
-MEDICARE_NOTE = note("medicare", "Medicare covers MILD only through approved studies; our office will check "
-                                 "your coverage.")
+BLOOD_THINNER_NOTE = note(
+    "blood_thinners",
+    "You take a blood thinner. The doctor will tell you whether and when to "
+    "pause it before a procedure. Never stop it on your own.",
+)
+MEDICARE_NOTE = note(
+    "medicare", "Medicare covers MILD only through approved studies; our office will check your coverage."
+)
 
 
 def finished_recommend() -> Conversation:
     """A web patient, free text and buttons mixed, recommend_consult, appointment requested."""
     c = Conversation("web-7f3a9c2e", 1763366400.0)  # 2025-11-17 08:00 UTC
     c.user("hi", intent="greet", wait=2)
-    c.utter("utter_greet",
-            "Hello! I can check whether a consultation about MILD could help with your back and leg pain.")
+    c.utter(
+        "utter_greet", "Hello! I can check whether a consultation about MILD could help with your back and leg pain."
+    )
     c.action("action_listen")
     c.start_form()
     c.button({"red_flags": "no"}, "urgent_flags")
     c.answer("no nothing like that", {"urgent_flags": "no"}, "leg_symptoms", intent="deny")
-    c.answer("yes both legs get heavy and numb after I walk about a block, sitting down helps right away",
-             {"leg_symptoms": "yes", "walking_standing_trigger": "yes", "sitting_leaning_relief": "yes",
-              "walking_tolerance": "50_feet_to_2_blocks"}, "symptom_duration_months",
-             entities=[{"entity": "walking_distance", "value": "a block", "start": 42, "end": 49}])
-    c.answer("about 2 years now", {"symptom_duration_months": 24.0}, "age_years",
-             entities=[{"entity": "duration", "value": "2 years", "start": 6, "end": 13}])
-    c.answer("I'm 71", {"age_years": 71}, "conservative_care",
-             entities=[{"entity": "age", "value": "71", "start": 4, "end": 6}])
-    c.answer("I did PT for 3 months and take gabapentin, didn't really help", {"conservative_care": "failed"},
-             "injections", entities=[{"entity": "treatment", "value": "PT", "start": 6, "end": 8}])
-    c.answer("two epidurals last year, they wore off after a couple weeks", {"injections": "failed"},
-             "prior_back_surgery")
+    c.answer(
+        "yes both legs get heavy and numb after I walk about a block, sitting down helps right away",
+        {
+            "leg_symptoms": "yes",
+            "walking_standing_trigger": "yes",
+            "sitting_leaning_relief": "yes",
+            "walking_tolerance": "50_feet_to_2_blocks",
+        },
+        "symptom_duration_months",
+        entities=[{"entity": "walking_distance", "value": "a block", "start": 42, "end": 49}],
+    )
+    c.answer(
+        "about 2 years now",
+        {"symptom_duration_months": 24.0},
+        "age_years",
+        entities=[{"entity": "duration", "value": "2 years", "start": 6, "end": 13}],
+    )
+    c.answer(
+        "I'm 71",
+        {"age_years": 71},
+        "conservative_care",
+        entities=[{"entity": "age", "value": "71", "start": 4, "end": 6}],
+    )
+    c.answer(
+        "I did PT for 3 months and take gabapentin, didn't really help",
+        {"conservative_care": "failed"},
+        "injections",
+        entities=[{"entity": "treatment", "value": "PT", "start": 6, "end": 8}],
+    )
+    c.answer(
+        "two epidurals last year, they wore off after a couple weeks", {"injections": "failed"}, "prior_back_surgery"
+    )
     c.button({"prior_back_surgery": "no"}, None)
     c.outcome("recommend_consult", FIT_REASONS, [MEDICARE_NOTE])
     c.ask("imaging_stenosis")
@@ -281,16 +411,24 @@ def finished_recommend() -> Conversation:
     c.answer("I take Eliquis", {"blood_thinners": "yes"}, None)
     c.slot("triage_notes", [BLOOD_THINNER_NOTE, MEDICARE_NOTE])
     c.end_form("recommend_consult", FIT_REASONS, [BLOOD_THINNER_NOTE, MEDICARE_NOTE])
-    c.say("Would you like me to request a consultation appointment?",
-          [{"title": "Yes, please", "payload": "/affirm"}, {"title": "No, thanks", "payload": "/deny"}],
-          utter="utter_offer_appointment")
+    c.say(
+        "Would you like me to request a consultation appointment?",
+        [{"title": "Yes, please", "payload": "/affirm"}, {"title": "No, thanks", "payload": "/deny"}],
+        utter="utter_offer_appointment",
+    )
     c.answer("/affirm", {"appointment_consent": "yes"}, None, intent="affirm", wait=6, form="appointment_form")
     c.loop("appointment_form")
     c.ask("contact_name")
     c.answer("Margaret Ellis", {"contact_name": "Margaret Ellis"}, "contact_phone", wait=7, form="appointment_form")
     c.answer("781 555 0142", {"contact_phone": "781-555-0142"}, "preferred_office", wait=8, form="appointment_form")
-    c.answer('/inform{"preferred_office":"Woburn"}', {"preferred_office": "Woburn"}, None, wait=4,
-             entities=[{"entity": "preferred_office", "value": "Woburn"}], form="appointment_form")
+    c.answer(
+        '/inform{"preferred_office":"Woburn"}',
+        {"preferred_office": "Woburn"},
+        None,
+        wait=4,
+        entities=[{"entity": "preferred_office", "value": "Woburn"}],
+        form="appointment_form",
+    )
     c.end_loop()
     c.say("Thank you, Margaret. The Woburn office will call you at 781-555-0142.", utter="utter_appointment_requested")
     return c
@@ -303,19 +441,27 @@ def correction() -> Conversation:
     c.answer("no", {"red_flags": "no"}, "urgent_flags", intent="deny")
     c.answer("no", {"urgent_flags": "no"}, "leg_symptoms", intent="deny")
     c.button({"leg_symptoms": "yes", "walking_standing_trigger": "yes"}, "sitting_leaning_relief")
-    c.answer("yes if I lean on the cart at the grocery store", {"sitting_leaning_relief": "yes"},
-             "walking_tolerance", intent="affirm")
+    c.answer(
+        "yes if I lean on the cart at the grocery store",
+        {"sitting_leaning_relief": "yes"},
+        "walking_tolerance",
+        intent="affirm",
+    )
     c.answer("maybe half a mile", {"walking_tolerance": "2_blocks_to_2_miles"}, "symptom_duration_months")
     c.answer("since last spring, so 8 months", {"symptom_duration_months": 8.0}, "age_years")
     c.answer("45", {"age_years": 45}, "conservative_care")
     c.answer("sorry I typed that wrong, I'm 54", {"age_years": 54}, "conservative_care")
-    c.answer("and actually it's more like 100 feet, not half a mile",
-             {"walking_tolerance": "50_feet_to_2_blocks"}, "conservative_care")
+    c.answer(
+        "and actually it's more like 100 feet, not half a mile",
+        {"walking_tolerance": "50_feet_to_2_blocks"},
+        "conservative_care",
+    )
     c.answer("physical therapy twice, no luck", {"conservative_care": "failed"}, "injections")
     c.answer("one round of injections, no help", {"injections": "failed"}, "prior_back_surgery")
     c.answer("never", {"prior_back_surgery": "no"}, None, intent="deny")
     reasons = [r for r in FIT_REASONS if r["code"] != "long_duration"] + [
-        reason("long_duration", "symptom_duration_months", 8.0, "You have had these symptoms for about 8 months.")]
+        reason("long_duration", "symptom_duration_months", 8.0, "You have had these symptoms for about 8 months.")
+    ]
     c.outcome("recommend_consult", reasons)
     c.notes_by_button(imaging_stenosis="unsure", blood_thinners="no")
     notes = [note("no_imaging", "The consultation will need an MRI or CT scan of your lower back.")]
@@ -333,11 +479,17 @@ def abandoned() -> Conversation:
     c = Conversation("web-ab4nd0n3", 1763546400.0)  # 2025-11-19 10:00 UTC
     c.start_form("start screening")
     c.no_flags_by_button()
-    c.answer("yes my right leg", {"leg_symptoms": "yes", "walking_standing_trigger": "yes"}, "sitting_leaning_relief",
-             intent="affirm")
+    c.answer(
+        "yes my right leg",
+        {"leg_symptoms": "yes", "walking_standing_trigger": "yes"},
+        "sitting_leaning_relief",
+        intent="affirm",
+    )
     c.user("what does the procedure involve?", intent="faq_what_is_mild")
-    c.utter("utter_faq_what_is_mild",
-            "MILD is a procedure in which a device the diameter of a paper hole punch is inserted down to the spine.")
+    c.utter(
+        "utter_faq_what_is_mild",
+        "MILD is a procedure in which a device the diameter of a paper hole punch is inserted down to the spine.",
+    )
     c.action("screening_form")
     c.say(QUESTIONS["sitting_leaning_relief"][0], utter="utter_ask_sitting_leaning_relief")
     c.answer("not sure really", {"sitting_leaning_relief": "unsure"}, "walking_tolerance", intent="unsure")
@@ -349,9 +501,12 @@ def emergency() -> Conversation:
     c = Conversation("web-e3e76e9c", 1763629200.0)  # 2025-11-20 09:00 UTC
     c.start_form("hi I want to do the screening")
     c.no_flags_by_button()
-    c.answer("yes, and I also can't control my bladder since yesterday",
-             {"leg_symptoms": "yes", "walking_standing_trigger": "yes", "red_flags": "yes"}, None,
-             intent="report_red_flag")
+    c.answer(
+        "yes, and I also can't control my bladder since yesterday",
+        {"leg_symptoms": "yes", "walking_standing_trigger": "yes", "red_flags": "yes"},
+        None,
+        intent="report_red_flag",
+    )
     reasons = [reason("red_flags", "red_flags", "yes", "You reported a warning sign that needs emergency care.")]
     c.finish("emergency", reasons)
     return c
@@ -362,13 +517,22 @@ def staff_entered() -> Conversation:
     c = Conversation("staff-dw-20251121-01", 1763730000.0, channel="staff")  # 2025-11-21 13:00 UTC
     c.start_form("new screening", answered_by="staff", staff_name="Dana Whitfield")
     c.no_flags_by_button()
-    c.answer("caller says both legs ache when walking", {"leg_symptoms": "yes", "walking_standing_trigger": "yes"},
-             "sitting_leaning_relief")
+    c.answer(
+        "caller says both legs ache when walking",
+        {"leg_symptoms": "yes", "walking_standing_trigger": "yes"},
+        "sitting_leaning_relief",
+    )
     c.button({"sitting_leaning_relief": "yes"}, "walking_tolerance")
     c.button({"walking_tolerance": "2_blocks_to_2_miles"}, "symptom_duration_months")
     c.answer("6 weeks", {"symptom_duration_months": 1.5}, None)
-    reasons = [reason("short_duration", "symptom_duration_months", 1.5,
-                      "Your symptoms started about 1.5 months ago; MILD is considered after at least 3 months.")]
+    reasons = [
+        reason(
+            "short_duration",
+            "symptom_duration_months",
+            1.5,
+            "Your symptoms started about 1.5 months ago; MILD is considered after at least 3 months.",
+        )
+    ]
     c.finish("conservative_first", reasons)
     return c
 
@@ -389,8 +553,14 @@ def restart_two() -> Conversation:
     c.button({"red_flags": "no"}, "urgent_flags")
     c.answer("no falls, no cancer", {"urgent_flags": "no"}, "leg_symptoms", intent="deny")
     c.answer("my back hurts but nothing in my legs", {"leg_symptoms": "no"}, None)
-    reasons = [reason("no_leg_symptoms", "leg_symptoms", "no",
-                      "You do not have pain, numbness or heaviness in your buttocks or legs.")]
+    reasons = [
+        reason(
+            "no_leg_symptoms",
+            "leg_symptoms",
+            "no",
+            "You do not have pain, numbness or heaviness in your buttocks or legs.",
+        )
+    ]
     c.finish("not_indicated", reasons)
     assert first != second
     return c
@@ -409,8 +579,14 @@ def buttons_only() -> Conversation:
     c.button({"conservative_care": "failed"}, "injections")
     c.button({"injections": "not_tried"}, "prior_back_surgery")
     c.button({"prior_back_surgery": "no"}, None)
-    reasons = [reason("injections_not_tried", "injections", "not_tried",
-                      "You have not had spinal (epidural) injections yet; they are usually tried before MILD.")]
+    reasons = [
+        reason(
+            "injections_not_tried",
+            "injections",
+            "not_tried",
+            "You have not had spinal (epidural) injections yet; they are usually tried before MILD.",
+        )
+    ]
     c.outcome("possible_consult", reasons)
     c.notes_by_button(imaging_stenosis="yes", blood_thinners="no")
     c.end_form("possible_consult", reasons)

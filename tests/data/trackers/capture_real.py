@@ -8,6 +8,7 @@ conversations over the REST channels (patient: /webhooks/rest/webhook, staff:
 ``GET /conversations/{id}/tracker?include_events=ALL``. The dumps are what the record
 derivation tests read as "real tracker event lists"; re-run after the bot changes.
 """
+
 from __future__ import annotations
 
 import json
@@ -58,8 +59,9 @@ class Talk:
         if self.channel == "staff":
             body["metadata"] = {"staff_name": self.staff_name}
             headers["x-staff-token"] = STAFF_TOKEN
-        request = urllib.request.Request(f"{self.stack.rasa_url}/webhooks/{self.channel}/webhook",
-                                         data=json.dumps(body).encode(), headers=headers)
+        request = urllib.request.Request(
+            f"{self.stack.rasa_url}/webhooks/{self.channel}/webhook", data=json.dumps(body).encode(), headers=headers
+        )
         with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (local)
             messages = json.loads(response.read())
         buttons = [b for m in messages for b in (m.get("buttons") or [])]
@@ -101,8 +103,13 @@ class Talk:
         self.say(words)
         return slot
 
-    def until_outcome(self, prefer: str = "click", overrides: Optional[Dict[str, str]] = None,
-                      stop_at: Optional[str] = None, limit: int = 25) -> None:
+    def until_outcome(
+        self,
+        prefer: str = "click",
+        overrides: Optional[Dict[str, str]] = None,
+        stop_at: Optional[str] = None,
+        limit: int = 25,
+    ) -> None:
         for _ in range(limit):
             slot = self.slots().get("requested_slot")
             if not slot or slot == stop_at or slot not in PLAN:
@@ -170,8 +177,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     db_path = VAR_DIR / "capture-tracker.db"
     if db_path.exists():
         db_path.unlink()
-    stack = Stack.with_free_ports(name="capture", db_path=db_path, start_web=False,
-                                  extra_env={"STAFF_CHANNEL_TOKEN": STAFF_TOKEN})
+    stack = Stack.with_free_ports(
+        name="capture", db_path=db_path, start_web=False, extra_env={"STAFF_CHANNEL_TOKEN": STAFF_TOKEN}
+    )
     with stack:
         for name, (script, channel, staff_name) in SCRIPTS.items():
             if name not in wanted:
@@ -182,8 +190,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             path = HERE / f"{name}.json"
             path.write_text(json.dumps(tracker, indent=1) + "\n", encoding="utf-8")
             slots = tracker.get("slots") or {}
-            print(f"{path.name}: {len(tracker['events'])} events, outcome {slots.get('triage_outcome')}, "
-                  f"requested {slots.get('requested_slot')}")
+            print(
+                f"{path.name}: {len(tracker['events'])} events, outcome {slots.get('triage_outcome')}, "
+                f"requested {slots.get('requested_slot')}"
+            )
     return 0
 
 

@@ -1,4 +1,5 @@
 """The compiled check accepts and rejects exactly what Rasa's own check does."""
+
 import pytest
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction

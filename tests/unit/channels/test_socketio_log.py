@@ -1,4 +1,5 @@
 """A socket.io websocket closed by the browser is not an ERROR line in the Rasa log (issue 15)."""
+
 from __future__ import annotations
 
 import io

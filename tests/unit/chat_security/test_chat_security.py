@@ -1,4 +1,5 @@
 """chat_security: signed conversation tokens, the per-client rate limit and the PHI log filter."""
+
 from __future__ import annotations
 
 import io
@@ -92,10 +93,14 @@ def test_structlog_events_keep_their_name_and_lose_the_text(captured):
 
     configure_structlog(logging.INFO)
     log_filter.install()
-    structlog.get_logger().error("rest.message.received.timeout", text=f"{NAME} {PHONE}",
-                                 action_name="validate_screening_form", slot_values={"contact_phone": PHONE})
+    structlog.get_logger().error(
+        "rest.message.received.timeout",
+        text=f"{NAME} {PHONE}",
+        action_name="validate_screening_form",
+        slot_values={"contact_phone": PHONE},
+    )
     out = captured.getvalue()
-    line = [l for l in out.splitlines() if "rest.message.received.timeout" in l][-1]
+    line = [x for x in out.splitlines() if "rest.message.received.timeout" in x][-1]
     event = json.loads(line)
     assert event["text"] == log_filter.REDACTED and event["slot_values"] == log_filter.REDACTED
     assert event["action_name"] == "validate_screening_form"

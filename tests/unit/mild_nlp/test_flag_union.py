@@ -1,4 +1,5 @@
 """mild_nlp.flag_union: the rules and the learned reader combined for recall."""
+
 from mild_nlp import flag_union
 from mild_nlp.flags import FlagMentions
 from mild_nlp.second_reader import FLAG, UNSURE, ClauseReading
@@ -30,8 +31,9 @@ def test_both_readers_saying_red_flag_stands():
 def test_rules_alone_ask_and_quote_the_clause():
     text = "sitting helps, and I wet myself twice today"
     clause = "and I wet myself twice today"
-    [finding] = combine(text, FlagMentions(red=["wet myself"]), reading("sitting helps", red=0.01),
-                        reading(clause, red=0.1))
+    [finding] = combine(
+        text, FlagMentions(red=["wet myself"]), reading("sitting helps", red=0.01), reading(clause, red=0.1)
+    )
     assert finding.decision == flag_union.ASK and finding.readers == (flag_union.RULES,)
     assert finding.words == clause
 

@@ -4,6 +4,7 @@ tests/data/minilm/reference_embeddings.json was computed once with sentence-tran
 PyTorch from the same package's files (see its "source"); the graph written by
 mild_nlp/sentence_encoder_graph.py must give the same vectors.
 """
+
 import json
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def test_sentence_vectors_match_sentence_transformers(encoder, index):
 def test_batches_give_the_same_vectors_as_single_texts(encoder):
     texts = REFERENCE["texts"] + ["seventy-two", "PT and ibuprofen, didn't help"]
     batch = encoder.encode_batch(texts, batch_size=3)
-    for text, enc in zip(texts, batch):
+    for text, enc in zip(texts, batch, strict=True):
         single = encoder.encode(text)
         assert np.allclose(enc.sentence, single.sentence, atol=1e-5)
         assert np.allclose(enc.tokens, single.tokens, atol=1e-4)

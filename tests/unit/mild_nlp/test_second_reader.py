@@ -1,4 +1,5 @@
 """mild_nlp.second_reader and its training: the learned reader of red and urgent flags."""
+
 import numpy as np
 import pytest
 
@@ -18,12 +19,15 @@ def test_each_clause_gets_its_own_reading(reader):
     assert all(abs(r.red + r.urgent + r.none - 1) < 1e-6 for r in readings)
 
 
-@pytest.mark.parametrize("text,kind", [
-    ("I've wet myself twice since yesterday", "red"),
-    ("can't feel anything when I wipe since Monday", "red"),
-    ("I had breast cancer in 2015", "urgent"),
-    ("slipped on the ice last week and landed on my back", "urgent"),
-])
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("I've wet myself twice since yesterday", "red"),
+        ("can't feel anything when I wipe since Monday", "red"),
+        ("I had breast cancer in 2015", "urgent"),
+        ("slipped on the ice last week and landed on my back", "urgent"),
+    ],
+)
 def test_plain_flags_are_at_least_worth_a_question(reader, text, kind):
     best = max(reader.read(text), key=lambda r: getattr(r, kind))
     assert reader.verdict(best, kind) in (FLAG, UNSURE)

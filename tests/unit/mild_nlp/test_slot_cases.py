@@ -5,6 +5,7 @@ training data, each before the errors of the previous one were mended. First run
 micro-F1 0.812 (set 1), 0.868 (set 2), 0.820 (set 3, written to be inventive), 0.878 (set 4).
 The errors were then mended; these tests keep the level reached. Red flags are held to every case.
 """
+
 from datetime import date
 
 import pytest
@@ -13,8 +14,13 @@ import yaml
 from scripts.slot_eval import ASKED, micro, read, score
 
 # micro-F1 each set reached after mending (set 3 keeps disagreements on wording conventions)
-LEVELS = {"slots_blind": 0.95, "slots_blind2": 0.95, "slots_blind3": 0.92, "slots_blind4": 0.92,
-          "slots_blind5": 0.89}  # set 5: first run 0.857 as first scored, 0.895 re-scored (README)
+LEVELS = {
+    "slots_blind": 0.95,
+    "slots_blind2": 0.95,
+    "slots_blind3": 0.92,
+    "slots_blind4": 0.92,
+    "slots_blind5": 0.89,
+}  # set 5: first run 0.857 as first scored, 0.895 re-scored (README)
 PRECISION = {"slots_blind5": 0.93}
 SETS = {name: yaml.safe_load(open(f"tests/data/{name}/cases.yml", encoding="utf-8")) for name in LEVELS}
 CASES = [case for cases in SETS.values() for case in cases]
@@ -32,13 +38,15 @@ def test_slot_filling_stays_above_its_mended_level(name):
     assert f1 >= LEVELS[name] and precision >= PRECISION.get(name, 0.95), [c["text"] for c, _ in wrong]
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if (c.get("expect") or {}).get("red_flags") == "yes"],
-                         ids=lambda c: c["text"][:40])
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if (c.get("expect") or {}).get("red_flags") == "yes"], ids=lambda c: c["text"][:40]
+)
 def test_every_red_flag_case_is_an_emergency(case):
     assert read(case["text"], case.get("asked")).get("red_flags") in ("yes", ASKED)  # set, or asked at once
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if (c.get("expect") or {}).get("red_flags") != "yes"],
-                         ids=lambda c: c["text"][:40])
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if (c.get("expect") or {}).get("red_flags") != "yes"], ids=lambda c: c["text"][:40]
+)
 def test_no_false_emergency(case):
     assert read(case["text"], case.get("asked")).get("red_flags") != "yes"

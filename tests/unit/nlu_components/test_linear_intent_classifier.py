@@ -3,6 +3,7 @@
 Trains on a few examples per intent with the real tokenizer, count vectors and encoder, stores
 the model in a Rasa model storage, loads it again and classifies messages it has not seen.
 """
+
 import numpy as np
 import pytest
 from rasa.engine.graph import ExecutionContext
@@ -18,10 +19,22 @@ from nlu_components.linear_intent_classifier import LinearIntentClassifier, _Blo
 from nlu_components.sentence_featurizer import MiniLMFeaturizer
 
 EXAMPLES = {
-    "faq_pain": ["does the procedure hurt", "is mild painful", "how much pain will i have during it",
-                 "will it hurt a lot", "is it a painful operation", "do you feel pain during mild"],
-    "faq_offices": ["where are your offices", "what is the clinic address", "which locations do you have",
-                    "where is the office", "what's your phone number", "how do i call the clinic"],
+    "faq_pain": [
+        "does the procedure hurt",
+        "is mild painful",
+        "how much pain will i have during it",
+        "will it hurt a lot",
+        "is it a painful operation",
+        "do you feel pain during mild",
+    ],
+    "faq_offices": [
+        "where are your offices",
+        "what is the clinic address",
+        "which locations do you have",
+        "where is the office",
+        "what's your phone number",
+        "how do i call the clinic",
+    ],
     "greet": ["hello", "hi there", "good morning", "hey", "hiya", "good afternoon"],
 }
 
@@ -34,9 +47,11 @@ class Pipeline:
     def __init__(self, storage):
         self.tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
         self.counts = CountVectorsFeaturizer.create(
-            CountVectorsFeaturizer.get_default_config(), storage, Resource("counts"), _context("counts"))
+            CountVectorsFeaturizer.get_default_config(), storage, Resource("counts"), _context("counts")
+        )
         self.minilm = MiniLMFeaturizer.create(
-            MiniLMFeaturizer.get_default_config(), storage, Resource("minilm"), _context("minilm"))
+            MiniLMFeaturizer.get_default_config(), storage, Resource("minilm"), _context("minilm")
+        )
 
     def featurize_training(self, data):
         self.tokenizer.process_training_data(data)
@@ -69,11 +84,14 @@ def classify(component, pipeline, texts):
     return component.process(pipeline.featurize(texts))
 
 
-@pytest.mark.parametrize("text,intent", [
-    ("will i be sore during the procedure", "faq_pain"),
-    ("where can i find you", "faq_offices"),
-    ("howdy", "greet"),
-])
+@pytest.mark.parametrize(
+    "text,intent",
+    [
+        ("will i be sore during the procedure", "faq_pain"),
+        ("where can i find you", "faq_offices"),
+        ("howdy", "greet"),
+    ],
+)
 def test_unseen_messages_get_the_right_intent(trained, text, intent):
     pipeline, _, loaded, _ = trained
     [message] = classify(loaded, pipeline, [text])

@@ -28,11 +28,14 @@ def component(tmp_path):
 def classified(text, intent, confidence=0.9, with_doc=False):
     message = Message(data={TEXT: text})
     message.set(INTENT, {"name": intent, "confidence": confidence})
-    message.set(INTENT_RANKING_KEY, [
-        {"name": intent, "confidence": confidence},
-        {"name": "report_red_flag", "confidence": 0.05},
-        {"name": "deny", "confidence": 0.03},
-    ])
+    message.set(
+        INTENT_RANKING_KEY,
+        [
+            {"name": intent, "confidence": confidence},
+            {"name": "report_red_flag", "confidence": 0.05},
+            {"name": "deny", "confidence": 0.03},
+        ],
+    )
     if with_doc:  # as SpacyNLP attaches it: lowercased text through the project pipeline
         message.set(SPACY_DOCS[TEXT], get_nlp()(text.lower()))
     return message
@@ -43,12 +46,15 @@ def intent_of(message):
 
 
 @pytest.mark.parametrize("with_doc", [False, True])
-@pytest.mark.parametrize("text, predicted", [
-    ("I also can't control my bladder since yesterday", "inform"),
-    ("my groin has been numb since this morning", "affirm"),
-    ("no fever, but I can't pee", "deny"),
-    ("my legs are getting weaker every day", "inform"),
-])
+@pytest.mark.parametrize(
+    "text, predicted",
+    [
+        ("I also can't control my bladder since yesterday", "inform"),
+        ("my groin has been numb since this morning", "affirm"),
+        ("no fever, but I can't pee", "deny"),
+        ("my legs are getting weaker every day", "inform"),
+    ],
+)
 def test_red_flag_forces_report_red_flag(component, text, predicted, with_doc):
     [message] = component.process([classified(text, predicted, with_doc=with_doc)])
     assert intent_of(message) == ("report_red_flag", 1.0)
@@ -58,23 +64,30 @@ def test_red_flag_forces_report_red_flag(component, text, predicted, with_doc):
 
 
 @pytest.mark.parametrize("with_doc", [False, True])
-@pytest.mark.parametrize("text", [
-    "no fever, no bladder problems", "never lost bladder control",
-    "I don't have numbness in my groin",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no fever, no bladder problems",
+        "never lost bladder control",
+        "I don't have numbness in my groin",
+    ],
+)
 def test_only_negated_mentions_turn_report_red_flag_into_deny(component, text, with_doc):
     [message] = component.process([classified(text, "report_red_flag", with_doc=with_doc)])
     assert intent_of(message) == ("deny", 1.0)
     assert message.get(INTENT_RANKING_KEY)[0] == {"name": "deny", "confidence": 1.0}
 
 
-@pytest.mark.parametrize("text, predicted", [
-    ("my legs hurt when I walk", "inform"),
-    ("no fever, no bladder problems", "deny"),
-    ("what is the recovery like?", "faq_recovery"),
-    ("yes", "report_red_flag"),  # nothing in the text either way: keep the classifier's call
-    ("", "out_of_scope"),
-])
+@pytest.mark.parametrize(
+    "text, predicted",
+    [
+        ("my legs hurt when I walk", "inform"),
+        ("no fever, no bladder problems", "deny"),
+        ("what is the recovery like?", "faq_recovery"),
+        ("yes", "report_red_flag"),  # nothing in the text either way: keep the classifier's call
+        ("", "out_of_scope"),
+    ],
+)
 def test_other_messages_keep_the_classifier_intent(component, text, predicted):
     [message] = component.process([classified(text, predicted, confidence=0.8)])
     assert intent_of(message) == (predicted, 0.8)
@@ -97,7 +110,9 @@ def test_required_packages():
 def test_with_rasa_spacy_nlp_loading_the_saved_pipeline(component, tmp_path):
     model_dir = build(tmp_path / "mild_en")
     spacy_nlp = SpacyNLP.create(
-        {"model": str(model_dir)}, LocalModelStorage(tmp_path), Resource("spacy"),
+        {"model": str(model_dir)},
+        LocalModelStorage(tmp_path),
+        Resource("spacy"),
         ExecutionContext(graph_schema=None),  # type: ignore[arg-type]
     )
     messages = [
@@ -112,8 +127,9 @@ def test_with_rasa_spacy_nlp_loading_the_saved_pipeline(component, tmp_path):
 
 def test_a_confident_classifier_does_not_make_the_override_ambiguous(component):
     # FallbackClassifier calls a top-two gap under 0.1 ambiguous and falls back
-    [message] = component.process([classified("since last night I can't hold my urine at all", "inform",
-                                              confidence=0.94)])
+    [message] = component.process(
+        [classified("since last night I can't hold my urine at all", "inform", confidence=0.94)]
+    )
     ranking = message.get(INTENT_RANKING_KEY)
     assert ranking[0] == {"name": "report_red_flag", "confidence": 1.0}
     assert ranking[0]["confidence"] - ranking[1]["confidence"] > 0.1

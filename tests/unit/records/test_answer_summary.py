@@ -1,17 +1,27 @@
 """screening.answer_summary: the answers read back before the outcome ("Here is what I understood")."""
+
 import json
 
 import pytest
 
-from records import questions
 from records import answer_summary as s
+from records import questions
 from screening import questionnaire
 
 TEXTBOOK = {
-    "red_flags": "no", "urgent_flags": "no", "leg_symptoms": "yes", "walking_standing_trigger": "yes",
-    "sitting_leaning_relief": "yes", "walking_tolerance": "50_feet_to_2_blocks", "symptom_duration_months": 24,
-    "age_years": 72, "conservative_care": "failed", "injections": "failed", "prior_back_surgery": "no",
-    "imaging_stenosis": "yes", "blood_thinners": "no",
+    "red_flags": "no",
+    "urgent_flags": "no",
+    "leg_symptoms": "yes",
+    "walking_standing_trigger": "yes",
+    "sitting_leaning_relief": "yes",
+    "walking_tolerance": "50_feet_to_2_blocks",
+    "symptom_duration_months": 24,
+    "age_years": 72,
+    "conservative_care": "failed",
+    "injections": "failed",
+    "prior_back_surgery": "no",
+    "imaging_stenosis": "yes",
+    "blood_thinners": "no",
 }
 SOURCES = {
     "red_flags": {"how": "stated", "words": "no, none of those", "value": "no"},
@@ -69,8 +79,8 @@ def test_words_are_the_persons_and_null_for_buttons():
     rows = rows_by_slot(s.answer_summary(TEXTBOOK, SOURCES))
     assert rows["walking_tolerance"]["words"] == "about a block"
     assert rows["age_years"]["words"] == "I'm 72"
-    assert rows["leg_symptoms"]["words"] is None          # a button answer
-    assert rows["prior_back_surgery"]["words"] is None    # no source at all
+    assert rows["leg_symptoms"]["words"] is None  # a button answer
+    assert rows["prior_back_surgery"]["words"] is None  # no source at all
     assert rows["conservative_care"]["words"].startswith("PT for months")  # full text: the page ellipsizes
 
 
@@ -85,10 +95,10 @@ def test_options_are_the_other_allowed_values_as_inform_payloads(slot):
     row = rows_by_slot(s.answer_summary(TEXTBOOK, SOURCES))[slot]
     current = TEXTBOOK[slot]
     others = [v for v in questionnaire.ALLOWED_VALUES[slot] if v != current]
-    assert [o["payload"] for o in row["options"]] == ['/inform{"%s":"%s"}' % (slot, v) for v in others]
+    assert [o["payload"] for o in row["options"]] == ['/inform{"' + slot + '":"' + v + '"}' for v in others]
     assert [o["title"] for o in row["options"]] == [questions.OPTIONS[slot][v] for v in others]
     for option in row["options"]:
-        assert json.loads(option["payload"][len("/inform"):]) in [{slot: v} for v in others]
+        assert json.loads(option["payload"][len("/inform") :]) in [{slot: v} for v in others]
 
 
 def test_payload_format_matches_the_domain_buttons():
@@ -115,9 +125,14 @@ def test_key_is_short_stable_and_changes_with_any_answer():
     key = s.summary_key(TEXTBOOK)
     assert key == s.summary_key(dict(TEXTBOOK)) and len(key) == 12
     assert s.summary_key({**TEXTBOOK, "result_shown": "x", "requested_slot": None}) == key  # answers only
-    assert s.summary_key(dict(reversed(list(TEXTBOOK.items())))) == key                      # order-free
-    for slot, value in [("sitting_leaning_relief", "no"), ("walking_tolerance", "over_2_miles"),
-                        ("age_years", 68), ("symptom_duration_months", 24.5), ("blood_thinners", None)]:
+    assert s.summary_key(dict(reversed(list(TEXTBOOK.items())))) == key  # order-free
+    for slot, value in [
+        ("sitting_leaning_relief", "no"),
+        ("walking_tolerance", "over_2_miles"),
+        ("age_years", 68),
+        ("symptom_duration_months", 24.5),
+        ("blood_thinners", None),
+    ]:
         assert s.summary_key(dict(TEXTBOOK, **{slot: value})) != key, slot
 
 

@@ -1,17 +1,17 @@
 """The front desk's call-back worklist, its e-mails (through a real local SMTP server, aiosmtpd) and
 the access audit, in-process with aiohttp's test client over a SQLite records database."""
+
 from __future__ import annotations
 
 import asyncio
+import csv
 import email
 import email.policy
-import csv
 import io
 import json
 import logging
 import re
 import socket
-import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,7 +23,7 @@ from records import __main__ as records_cli
 from records import export
 from records.audit import AuditLog
 from records.callbacks import CallbackError, CallbackStore, parse_booking
-from records.notify import Outbox, SmtpSettings
+from records.notify import Outbox
 from records.store import RecordStore
 from screening import callback as promise
 from webapp import auth
@@ -55,6 +55,7 @@ def load(store: RecordStore, sender: str, shift: float = 0.0, phone: str = PHONE
 
 # --- the promise ---------------------------------------------------------------------------------
 
+
 def test_weekends_do_not_count_towards_the_promise():
     friday_3pm = datetime(2026, 12, 4, 15, 0, tzinfo=NY).timestamp()
     assert datetime.fromtimestamp(promise.due_at(friday_3pm, NY, 1), NY) == datetime(2026, 12, 7, 15, 0, tzinfo=NY)
@@ -80,6 +81,7 @@ def test_booking_times_as_agents_type_them():
 
 # --- the store -----------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def db(tmp_path):
     store = RecordStore(f"sqlite:///{tmp_path / 'rasa.db'}")
@@ -94,8 +96,15 @@ def test_sync_adds_each_request_once_with_its_history(db):
     sid = db.records()[0]["screening_id"]
     callbacks.change(sid, "attempt", "Ann", "voicemail")
     callbacks.change(sid, "attempt", "Ann")
-    row = callbacks.change(sid, "book", "Ann", when="12/8 10:30", office="Beverly", now=datetime(2026, 12, 3, 12, tzinfo=NY).timestamp())
-    assert (row["status"], row["attempts"], row["booked_for"], row["booked_office"]) == ("booked", 2, "2026-12-08T10:30", "Beverly")
+    row = callbacks.change(
+        sid, "book", "Ann", when="12/8 10:30", office="Beverly", now=datetime(2026, 12, 3, 12, tzinfo=NY).timestamp()
+    )
+    assert (row["status"], row["attempts"], row["booked_for"], row["booked_office"]) == (
+        "booked",
+        2,
+        "2026-12-08T10:30",
+        "Beverly",
+    )
     assert [h["status"] for h in row["history"]] == ["new", "called", "called", "booked"]
     with pytest.raises(CallbackError, match="already booked"):
         callbacks.change(sid, "attempt", "Ann")
@@ -149,6 +158,7 @@ def test_retention_removes_the_callbacks_of_deleted_conversations(db, capsys, mo
 
 # --- e-mail through a real SMTP server -----------------------------------------------------------
 
+
 class Inbox:
     def __init__(self):
         self.messages = []
@@ -172,6 +182,7 @@ def smtp_port():
 
 def start_smtp(port: int):
     from aiosmtpd.controller import Controller
+
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
@@ -182,8 +193,12 @@ def test_notification_arrives_without_name_or_phone(db, smtp_port):
     controller, inbox = start_smtp(smtp_port)
     try:
         load(db, "web-a")
-        env = {"MILD_OFFICE_EMAIL_WOBURN": "woburn-desk@clinic.example", "MILD_SMTP_HOST": "127.0.0.1",
-               "MILD_SMTP_PORT": str(smtp_port), "MILD_PUBLIC_URL": "https://intake.clinic.example"}
+        env = {
+            "MILD_OFFICE_EMAIL_WOBURN": "woburn-desk@clinic.example",
+            "MILD_SMTP_HOST": "127.0.0.1",
+            "MILD_SMTP_PORT": str(smtp_port),
+            "MILD_PUBLIC_URL": "https://intake.clinic.example",
+        }
         outbox = Outbox(db.engine, env=env)
         CallbackStore(db.engine).sync(db.records(), outbox.enqueue)
         assert outbox.send_due() == {"sent": 1, "failed": 0}
@@ -202,8 +217,12 @@ def test_notification_arrives_without_name_or_phone(db, smtp_port):
 
 def test_smtp_outage_loses_nothing_and_sends_later(db, smtp_port, caplog):
     load(db, "web-a")
-    env = {"MILD_OFFICE_EMAIL_WOBURN": "woburn-desk@clinic.example", "MILD_SMTP_HOST": "127.0.0.1",
-           "MILD_SMTP_PORT": str(smtp_port), "MILD_SMTP_TIMEOUT": "2"}
+    env = {
+        "MILD_OFFICE_EMAIL_WOBURN": "woburn-desk@clinic.example",
+        "MILD_SMTP_HOST": "127.0.0.1",
+        "MILD_SMTP_PORT": str(smtp_port),
+        "MILD_SMTP_TIMEOUT": "2",
+    }
     now = [1_800_000_000.0]
     outbox = Outbox(db.engine, env=env, clock=lambda: now[0])
     callbacks = CallbackStore(db.engine, clock=lambda: now[0])
@@ -228,14 +247,31 @@ def test_smtp_outage_loses_nothing_and_sends_later(db, smtp_port, caplog):
 
 # --- the web pages and the audit -----------------------------------------------------------------
 
+
 @pytest.fixture
 def web(tmp_path, monkeypatch):
     accounts = tmp_path / "accounts.json"
-    accounts.write_text(json.dumps({"accounts": [
-        {"name": "ann", "role": "staff", "password_hash": auth.hash_password(STAFF_PW, 1000), "display_name": "Ann Desk"},
-        {"name": "dradmin", "role": "clinician", "password_hash": auth.hash_password(ADMIN_PW, 1000), "admin": True},
-        {"name": "drlee", "role": "clinician", "password_hash": auth.hash_password(CLIN_PW, 1000)},
-    ]}))
+    accounts.write_text(
+        json.dumps(
+            {
+                "accounts": [
+                    {
+                        "name": "ann",
+                        "role": "staff",
+                        "password_hash": auth.hash_password(STAFF_PW, 1000),
+                        "display_name": "Ann Desk",
+                    },
+                    {
+                        "name": "dradmin",
+                        "role": "clinician",
+                        "password_hash": auth.hash_password(ADMIN_PW, 1000),
+                        "admin": True,
+                    },
+                    {"name": "drlee", "role": "clinician", "password_hash": auth.hash_password(CLIN_PW, 1000)},
+                ]
+            }
+        )
+    )
     db = tmp_path / "rasa.db"
     store = RecordStore(f"sqlite:///{db}")
     load(store, "web-a")
@@ -251,12 +287,14 @@ def run(coro_fn):
     async def main():
         async with TestClient(TestServer(create_app(WebConfig(secret_key=SECRET)))) as client:
             return await coro_fn(client)
+
     return asyncio.run(main())
 
 
 async def sign_in(client, part, name, password):
-    r = await client.post(f"/{part}/login", data={"username": name, "password": password, "next": f"/{part}"},
-                          allow_redirects=False)
+    r = await client.post(
+        f"/{part}/login", data={"username": name, "password": password, "next": f"/{part}"}, allow_redirects=False
+    )
     assert r.status in (302, 303), await r.text()
 
 
@@ -270,13 +308,16 @@ def test_every_kind_of_access_is_audited(web, capsys):
     async def check(client):
         await sign_in(client, "staff", "ann", STAFF_PW)
         page = await (await client.get("/staff/callbacks")).text()
-        assert f'/staff/callbacks/{sid}' in page
+        assert f"/staff/callbacks/{sid}" in page
         page = await (await client.get(f"/staff/callbacks/{sid}")).text()
         assert f'href="tel:{PHONE}"' in page and NAME in page
-        for data in ({"action": "attempt", "note": "voicemail"},
-                     {"action": "book", "when": "12/8 10:30", "office": "Woburn"}):
-            r = await client.post(f"/staff/callbacks/{sid}", data={"csrf_token": _csrf(page), **data},
-                                  allow_redirects=False)
+        for data in (
+            {"action": "attempt", "note": "voicemail"},
+            {"action": "book", "when": "12/8 10:30", "office": "Woburn"},
+        ):
+            r = await client.post(
+                f"/staff/callbacks/{sid}", data={"csrf_token": _csrf(page), **data}, allow_redirects=False
+            )
             assert r.status == 303
         assert (await client.get(f"/staff/callbacks/{sid}/record")).status == 200
         await sign_in(client, "review", "drlee", CLIN_PW)
@@ -293,6 +334,7 @@ def test_every_kind_of_access_is_audited(web, capsys):
         rows = list(csv.DictReader(io.StringIO(await r.text())))
         assert {row["user"] for row in rows} == {"ann"}
         assert (await client.get("/review/audit?since=yesterday")).status == 400
+
     run(check)
     assert records_cli.main(["export", "--format", "json", "--id", sid]) == 0
     assert json.loads(capsys.readouterr().out)["callback"]["status"] == "booked"
@@ -305,6 +347,7 @@ def test_every_kind_of_access_is_audited(web, capsys):
     assert any(e["action"] == "view_worklist" and e["user"] == "ann" for e in entries)
     assert any(e["action"] == "export_audit" and e["user"] == "dradmin" for e in entries)
     import sqlalchemy as sa
+
     with pytest.raises(sa.exc.DatabaseError):  # append-only
         with web.engine.begin() as conn:
             conn.exec_driver_sql("UPDATE access_audit SET user = 'someone else'")
@@ -321,20 +364,24 @@ def test_bad_input_gets_a_400_with_a_message(web):
         assert r.status == 400
         page = await (await client.get(f"/staff/callbacks/{sid}")).text()
         token = _csrf(page)
-        for data, message in (({"action": "book", "when": "whenever"}, "date and time"),
-                              ({"action": "book", "when": "12/8 10:30", "office": "Atlantis"}, "Choose an office"),
-                              ({"action": "attempt", "note": "x" * 501}, "longer than 500"),
-                              ({"action": "explode"}, "Unknown action")):
+        for data, message in (
+            ({"action": "book", "when": "whenever"}, "date and time"),
+            ({"action": "book", "when": "12/8 10:30", "office": "Atlantis"}, "Choose an office"),
+            ({"action": "attempt", "note": "x" * 501}, "longer than 500"),
+            ({"action": "explode"}, "Unknown action"),
+        ):
             r = await client.post(f"/staff/callbacks/{sid}", data={"csrf_token": token, **data})
             assert r.status == 400 and message in await r.text()
         r = await client.post(f"/staff/callbacks/{sid}", data={"action": "attempt"})
         assert r.status == 403  # no CSRF token
         assert (await client.get("/staff/callbacks/nope")).status == 404
+
     run(check)
 
 
 def test_confirmation_says_who_calls_from_which_number_and_when(monkeypatch):
     from screening.wording import CLINIC_REPLIES
+
     monkeypatch.setenv("MILD_CALLBACK_BUSINESS_DAYS", "2")
     values = promise.confirmation_values("Beverly")
     for reply in CLINIC_REPLIES["utter_appointment_confirmed"]:

@@ -1,4 +1,5 @@
 """FHIR R4 export: the Questionnaire and one QuestionnaireResponse per screening (records.fhir)."""
+
 from __future__ import annotations
 
 import copy
@@ -31,7 +32,7 @@ def test_questionnaire_validates_and_has_one_item_per_spec_slot():
     parsed = Questionnaire.parse_obj(data)
     assert parsed.url == fhir.QUESTIONNAIRE_URL and parsed.status == "active" and parsed.version == "1"
     link_ids = [item["linkId"] for item in data["item"]]
-    assert link_ids[:len(SLOTS)] == list(SLOTS)
+    assert link_ids[: len(SLOTS)] == list(SLOTS)
     assert len(set(link_ids)) == len(link_ids)
     by_id = {item["linkId"]: item for item in data["item"]}
     assert by_id["age_years"]["type"] == "integer"
@@ -44,16 +45,26 @@ def test_questionnaire_validates_and_has_one_item_per_spec_slot():
         assert {c["system"] for c in codings} == {f"https://mild-intake.example/fhir/CodeSystem/{slot}"}
         assert all(c["display"] for c in codings)
     assert [o["valueCoding"]["code"] for o in by_id["walking_tolerance"]["answerOption"]] == [
-        "over_2_miles", "2_blocks_to_2_miles", "50_feet_to_2_blocks", "under_50_feet"]
+        "over_2_miles",
+        "2_blocks_to_2_miles",
+        "50_feet_to_2_blocks",
+        "under_50_feet",
+    ]
     assert [o["valueCoding"]["code"] for o in by_id["triage_outcome"]["answerOption"]] == [
-        "emergency", "urgent_review", "not_indicated", "conservative_first", "recommend_consult", "possible_consult"]
+        "emergency",
+        "urgent_review",
+        "not_indicated",
+        "conservative_first",
+        "recommend_consult",
+        "possible_consult",
+    ]
 
 
 @pytest.mark.parametrize("record", all_records())
 def test_questionnaire_response_validates_and_round_trips(record):
     text = json.dumps(export.to_fhir([record], single=True))
     parsed = QuestionnaireResponse.parse_obj(json.loads(text))  # the library's validation
-    fhir.check_response(json.loads(text))                      # against the Questionnaire
+    fhir.check_response(json.loads(text))  # against the Questionnaire
     assert parsed.questionnaire == f"{fhir.QUESTIONNAIRE_URL}|1"
     assert parsed.status == ("completed" if record["status"] == "finished" else "stopped")
     assert parsed.id == record["screening_id"]
@@ -75,8 +86,12 @@ def test_staff_entered_source_is_the_staff_member_and_web_source_the_patient():
     data = fhir.to_json_dict(fhir.questionnaire_response(web))
     assert data["source"] == {"type": "Patient", "display": "Margaret Ellis"}
     appointment = next(i for i in data["item"] if i["linkId"] == "appointment_request")
-    assert {i["linkId"] for i in appointment["item"]} == {"appointment_consent", "contact_name", "contact_phone",
-                                                          "preferred_office"}
+    assert {i["linkId"] for i in appointment["item"]} == {
+        "appointment_consent",
+        "contact_name",
+        "contact_phone",
+        "preferred_office",
+    }
 
 
 def test_declined_age_is_a_data_absent_reason():
@@ -121,7 +136,7 @@ def test_library_rejects_structurally_invalid_resources():
     record = derive_from_tracker(json.loads((TRACKERS / "finished_recommend.json").read_text()))[0]
     data = fhir.questionnaire_response_dict(record)
     data["authored"] = "yesterday"
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017 (pydantic's ValidationError, whichever version fhir.resources uses)
         QuestionnaireResponse.parse_obj(data)
 
 
@@ -144,12 +159,36 @@ def _with_flag_question() -> dict:
     ts = events[at].get("timestamp")
     words = "yes, and I also can't control my bladder since yesterday"
     events[at:at] = [
-        {"event": "slot", "name": "answer_sources", "timestamp": ts,
-         "value": {"red_flags": {"how": "flag_question", "words": "yes", "asked_about": words,
-                                 "readers": ["learned"], "value": "yes"}}},
-        {"event": "slot", "name": "answer_checks", "timestamp": ts,
-         "value": [{"kind": "flag", "slot": "red_flags", "flag_kind": "red", "words": words,
-                    "readers": ["learned"], "answer": "yes", "reply_words": "yes"}]},
+        {
+            "event": "slot",
+            "name": "answer_sources",
+            "timestamp": ts,
+            "value": {
+                "red_flags": {
+                    "how": "flag_question",
+                    "words": "yes",
+                    "asked_about": words,
+                    "readers": ["learned"],
+                    "value": "yes",
+                }
+            },
+        },
+        {
+            "event": "slot",
+            "name": "answer_checks",
+            "timestamp": ts,
+            "value": [
+                {
+                    "kind": "flag",
+                    "slot": "red_flags",
+                    "flag_kind": "red",
+                    "words": words,
+                    "readers": ["learned"],
+                    "answer": "yes",
+                    "reply_words": "yes",
+                }
+            ],
+        },
     ]
     return derive_from_tracker(tracker)[0]
 

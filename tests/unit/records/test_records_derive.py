@@ -1,4 +1,5 @@
 """Screening records derived from tracker events (records.derive)."""
+
 from __future__ import annotations
 
 import json
@@ -30,6 +31,7 @@ def values(record: dict) -> dict:
 
 # --- the hand-built fixtures (tests/data/trackers/build_fixtures.py) -----------------------------
 
+
 def test_finished_screening_has_outcome_reasons_notes_and_words():
     r = only("finished_recommend")
     assert r["status"] == "finished" and r["abandoned_at"] is None
@@ -53,8 +55,13 @@ def test_finished_screening_has_outcome_reasons_notes_and_words():
 
 def test_appointment_request_is_part_of_the_record():
     r = only("finished_recommend")
-    assert r["appointment"] == {"consent": "yes", "name": "Margaret Ellis", "phone": "781-555-0142",
-                                "office": "Woburn", "requested": True}
+    assert r["appointment"] == {
+        "consent": "yes",
+        "name": "Margaret Ellis",
+        "phone": "781-555-0142",
+        "office": "Woburn",
+        "requested": True,
+    }
 
 
 def test_button_clicks_show_the_button_title_and_keep_the_payload():
@@ -76,8 +83,11 @@ def test_buttons_only_gate_question_sets_two_answers_with_one_click():
         assert r["answers"][slot]["words"] == "Yes"
         assert r["answers"][slot]["payload"] == gate
     assert r["answers"]["walking_tolerance"]["words"] == "Less than 50 feet"
-    assert r["answers"]["age_years"] == {**r["answers"]["age_years"], "value": "declined",
-                                         "words": "I'd rather not say"}
+    assert r["answers"]["age_years"] == {
+        **r["answers"]["age_years"],
+        "value": "declined",
+        "words": "I'd rather not say",
+    }
     assert r["answers"]["symptom_duration_months"]["words"] == "a year and a half"
     assert "payload" not in r["answers"]["symptom_duration_months"]
     assert not any(m["text"].startswith("/") for m in r["transcript"] if m["from"] == "user")
@@ -102,8 +112,13 @@ def test_abandonment_midway_names_the_open_question():
     assert r["abandoned_at"] == "walking_tolerance"
     assert r["outcome"] is None and r["reasons"] == []
     assert r["asked"] == ["red_flags", "urgent_flags", "leg_symptoms", "sitting_leaning_relief", "walking_tolerance"]
-    assert values(r) == {"red_flags": "no", "urgent_flags": "no", "leg_symptoms": "yes",
-                         "walking_standing_trigger": "yes", "sitting_leaning_relief": "unsure"}
+    assert values(r) == {
+        "red_flags": "no",
+        "urgent_flags": "no",
+        "leg_symptoms": "yes",
+        "walking_standing_trigger": "yes",
+        "sitting_leaning_relief": "unsure",
+    }
     # The FAQ detour is in the transcript.
     assert any(m.get("intent") == "faq_what_is_mild" for m in r["transcript"])
 
@@ -124,8 +139,11 @@ def test_staff_entered_screening_names_the_staff_member():
     assert r["staff_name"] == "Dana Whitfield"
     assert r["input_channels"] == ["staff"]
     assert r["outcome"] == "conservative_first"
-    assert r["answers"]["symptom_duration_months"] == {**r["answers"]["symptom_duration_months"],
-                                                       "value": 1.5, "words": "6 weeks"}
+    assert r["answers"]["symptom_duration_months"] == {
+        **r["answers"]["symptom_duration_months"],
+        "value": 1.5,
+        "words": "6 weeks",
+    }
 
 
 def test_restart_gives_two_screenings_in_one_conversation():
@@ -154,9 +172,16 @@ def test_records_are_json_serialisable_and_deterministic(name):
 
 # --- small hand-written event lists ------------------------------------------------------------
 
+
 def user(text, t, intent="inform"):
-    return {"event": "user", "timestamp": t, "text": text, "parse_data": {"intent": {"name": intent}},
-            "input_channel": "socketio", "metadata": {}}
+    return {
+        "event": "user",
+        "timestamp": t,
+        "text": text,
+        "parse_data": {"intent": {"name": intent}},
+        "input_channel": "socketio",
+        "metadata": {},
+    }
 
 
 def slot(name, value, t):
@@ -169,11 +194,18 @@ def bot(text, t, buttons=None):
 
 def test_new_screening_id_without_restart_starts_a_new_screening():
     events = [
-        slot("screening_id", "a" * 32, 1), slot("requested_slot", "red_flags", 2), bot("Red flags?", 3),
-        user("no", 4), slot("red_flags", "no", 5), slot("requested_slot", "urgent_flags", 6),
+        slot("screening_id", "a" * 32, 1),
+        slot("requested_slot", "red_flags", 2),
+        bot("Red flags?", 3),
+        user("no", 4),
+        slot("red_flags", "no", 5),
+        slot("requested_slot", "urgent_flags", 6),
         user("start over please", 10, intent="restart"),
-        slot("screening_id", "b" * 32, 11), slot("requested_slot", "red_flags", 12),
-        user("no", 13), slot("red_flags", "no", 14), slot("requested_slot", "urgent_flags", 15),
+        slot("screening_id", "b" * 32, 11),
+        slot("requested_slot", "red_flags", 12),
+        user("no", 13),
+        slot("red_flags", "no", 14),
+        slot("requested_slot", "urgent_flags", 15),
     ]
     first, second = derive_screenings(events, "c1")
     assert (first["screening_id"], second["screening_id"]) == ("a" * 32, "b" * 32)
@@ -183,17 +215,26 @@ def test_new_screening_id_without_restart_starts_a_new_screening():
 
 
 def test_greeting_only_conversation_has_no_screening():
-    events = [user("hi", 1, "greet"), bot("Hello!", 2), user("what is mild?", 3, "faq_what_is_mild"),
-              bot("MILD is ...", 4), slot("screening_id", "c" * 32, 0.5)]
+    events = [
+        user("hi", 1, "greet"),
+        bot("Hello!", 2),
+        user("what is mild?", 3, "faq_what_is_mild"),
+        bot("MILD is ...", 4),
+        slot("screening_id", "c" * 32, 0.5),
+    ]
     assert derive_screenings(events, "c2") == []
 
 
 def test_slots_restored_at_session_start_are_not_answers_or_corrections():
     events = [
-        slot("requested_slot", "red_flags", 1), user("no", 2), slot("red_flags", "no", 3),
+        slot("requested_slot", "red_flags", 1),
+        user("no", 2),
+        slot("red_flags", "no", 3),
         {"event": "session_started", "timestamp": 100},
-        slot("red_flags", "no", 101), slot("requested_slot", "red_flags", 102),
-        user("no", 103), slot("urgent_flags", "no", 104),
+        slot("red_flags", "no", 101),
+        slot("requested_slot", "red_flags", 102),
+        user("no", 103),
+        slot("urgent_flags", "no", 104),
     ]
     (r,) = derive_screenings(events, "c3")
     assert r["answers"]["red_flags"]["words"] == "no" and r["answers"]["red_flags"]["history"] == []
@@ -201,8 +242,12 @@ def test_slots_restored_at_session_start_are_not_answers_or_corrections():
 
 def test_rewind_undoes_the_slots_of_the_reverted_message():
     events = [
-        slot("requested_slot", "age_years", 1), user("I'm 70", 2), slot("age_years", 70, 3),
-        user("blah", 4), slot("age_years", 7, 5), {"event": "rewind", "timestamp": 6},
+        slot("requested_slot", "age_years", 1),
+        user("I'm 70", 2),
+        slot("age_years", 70, 3),
+        user("blah", 4),
+        slot("age_years", 7, 5),
+        {"event": "rewind", "timestamp": 6},
     ]
     (r,) = derive_screenings(events, "c4")
     assert r["answers"]["age_years"]["value"] == 70 and r["answers"]["age_years"]["history"] == []
@@ -211,8 +256,11 @@ def test_rewind_undoes_the_slots_of_the_reverted_message():
 
 def test_cleared_answer_is_withdrawn_but_kept():
     events = [
-        slot("requested_slot", "conservative_care", 1), user("yes I tried PT", 2),
-        slot("conservative_care", "failed", 3), user("actually let me think", 4), slot("conservative_care", None, 5),
+        slot("requested_slot", "conservative_care", 1),
+        user("yes I tried PT", 2),
+        slot("conservative_care", "failed", 3),
+        user("actually let me think", 4),
+        slot("conservative_care", None, 5),
     ]
     (r,) = derive_screenings(events, "c5")
     assert "conservative_care" not in r["answers"]
@@ -221,8 +269,11 @@ def test_cleared_answer_is_withdrawn_but_kept():
 
 def test_outcome_then_note_questions_left_open_is_abandoned_with_outcome():
     events = [
-        slot("requested_slot", "prior_back_surgery", 1), user("no", 2), slot("prior_back_surgery", "no", 3),
-        slot("triage_outcome", "recommend_consult", 4), slot("requested_slot", "imaging_stenosis", 5),
+        slot("requested_slot", "prior_back_surgery", 1),
+        user("no", 2),
+        slot("prior_back_surgery", "no", 3),
+        slot("triage_outcome", "recommend_consult", 4),
+        slot("requested_slot", "imaging_stenosis", 5),
     ]
     (r,) = derive_screenings(events, "c6")
     assert r["outcome"] == "recommend_consult"
@@ -231,9 +282,13 @@ def test_outcome_then_note_questions_left_open_is_abandoned_with_outcome():
 
 def test_outcome_with_form_ended_is_finished_even_if_a_later_form_is_left_open():
     events = [
-        slot("requested_slot", "leg_symptoms", 1), user("no", 2), slot("leg_symptoms", "no", 3),
-        slot("triage_outcome", "not_indicated", 4), slot("requested_slot", None, 5),
-        slot("appointment_consent", "yes", 6), slot("requested_slot", "contact_name", 7),
+        slot("requested_slot", "leg_symptoms", 1),
+        user("no", 2),
+        slot("leg_symptoms", "no", 3),
+        slot("triage_outcome", "not_indicated", 4),
+        slot("requested_slot", None, 5),
+        slot("appointment_consent", "yes", 6),
+        slot("requested_slot", "contact_name", 7),
     ]
     (r,) = derive_screenings(events, "c7")
     assert r["status"] == "finished" and r["abandoned_at"] is None
@@ -244,45 +299,56 @@ def test_split_screenings_covers_every_event_once():
     tracker = load("restart_two")
     bounds = split_screenings(tracker["events"])
     assert bounds[0][0] == 0 and bounds[-1][1] == len(tracker["events"])
-    assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:]))
+    assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:], strict=False))
 
 
-@pytest.mark.parametrize("text,expected", [
-    ('/inform{"walking_tolerance":"under_50_feet"}', ("inform", {"walking_tolerance": "under_50_feet"})),
-    ("/affirm", ("affirm", {})),
-    ("/restart", ("restart", {})),
-    ("I walk about a block", None),
-    ("/inform{not json", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ('/inform{"walking_tolerance":"under_50_feet"}', ("inform", {"walking_tolerance": "under_50_feet"})),
+        ("/affirm", ("affirm", {})),
+        ("/restart", ("restart", {})),
+        ("I walk about a block", None),
+        ("/inform{not json", None),
+        ("", None),
+    ],
+)
 def test_parse_payload(text, expected):
     assert parse_payload(text) == expected
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("/start_screening", "Start screening"),
-    ('/inform{"walking_tolerance":"under_50_feet"}', "Less than 50 feet"),
-    ('/inform{"preferred_office":"Beverly"}', "Beverly"),
-    ("plain words", "plain words"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("/start_screening", "Start screening"),
+        ('/inform{"walking_tolerance":"under_50_feet"}', "Less than 50 feet"),
+        ('/inform{"preferred_office":"Beverly"}', "Beverly"),
+        ("plain words", "plain words"),
+    ],
+)
 def test_payload_label_for_payloads_without_a_button(text, expected):
     assert payload_label(text) == expected
 
 
 def test_records_package_does_not_import_rasa():
-    code = ("import sys, records.derive, records.store, records.fhir, records.export, records.__main__; "
-            "bad = [m for m in sys.modules if m == 'rasa' or m.startswith(('rasa.', 'rasa_sdk'))]; "
-            "assert not bad, bad")
+    code = (
+        "import sys, records.derive, records.store, records.fhir, records.export, records.__main__; "
+        "bad = [m for m in sys.modules if m == 'rasa' or m.startswith(('rasa.', 'rasa_sdk'))]; "
+        "assert not bad, bad"
+    )
     subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, check=True)
 
 
 def test_reasons_and_notes_stored_as_codes_get_their_wording():
     events = [
-        slot("requested_slot", "symptom_duration_months", 1), user("6 weeks", 2),
-        slot("symptom_duration_months", 1.5, 3), slot("age_years", 70, 3.1),
+        slot("requested_slot", "symptom_duration_months", 1),
+        user("6 weeks", 2),
+        slot("symptom_duration_months", 1.5, 3),
+        slot("age_years", 70, 3.1),
         slot("triage_outcome", "conservative_first", 4),
         slot("triage_reasons", [{"code": "short_duration", "slot": "symptom_duration_months", "value": 1.5}], 5),
-        slot("triage_notes", [{"code": "medicare"}], 6), slot("requested_slot", None, 7),
+        slot("triage_notes", [{"code": "medicare"}], 6),
+        slot("requested_slot", None, 7),
     ]
     (r,) = derive_screenings(events, "c8")
     assert r["reasons"][0]["text"].startswith("Your symptoms started about 1.5 months ago")
@@ -291,6 +357,7 @@ def test_reasons_and_notes_stored_as_codes_get_their_wording():
 
 
 # --- dumps of the real assistant (tests/data/trackers/capture_real.py) ---------------------------
+
 
 def test_real_textbook_case_by_buttons_with_appointment_request():
     r = only("real_buttons_recommend_appointment")
@@ -350,14 +417,29 @@ def test_real_restart_gives_two_screenings():
 def test_a_typed_slash_intent_shows_as_the_words_typed_not_as_a_button():
     # issue 15: "/nonexistent_intent" typed into the chat was shown as "Nonexistent intent [button]".
     events = [
-        {"event": "user", "text": "/start_screening", "timestamp": 1.0, "input_channel": "socketio",
-         "parse_data": {"intent": {"name": "start_screening"}, "metadata": {}}},
+        {
+            "event": "user",
+            "text": "/start_screening",
+            "timestamp": 1.0,
+            "input_channel": "socketio",
+            "parse_data": {"intent": {"name": "start_screening"}, "metadata": {}},
+        },
         {"event": "slot", "name": "screening_id", "value": "s1", "timestamp": 1.1},
         {"event": "slot", "name": "requested_slot", "value": "red_flags", "timestamp": 1.2},
-        {"event": "user", "text": "/nonexistent_intent", "timestamp": 2.0, "input_channel": "socketio",
-         "parse_data": {"intent": {"name": "nonexistent_intent"}, "metadata": {}}},
-        {"event": "user", "text": "/confirm_answers", "timestamp": 3.0, "input_channel": "socketio",
-         "parse_data": {"intent": {"name": "confirm_answers"}, "metadata": {"display": "That's right"}}},
+        {
+            "event": "user",
+            "text": "/nonexistent_intent",
+            "timestamp": 2.0,
+            "input_channel": "socketio",
+            "parse_data": {"intent": {"name": "nonexistent_intent"}, "metadata": {}},
+        },
+        {
+            "event": "user",
+            "text": "/confirm_answers",
+            "timestamp": 3.0,
+            "input_channel": "socketio",
+            "parse_data": {"intent": {"name": "confirm_answers"}, "metadata": {"display": "That's right"}},
+        },
     ]
     users = [m for m in derive_screenings(events, "abc")[0]["transcript"] if m["from"] == "user"]
     assert users[0]["text"] == "Start screening" and users[0]["payload"] == "/start_screening"

@@ -1,4 +1,5 @@
 """The record store over the SQL tracker store's events table, on SQLite (records.store, records CLI)."""
+
 from __future__ import annotations
 
 import csv
@@ -15,8 +16,15 @@ from records import __main__ as cli
 from records.store import Filters, RecordStore, dashboard_stats, db_url_from_env, events_table
 
 TRACKERS = Path(__file__).resolve().parents[2] / "data" / "trackers"
-FIXTURES = ("finished_recommend", "correction", "abandoned", "emergency", "staff_entered", "restart_two",
-            "buttons_only")
+FIXTURES = (
+    "finished_recommend",
+    "correction",
+    "abandoned",
+    "emergency",
+    "staff_entered",
+    "restart_two",
+    "buttons_only",
+)
 
 
 def load_into(store: RecordStore, names=FIXTURES) -> None:
@@ -62,7 +70,9 @@ def test_lists_every_screening_newest_first(store):
 
 def test_filter_by_outcome(store):
     assert {r["sender_id"] for r in store.list(Filters(outcome=["recommend_consult"]))} == {
-        "web-7f3a9c2e", "web-c0rrec71"}
+        "web-7f3a9c2e",
+        "web-c0rrec71",
+    }
     both = store.list(Filters(outcome=["emergency", "conservative_first"]))
     assert sorted(r["outcome"] for r in both) == ["conservative_first", "emergency"]
     none = store.list(Filters(outcome=["none"]))
@@ -72,7 +82,8 @@ def test_filter_by_outcome(store):
 def test_filter_by_date_range_in_clinic_time(store):
     # 2025-11-20 09:00 UTC is 04:00 in Boston; 2025-11-17 08:00 UTC is 03:00.
     assert ids(store.list(Filters(since=date(2025, 11, 20), until=date(2025, 11, 20)))) == [
-        ("web-e3e76e9c", "emergency")]
+        ("web-e3e76e9c", "emergency")
+    ]
     assert len(store.list(Filters(since=date(2025, 11, 21)))) == 4
     assert len(store.list(Filters(until=date(2025, 11, 18)))) == 2
     assert store.list(Filters(since=date(2025, 12, 1))) == []
@@ -124,12 +135,20 @@ def test_reviews_are_stored_apart_and_never_change_events(store):
 def test_new_events_are_picked_up(store):
     record = store.list(Filters(status="abandoned", since=date(2025, 11, 19), until=date(2025, 11, 19)))[0]
     t = record["ended_ts"] + 5
-    store.add_events(record["sender_id"], [
-        {"event": "user", "timestamp": t, "text": "less than 50 feet", "parse_data": {"intent": {"name": "inform"}},
-         "input_channel": "socketio"},
-        {"event": "slot", "timestamp": t + 0.1, "name": "walking_tolerance", "value": "under_50_feet"},
-        {"event": "slot", "timestamp": t + 0.2, "name": "requested_slot", "value": "symptom_duration_months"},
-    ])
+    store.add_events(
+        record["sender_id"],
+        [
+            {
+                "event": "user",
+                "timestamp": t,
+                "text": "less than 50 feet",
+                "parse_data": {"intent": {"name": "inform"}},
+                "input_channel": "socketio",
+            },
+            {"event": "slot", "timestamp": t + 0.1, "name": "walking_tolerance", "value": "under_50_feet"},
+            {"event": "slot", "timestamp": t + 0.2, "name": "requested_slot", "value": "symptom_duration_months"},
+        ],
+    )
     again = store.get(record["screening_id"])
     assert again["answers"]["walking_tolerance"]["words"] == "less than 50 feet"
     assert again["abandoned_at"] == "symptom_duration_months"
@@ -171,12 +190,23 @@ def test_db_url_from_env():
     assert db_url_from_env({}) == "sqlite:///var/rasa.db"
     assert db_url_from_env({"DB_URL": "postgresql://a:b@h:5432/d"}) == "postgresql://a:b@h:5432/d"
     assert db_url_from_env({"DB_URL": "", "DB_DIALECT": "sqlite", "DB_NAME": "/x/y.db"}) == "sqlite:////x/y.db"
-    assert db_url_from_env({"DB_DIALECT": "postgresql", "DB_NAME": "mild", "DB_HOST": "127.0.0.1",
-                            "DB_PORT": "5433", "DB_USER": "mild", "DB_PASSWORD": "p@ss"}) == \
-        "postgresql://mild:p%40ss@127.0.0.1:5433/mild"
+    assert (
+        db_url_from_env(
+            {
+                "DB_DIALECT": "postgresql",
+                "DB_NAME": "mild",
+                "DB_HOST": "127.0.0.1",
+                "DB_PORT": "5433",
+                "DB_USER": "mild",
+                "DB_PASSWORD": "p@ss",
+            }
+        )
+        == "postgresql://mild:p%40ss@127.0.0.1:5433/mild"
+    )
 
 
 # --- command line ------------------------------------------------------------------------------
+
 
 def run_cli(capsys, *argv) -> tuple[int, str, str]:
     code = cli.main(list(argv))
@@ -224,13 +254,16 @@ def test_cli_retention(store, db_url, capsys):
 
 def test_csv_cells_cannot_become_formulas(db_url, capsys):
     s = RecordStore(db_url)
-    s.add_events("x", [
-        {"event": "slot", "timestamp": 1.0, "name": "requested_slot", "value": "red_flags"},
-        {"event": "user", "timestamp": 2.0, "text": "no", "parse_data": {"intent": {"name": "deny"}}},
-        {"event": "slot", "timestamp": 3.0, "name": "red_flags", "value": "no"},
-        {"event": "slot", "timestamp": 4.0, "name": "appointment_consent", "value": "yes"},
-        {"event": "slot", "timestamp": 5.0, "name": "contact_name", "value": "=HYPERLINK(\"http://x\")"},
-    ])
+    s.add_events(
+        "x",
+        [
+            {"event": "slot", "timestamp": 1.0, "name": "requested_slot", "value": "red_flags"},
+            {"event": "user", "timestamp": 2.0, "text": "no", "parse_data": {"intent": {"name": "deny"}}},
+            {"event": "slot", "timestamp": 3.0, "name": "red_flags", "value": "no"},
+            {"event": "slot", "timestamp": 4.0, "name": "appointment_consent", "value": "yes"},
+            {"event": "slot", "timestamp": 5.0, "name": "contact_name", "value": '=HYPERLINK("http://x")'},
+        ],
+    )
     _, out, _ = run_cli(capsys, "--db", db_url, "export", "--format", "csv")
     row = next(csv.DictReader(io.StringIO(out)))
     assert row["contact_name"].startswith("'=")

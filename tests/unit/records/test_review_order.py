@@ -1,4 +1,5 @@
 """The clinicians' list order, channel labels and the drop-off bars' scale (issue 15)."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,12 +22,27 @@ def test_unreviewed_emergencies_and_urgent_reviews_first_then_newest_first():
         rec("old-consult", 50, "possible_consult"),
     ]
     ordered = [r["screening_id"] for r in attention_first(records, {"urgent-reviewed"})]
-    assert ordered == ["urgent", "flag-then-abandoned", "old-emergency",
-                       "new-consult", "urgent-reviewed", "old-consult"]
+    assert ordered == [
+        "urgent",
+        "flag-then-abandoned",
+        "old-emergency",
+        "new-consult",
+        "urgent-reviewed",
+        "old-consult",
+    ]
     # Once reviewed, an emergency takes its place by date.
-    ordered = [r["screening_id"] for r in attention_first(records, {"urgent-reviewed", "urgent", "flag-then-abandoned",
-                                                                     "old-emergency"})]
-    assert ordered == ["new-consult", "urgent-reviewed", "urgent", "flag-then-abandoned", "old-emergency", "old-consult"]
+    ordered = [
+        r["screening_id"]
+        for r in attention_first(records, {"urgent-reviewed", "urgent", "flag-then-abandoned", "old-emergency"})
+    ]
+    assert ordered == [
+        "new-consult",
+        "urgent-reviewed",
+        "urgent",
+        "flag-then-abandoned",
+        "old-emergency",
+        "old-consult",
+    ]
 
 
 def test_rest_channel_conversations_are_labelled_as_such():
@@ -38,11 +54,13 @@ def test_rest_channel_conversations_are_labelled_as_such():
 
 
 def test_drop_off_bars_are_the_percentage_their_labels_read():
-    stats = {"drop_off": [
-        {"slot": "red_flags", "asked": 10, "abandoned": 1, "rate": 0.1},
-        {"slot": "urgent_flags", "asked": 2, "abandoned": 1, "rate": 0.5},
-        {"slot": "age_years", "asked": 4, "abandoned": 4, "rate": 1.0},
-    ]}
+    stats = {
+        "drop_off": [
+            {"slot": "red_flags", "asked": 10, "abandoned": 1, "rate": 0.1},
+            {"slot": "urgent_flags", "asked": 2, "abandoned": 1, "rate": 0.5},
+            {"slot": "age_years", "asked": 4, "abandoned": 4, "rate": 1.0},
+        ]
+    }
     drop = charts.drop_off(stats)
     widths = {b["slot"]: b["w"] / drop["track_w"] for b in drop["bars"]}
     assert widths == pytest.approx({"red_flags": 0.1, "urgent_flags": 0.5, "age_years": 1.0}, abs=0.002)

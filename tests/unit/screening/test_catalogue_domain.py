@@ -1,4 +1,5 @@
 """One place for each fact: domain.yml, the web pages and the records say what the catalogue says."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,19 @@ from scripts import write_domain
 
 ROOT = Path(__file__).resolve().parents[3]
 PHONE = re.compile(r"\b\d{3}-\d{3}-[0-9A-Z]{4}\b")
-SOURCES = ("domain.yml", "credentials.yml", "endpoints.yml", "actions", "channels", "records", "screening",
-           "webapp", "deploy", "README.md", "docs")
+SOURCES = (
+    "domain.yml",
+    "credentials.yml",
+    "endpoints.yml",
+    "actions",
+    "channels",
+    "records",
+    "screening",
+    "webapp",
+    "deploy",
+    "README.md",
+    "docs",
+)
 NOT_THE_CLINIC = {"781-555-0123"}  # the example number in "for example 781-555-0123"
 
 
@@ -31,8 +43,9 @@ def _files():
 def test_domain_block_is_written_from_the_catalogue():
     domain = (ROOT / "domain.yml").read_text(encoding="utf-8")
     assert write_domain.rewrite(domain) == domain, "domain.yml is stale: run `make domain`"
-    result = subprocess.run([sys.executable, "-m", "scripts.write_domain", "--check"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts.write_domain", "--check"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -40,9 +53,12 @@ def test_domain_questions_and_buttons_are_the_catalogues():
     responses = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
     for ask in catalogue.ASKS:
         variations = responses[f"utter_ask_{ask.slot}"]
-        match = [v for v in variations
-                 if (v.get("channel") or "patient") == ask.voice
-                 and ((v.get("condition") or [{}])[0].get("value") == ask.variant)]
+        match = [
+            v
+            for v in variations
+            if (v.get("channel") or "patient") == ask.voice
+            and ((v.get("condition") or [{}])[0].get("value") == ask.variant)
+        ]
         assert len(match) == 1, (ask.slot, ask.variant, ask.voice)
         assert match[0]["text"] == ask.text
         titles = [b["title"] for b in match[0].get("buttons", [])]

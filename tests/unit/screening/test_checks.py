@@ -1,13 +1,24 @@
 """screening.checks: flag questions, clarifications, read-backs and confirmations."""
+
 from screening import check_wording, checks, questionnaire, triage
 from screening.checks import Dialogue, Incoming, take_turn
 from screening.questionnaire import State
 
-RED_ASK = {"kind": "red", "decision": "ask", "readers": ["learned"], "words": "my bottom has gone numb",
-           "learned_probability": 0.4}
+RED_ASK = {
+    "kind": "red",
+    "decision": "ask",
+    "readers": ["learned"],
+    "words": "my bottom has gone numb",
+    "learned_probability": 0.4,
+}
 RED_BOTH = {**RED_ASK, "decision": "flag", "readers": ["rules", "learned"]}
-URGENT_ASK = {"kind": "urgent", "decision": "ask", "readers": ["rules"], "words": "I slipped on the ice",
-              "learned_probability": 0.1}
+URGENT_ASK = {
+    "kind": "urgent",
+    "decision": "ask",
+    "readers": ["rules"],
+    "words": "I slipped on the ice",
+    "learned_probability": 0.1,
+}
 CASE = {"red_flags": "no", "urgent_flags": "no", "leg_symptoms": "yes", "walking_standing_trigger": "yes"}
 
 
@@ -88,9 +99,16 @@ def test_direct_yes_to_the_open_flag_question_needs_no_check():
 
 def test_hedge_is_unsure_never_no():
     d = dialogue(**CASE)
-    take_turn(d, "sitting_leaning_relief", Incoming("I haven't paid attention to whether sitting helps",
-                                                  facts={"sitting_leaning_relief": "no"}, reply="no",
-                                                  hedge="havent paid attention"))
+    take_turn(
+        d,
+        "sitting_leaning_relief",
+        Incoming(
+            "I haven't paid attention to whether sitting helps",
+            facts={"sitting_leaning_relief": "no"},
+            reply="no",
+            hedge="havent paid attention",
+        ),
+    )
     assert d.state.answers["sitting_leaning_relief"] == "unsure"
 
 
@@ -113,16 +131,26 @@ def test_unsure_to_red_flags_clarifies_with_safety_advice():
 
 def test_an_answer_to_another_question_is_not_a_reply_to_the_open_one():
     d = dialogue(red_flags="no")
-    take_turn(d, "urgent_flags", Incoming("actually I did have one injection and it did nothing",
-                                          facts={"injections": "failed"}, reply="yes"))
+    take_turn(
+        d,
+        "urgent_flags",
+        Incoming("actually I did have one injection and it did nothing", facts={"injections": "failed"}, reply="yes"),
+    )
     assert "urgent_flags" not in d.state.answers and d.state.answers["injections"] == "failed"
 
 
 def test_hedged_number_is_read_back_before_it_is_stored():
     d = dialogue(**CASE)
-    take_turn(d, "walking_tolerance", Incoming("maybe a block or two, not sure",
-                                               facts={"walking_tolerance": "50_feet_to_2_blocks"},
-                                               hedge="maybe", doubt="not sure"))
+    take_turn(
+        d,
+        "walking_tolerance",
+        Incoming(
+            "maybe a block or two, not sure",
+            facts={"walking_tolerance": "50_feet_to_2_blocks"},
+            hedge="maybe",
+            doubt="not sure",
+        ),
+    )
     assert d.check["kind"] == checks.ASK_BACK and "walking_tolerance" not in d.state.answers
     assert "So you can walk between 50 feet and 2 blocks" in check_wording.check_question(d.check)
     take_turn(d, "walking_tolerance", Incoming("yes", reply="yes"))
@@ -131,15 +159,19 @@ def test_hedged_number_is_read_back_before_it_is_stored():
 
 def test_an_estimate_without_doubt_is_stored_at_once():
     d = dialogue(**CASE)
-    take_turn(d, "walking_tolerance", Incoming("maybe a block", facts={"walking_tolerance": "50_feet_to_2_blocks"},
-                                               hedge="maybe"))
+    take_turn(
+        d,
+        "walking_tolerance",
+        Incoming("maybe a block", facts={"walking_tolerance": "50_feet_to_2_blocks"}, hedge="maybe"),
+    )
     assert d.check is None and d.state.answers["walking_tolerance"] == "50_feet_to_2_blocks"
 
 
 def test_decisive_free_text_answer_is_confirmed_before_the_outcome():
     d = dialogue(**CASE)
-    take_turn(d, "sitting_leaning_relief", Incoming("sitting doesn't change a thing",
-                                                    facts={"sitting_leaning_relief": "no"}))
+    take_turn(
+        d, "sitting_leaning_relief", Incoming("sitting doesn't change a thing", facts={"sitting_leaning_relief": "no"})
+    )
     assert d.check["kind"] == checks.CONFIRM and d.check["slot"] == "sitting_leaning_relief"
     assert checks.requested_slot(d, None) == "sitting_leaning_relief"
     assert "sitting doesn't change a thing" in check_wording.check_question(d.check)
@@ -150,8 +182,9 @@ def test_decisive_free_text_answer_is_confirmed_before_the_outcome():
 
 def test_rejected_confirmation_asks_the_question_again():
     d = dialogue(**CASE)
-    take_turn(d, "sitting_leaning_relief", Incoming("sitting doesn't change a thing",
-                                                    facts={"sitting_leaning_relief": "no"}))
+    take_turn(
+        d, "sitting_leaning_relief", Incoming("sitting doesn't change a thing", facts={"sitting_leaning_relief": "no"})
+    )
     take_turn(d, "sitting_leaning_relief", Incoming("no", reply="no"))
     assert "sitting_leaning_relief" not in d.state.answers
     assert questionnaire.plan(d.state).next_slot == "sitting_leaning_relief"
@@ -159,8 +192,9 @@ def test_rejected_confirmation_asks_the_question_again():
 
 def test_button_answers_need_no_confirmation():
     d = dialogue(**CASE)
-    take_turn(d, "sitting_leaning_relief", Incoming("/inform", facts={"sitting_leaning_relief": "no"},
-                                                    from_button=True))
+    take_turn(
+        d, "sitting_leaning_relief", Incoming("/inform", facts={"sitting_leaning_relief": "no"}, from_button=True)
+    )
     assert d.check is None and outcome(d) == triage.NOT_INDICATED
 
 
@@ -179,26 +213,40 @@ def test_a_hedged_short_reply_is_not_taken_as_a_direct_no():
 
 def test_staff_voice_gives_the_agent_a_line_to_read():
     d = dialogue(**CASE)
-    take_turn(d, "sitting_leaning_relief", Incoming("sitting makes no change for me at all", facts={"sitting_leaning_relief": "no"}))
+    take_turn(
+        d,
+        "sitting_leaning_relief",
+        Incoming("sitting makes no change for me at all", facts={"sitting_leaning_relief": "no"}),
+    )
     line = check_wording.check_question(d.check, voice="staff")
     assert line.startswith("Confirm with the caller:") and "the caller said" in line
 
 
 def test_the_same_answer_after_a_rejected_confirmation_is_taken_as_meant():
     d = dialogue(**CASE)
-    take_turn(d, "sitting_leaning_relief", Incoming("sitting doesn't change a thing",
-                                                    facts={"sitting_leaning_relief": "no"}))
+    take_turn(
+        d, "sitting_leaning_relief", Incoming("sitting doesn't change a thing", facts={"sitting_leaning_relief": "no"})
+    )
     take_turn(d, "sitting_leaning_relief", Incoming("no", reply="no"))
-    take_turn(d, "sitting_leaning_relief", Incoming("like I said, sitting changes nothing",
-                                                    facts={"sitting_leaning_relief": "no"}))
+    take_turn(
+        d,
+        "sitting_leaning_relief",
+        Incoming("like I said, sitting changes nothing", facts={"sitting_leaning_relief": "no"}),
+    )
     assert d.check is None and outcome(d) == triage.NOT_INDICATED
     assert d.sources["sitting_leaning_relief"]["how"] == "confirmed"
 
 
 def test_an_unsure_learned_reading_is_not_asked_again_after_a_no():
     d = dialogue(red_flags="no")
-    unsure = {"kind": "red", "decision": "ask", "readers": ["learned"], "words": "PT didn't help",
-              "learned_probability": 0.2, "learned_verdict": "unsure"}
+    unsure = {
+        "kind": "red",
+        "decision": "ask",
+        "readers": ["learned"],
+        "words": "PT didn't help",
+        "learned_probability": 0.2,
+        "learned_verdict": "unsure",
+    }
     take_turn(d, "urgent_flags", Incoming("PT didn't help", findings=[unsure]))
     assert d.check["kind"] == checks.FLAG
     take_turn(d, "urgent_flags", Incoming("no", reply="no"))
@@ -211,10 +259,14 @@ def test_an_unsure_learned_reading_is_not_asked_again_after_a_no():
 
 def test_yes_to_a_confirmation_is_not_read_as_an_answer_to_the_question_again():
     d = dialogue(**CASE)
-    d.state.answers.update(sitting_leaning_relief="yes", walking_tolerance="50_feet_to_2_blocks",
-                           symptom_duration_months=8, age_years=65)
-    take_turn(d, "conservative_care", Incoming("I haven't done anything for it yet, no therapy, no pills",
-                                               facts={"conservative_care": "not_tried"}))
+    d.state.answers.update(
+        sitting_leaning_relief="yes", walking_tolerance="50_feet_to_2_blocks", symptom_duration_months=8, age_years=65
+    )
+    take_turn(
+        d,
+        "conservative_care",
+        Incoming("I haven't done anything for it yet, no therapy, no pills", facts={"conservative_care": "not_tried"}),
+    )
     assert d.check["kind"] == checks.CONFIRM
     # the form reads a bare "yes" to the PT question as "tried"; here it confirms
     take_turn(d, "conservative_care", Incoming("yes", reply="yes", facts={"conservative_care": "tried"}))

@@ -1,4 +1,5 @@
 """Question order, the combined gate question, treatment follow-ups and corrections."""
+
 from screening import questionnaire as q
 from screening.questionnaire import State, apply_understanding, plan
 
@@ -18,7 +19,8 @@ def test_red_flags_are_asked_first_even_after_volunteered_answers():
 def test_textbook_case_one_answer_at_a_time_needs_ten_questions_before_the_outcome():
     state = State()
     script = [
-        ("red_flags", "no", {}), ("urgent_flags", "no", {}),
+        ("red_flags", "no", {}),
+        ("urgent_flags", "no", {}),
         ("leg_symptoms", "yes", {}),  # the gate: fills walking_standing_trigger too
         ("sitting_leaning_relief", "yes", {}),
         ("walking_tolerance", None, {"walking_tolerance": "50_feet_to_2_blocks"}),
@@ -81,10 +83,19 @@ def test_gate_unsure_asks_the_parts_separately():
 
 def test_volunteered_answers_are_not_asked_again():
     state = State(answers={"red_flags": "no", "urgent_flags": "no"})
-    apply_understanding(state, "leg_symptoms", {
-        "age_years": 72, "leg_symptoms": "yes", "walking_standing_trigger": "yes",
-        "walking_tolerance": "50_feet_to_2_blocks", "sitting_leaning_relief": "yes",
-        "symptom_duration_months": 24.0}, None)
+    apply_understanding(
+        state,
+        "leg_symptoms",
+        {
+            "age_years": 72,
+            "leg_symptoms": "yes",
+            "walking_standing_trigger": "yes",
+            "walking_tolerance": "50_feet_to_2_blocks",
+            "sitting_leaning_relief": "yes",
+            "symptom_duration_months": 24.0,
+        },
+        None,
+    )
     assert plan(state).next_slot == "conservative_care"
 
 
@@ -150,15 +161,26 @@ def test_a_passing_negated_flag_does_not_answer_the_flag_question():
 
 # --- progress: "Question 4 of about 12", counted from the plan (issue 15) ---------------------
 
+
 def test_progress_counts_a_textbook_screening_from_the_plan():
     from screening.questionnaire import progress
+
     state = State()
     seen = [progress(state)]
-    for slot, value in [("red_flags", "no"), ("urgent_flags", "no"), ("leg_symptoms", "yes"),
-                        ("walking_standing_trigger", "yes"), ("sitting_leaning_relief", "yes"),
-                        ("walking_tolerance", "50_feet_to_2_blocks"), ("symptom_duration_months", 36),
-                        ("age_years", 72), ("conservative_care", "failed"), ("injections", "failed"),
-                        ("prior_back_surgery", "no"), ("imaging_stenosis", "yes")]:
+    for slot, value in [
+        ("red_flags", "no"),
+        ("urgent_flags", "no"),
+        ("leg_symptoms", "yes"),
+        ("walking_standing_trigger", "yes"),
+        ("sitting_leaning_relief", "yes"),
+        ("walking_tolerance", "50_feet_to_2_blocks"),
+        ("symptom_duration_months", 36),
+        ("age_years", 72),
+        ("conservative_care", "failed"),
+        ("injections", "failed"),
+        ("prior_back_surgery", "no"),
+        ("imaging_stenosis", "yes"),
+    ]:
         state.answers[slot] = value
         if slot != "leg_symptoms":  # the gate question fills both slots with one answer
             seen.append(progress(state))
@@ -169,14 +191,23 @@ def test_progress_counts_a_textbook_screening_from_the_plan():
 
 def test_progress_total_shrinks_when_the_outcome_is_settled_early():
     from screening.questionnaire import progress
+
     # "No" to the gate question settles not_indicated; one question is left (which part), for the record.
     state = State(answers={"red_flags": "no", "urgent_flags": "no"}, gate_answer="no")
     p = progress(state)
     assert (p.number, p.total) == (3, 3)
     # Under 3 months: conservative care first, nothing more to ask.
-    state = State(answers={"red_flags": "no", "urgent_flags": "no", "leg_symptoms": "yes",
-                           "walking_standing_trigger": "yes", "sitting_leaning_relief": "yes",
-                           "walking_tolerance": "under_50_feet", "symptom_duration_months": 1})
+    state = State(
+        answers={
+            "red_flags": "no",
+            "urgent_flags": "no",
+            "leg_symptoms": "yes",
+            "walking_standing_trigger": "yes",
+            "sitting_leaning_relief": "yes",
+            "walking_tolerance": "under_50_feet",
+            "symptom_duration_months": 1,
+        }
+    )
     assert progress(state) is None
     # An emergency asks nothing more.
     assert progress(State(answers={"red_flags": "yes"})) is None

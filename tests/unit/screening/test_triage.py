@@ -1,4 +1,5 @@
 """The decision table of the clinical spec, row by row and downgrade by downgrade."""
+
 import pytest
 
 from screening import triage
@@ -33,8 +34,13 @@ def test_textbook_case_recommends_consultation_with_fit_reasons():
     d = decide(TEXTBOOK)
     assert d.outcome == "recommend_consult"
     assert codes(d) == [
-        "leg_symptoms_present", "walking_standing_trigger", "sitting_leaning_relief",
-        "walking_limited", "long_duration", "conservative_care_failed", "injections_failed",
+        "leg_symptoms_present",
+        "walking_standing_trigger",
+        "sitting_leaning_relief",
+        "walking_limited",
+        "long_duration",
+        "conservative_care_failed",
+        "injections_failed",
     ]
     assert d.rules_version == "1"
 
@@ -56,12 +62,15 @@ def test_row2_urgent_flags():
     assert codes(d) == ["urgent_flags"]
 
 
-@pytest.mark.parametrize("change,code", [
-    ({"leg_symptoms": "no"}, "no_leg_symptoms"),
-    ({"walking_standing_trigger": "no"}, "no_walking_standing_trigger"),
-    ({"sitting_leaning_relief": "no"}, "no_sitting_relief"),
-    ({"walking_tolerance": "over_2_miles"}, "walks_over_2_miles"),
-])
+@pytest.mark.parametrize(
+    "change,code",
+    [
+        ({"leg_symptoms": "no"}, "no_leg_symptoms"),
+        ({"walking_standing_trigger": "no"}, "no_walking_standing_trigger"),
+        ({"sitting_leaning_relief": "no"}, "no_sitting_relief"),
+        ({"walking_tolerance": "over_2_miles"}, "walks_over_2_miles"),
+    ],
+)
 def test_row3_not_indicated(change, code):
     d = decide(with_(**change))
     assert d.outcome == "not_indicated"
@@ -79,12 +88,15 @@ def test_row3_beats_row4():
     assert d.outcome == "not_indicated"
 
 
-@pytest.mark.parametrize("change,code", [
-    ({"symptom_duration_months": 2}, "short_duration"),
-    ({"symptom_duration_months": 1.5}, "short_duration"),
-    ({"conservative_care": "not_tried"}, "conservative_care_not_tried"),
-    ({"conservative_care": "helped"}, "conservative_care_helped"),
-])
+@pytest.mark.parametrize(
+    "change,code",
+    [
+        ({"symptom_duration_months": 2}, "short_duration"),
+        ({"symptom_duration_months": 1.5}, "short_duration"),
+        ({"conservative_care": "not_tried"}, "conservative_care_not_tried"),
+        ({"conservative_care": "helped"}, "conservative_care_helped"),
+    ],
+)
 def test_row4_conservative_first(change, code):
     d = decide(with_(**change))
     assert d.outcome == "conservative_first"
@@ -95,15 +107,18 @@ def test_row4_three_months_is_long_enough():
     assert decide(with_(symptom_duration_months=3)).outcome == "recommend_consult"
 
 
-@pytest.mark.parametrize("change,code", [
-    ({"injections": "not_tried"}, "injections_not_tried"),
-    ({"injections": "helped"}, "injections_helped"),
-    ({"leg_symptoms": "unsure"}, "leg_symptoms_unsure"),
-    ({"walking_standing_trigger": "unsure"}, "walking_standing_trigger_unsure"),
-    ({"sitting_leaning_relief": "unsure"}, "sitting_leaning_relief_unsure"),
-    ({"prior_back_surgery": "yes"}, "prior_back_surgery"),
-    ({"age_years": 49}, "age_under_50"),
-])
+@pytest.mark.parametrize(
+    "change,code",
+    [
+        ({"injections": "not_tried"}, "injections_not_tried"),
+        ({"injections": "helped"}, "injections_helped"),
+        ({"leg_symptoms": "unsure"}, "leg_symptoms_unsure"),
+        ({"walking_standing_trigger": "unsure"}, "walking_standing_trigger_unsure"),
+        ({"sitting_leaning_relief": "unsure"}, "sitting_leaning_relief_unsure"),
+        ({"prior_back_surgery": "yes"}, "prior_back_surgery"),
+        ({"age_years": 49}, "age_under_50"),
+    ],
+)
 def test_row6_each_downgrade_turns_recommend_into_possible(change, code):
     d = decide(with_(**change))
     assert d.outcome == "possible_consult"
@@ -130,12 +145,23 @@ def test_undetermined_until_red_flags_are_answered():
 
 
 def test_stops_early_when_no_later_answer_can_change_the_outcome():
-    early = {"red_flags": "no", "urgent_flags": "no", "leg_symptoms": "yes",
-             "walking_standing_trigger": "yes", "sitting_leaning_relief": "no"}
+    early = {
+        "red_flags": "no",
+        "urgent_flags": "no",
+        "leg_symptoms": "yes",
+        "walking_standing_trigger": "yes",
+        "sitting_leaning_relief": "no",
+    }
     assert decide(early).outcome == "not_indicated"
-    short = {"red_flags": "no", "urgent_flags": "no", "leg_symptoms": "yes",
-             "walking_standing_trigger": "yes", "sitting_leaning_relief": "yes",
-             "walking_tolerance": "under_50_feet", "symptom_duration_months": 1}
+    short = {
+        "red_flags": "no",
+        "urgent_flags": "no",
+        "leg_symptoms": "yes",
+        "walking_standing_trigger": "yes",
+        "sitting_leaning_relief": "yes",
+        "walking_tolerance": "under_50_feet",
+        "symptom_duration_months": 1,
+    }
     assert decide(short).outcome == "conservative_first"
 
 
@@ -155,13 +181,16 @@ def test_possible_is_settled_once_a_downgrade_is_known_even_with_answers_missing
     assert decide(answers).outcome == "possible_consult"
 
 
-@pytest.mark.parametrize("extra,expected", [
-    ({"blood_thinners": "yes"}, ["blood_thinners", "medicare"]),
-    ({"imaging_stenosis": "no"}, ["no_imaging", "medicare"]),
-    ({"imaging_stenosis": "unsure", "blood_thinners": "yes", "age_years": 60}, ["blood_thinners", "no_imaging"]),
-    ({"imaging_stenosis": "yes", "blood_thinners": "no", "age_years": 64}, []),
-    ({"age_years": 65}, ["medicare"]),
-])
+@pytest.mark.parametrize(
+    "extra,expected",
+    [
+        ({"blood_thinners": "yes"}, ["blood_thinners", "medicare"]),
+        ({"imaging_stenosis": "no"}, ["no_imaging", "medicare"]),
+        ({"imaging_stenosis": "unsure", "blood_thinners": "yes", "age_years": 60}, ["blood_thinners", "no_imaging"]),
+        ({"imaging_stenosis": "yes", "blood_thinners": "no", "age_years": 64}, []),
+        ({"age_years": 65}, ["medicare"]),
+    ],
+)
 def test_notes_never_change_the_outcome(extra, expected):
     d = decide(with_(**extra))
     assert d.outcome == "recommend_consult"
@@ -174,8 +203,14 @@ def test_no_notes_with_emergency_or_not_indicated():
 
 
 def test_all_outcome_names_match_the_spec():
-    assert triage.OUTCOMES == ("emergency", "urgent_review", "not_indicated", "conservative_first",
-                               "recommend_consult", "possible_consult")
+    assert triage.OUTCOMES == (
+        "emergency",
+        "urgent_review",
+        "not_indicated",
+        "conservative_first",
+        "recommend_consult",
+        "possible_consult",
+    )
 
 
 def test_every_outcome_comes_with_a_reason_from_its_own_rule():
@@ -184,14 +219,26 @@ def test_every_outcome_comes_with_a_reason_from_its_own_rule():
 
     from screening import questionnaire, triage
 
-    slots = ["leg_symptoms", "walking_standing_trigger", "sitting_leaning_relief", "walking_tolerance",
-             "conservative_care", "injections", "prior_back_surgery"]
+    slots = [
+        "leg_symptoms",
+        "walking_standing_trigger",
+        "sitting_leaning_relief",
+        "walking_tolerance",
+        "conservative_care",
+        "injections",
+        "prior_back_surgery",
+    ]
     choices = [list(questionnaire.ALLOWED_VALUES[s]) + [None] for s in slots]
     checked = 0
     for combo in itertools.product(*choices):
         for duration, gate in itertools.product((1, 24), (None, "no", "unsure")):
-            answers = {"red_flags": "no", "urgent_flags": "no", "symptom_duration_months": duration,
-                       "age_years": 70, **{s: v for s, v in zip(slots, combo) if v is not None}}
+            answers = {
+                "red_flags": "no",
+                "urgent_flags": "no",
+                "symptom_duration_months": duration,
+                "age_years": 70,
+                **{s: v for s, v in zip(slots, combo, strict=True) if v is not None},
+            }
             decision = triage.decide(answers, gate)
             if decision.determined:
                 checked += 1

@@ -1,4 +1,5 @@
 """Sign-in (webapp.auth) and the review pages behind it (webapp.review), in-process with aiohttp's test client."""
+
 from __future__ import annotations
 
 import asyncio
@@ -23,6 +24,7 @@ SECRET = "s" * 40
 
 # --- passwords and accounts --------------------------------------------------------------------
 
+
 def test_hash_and_verify():
     encoded = auth.hash_password("hunter2 is long", iterations=1000)
     assert encoded.startswith("pbkdf2_sha256$1000$")
@@ -37,16 +39,24 @@ def test_hash_and_verify():
 def test_accounts_from_env_and_file(tmp_path):
     staff_hash = auth.hash_password(STAFF_PW, 1000)
     clin_hash = auth.hash_password(CLINICIAN_PW, 1000)
-    accounts = auth.Accounts.from_env({"MILD_STAFF_USERS": f"sam:{staff_hash}",
-                                       "MILD_CLINICIAN_USERS": f" drlee:{clin_hash} , drshah:{clin_hash}"})
+    accounts = auth.Accounts.from_env(
+        {"MILD_STAFF_USERS": f"sam:{staff_hash}", "MILD_CLINICIAN_USERS": f" drlee:{clin_hash} , drshah:{clin_hash}"}
+    )
     assert accounts.get("sam").role == "staff" and accounts.get("drshah").role == "clinician"
     assert accounts.authenticate("drlee", CLINICIAN_PW).name == "drlee"
     assert accounts.authenticate("drlee", "wrong") is None
     assert accounts.authenticate("nobody", CLINICIAN_PW) is None
 
     json_file = tmp_path / "accounts.json"
-    json_file.write_text(json.dumps({"accounts": [
-        {"name": "drlee", "role": "clinician", "password_hash": clin_hash, "display_name": "Dr. Lee"}]}))
+    json_file.write_text(
+        json.dumps(
+            {
+                "accounts": [
+                    {"name": "drlee", "role": "clinician", "password_hash": clin_hash, "display_name": "Dr. Lee"}
+                ]
+            }
+        )
+    )
     accounts = auth.Accounts.from_env({"MILD_ACCOUNTS_FILE": str(json_file)})
     assert accounts.get("drlee").label == "Dr. Lee" and accounts.has_role("clinician")
     assert not accounts.has_role("staff")
@@ -56,10 +66,13 @@ def test_accounts_from_env_and_file(tmp_path):
     assert auth.Accounts.from_env({"MILD_ACCOUNTS_FILE": str(yaml_file)}).get("sam").role == "staff"
 
 
-@pytest.mark.parametrize("env,message", [
-    ({"MILD_STAFF_USERS": "sam:plaintextpassword"}, "pbkdf2_sha256"),
-    ({"MILD_STAFF_USERS": "samwithoutcolon"}, "name:hash"),
-])
+@pytest.mark.parametrize(
+    "env,message",
+    [
+        ({"MILD_STAFF_USERS": "sam:plaintextpassword"}, "pbkdf2_sha256"),
+        ({"MILD_STAFF_USERS": "samwithoutcolon"}, "name:hash"),
+    ],
+)
 def test_bad_account_configuration_is_refused(env, message):
     with pytest.raises(auth.AccountError, match=message):
         auth.Accounts.from_env(env)
@@ -100,6 +113,7 @@ def test_demo_accounts_are_written_once_and_reused(tmp_path):
 
 def test_hash_cli(monkeypatch, capsys):
     import io
+
     monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
     assert auth.main(["hash", "--name", "drlee", "--iterations", "1000"]) == 0
     name, encoded = capsys.readouterr().out.strip().split(":", 1)
@@ -110,14 +124,25 @@ def test_hash_cli(monkeypatch, capsys):
 
 # --- the review part over HTTP -----------------------------------------------------------------
 
+
 @pytest.fixture
 def env(tmp_path, monkeypatch):
     accounts = tmp_path / "accounts.json"
-    accounts.write_text(json.dumps({"accounts": [
-        {"name": "drlee", "role": "clinician", "password_hash": auth.hash_password(CLINICIAN_PW, 1000),
-         "display_name": "Dr. Lee"},
-        {"name": "sam", "role": "staff", "password_hash": auth.hash_password(STAFF_PW, 1000)},
-    ]}))
+    accounts.write_text(
+        json.dumps(
+            {
+                "accounts": [
+                    {
+                        "name": "drlee",
+                        "role": "clinician",
+                        "password_hash": auth.hash_password(CLINICIAN_PW, 1000),
+                        "display_name": "Dr. Lee",
+                    },
+                    {"name": "sam", "role": "staff", "password_hash": auth.hash_password(STAFF_PW, 1000)},
+                ]
+            }
+        )
+    )
     db = tmp_path / "rasa.db"
     store = RecordStore(f"sqlite:///{db}")
     for f in sorted(TRACKERS.glob("*.json")):
@@ -137,12 +162,14 @@ def run(coro_fn, config=None):
         app = create_app(config or WebConfig(secret_key=SECRET))
         async with TestClient(TestServer(app)) as client:
             return await coro_fn(client)
+
     return asyncio.run(main())
 
 
 async def sign_in(client, username, password, next_url="/review"):
-    return await client.post("/review/login", data={"username": username, "password": password, "next": next_url},
-                             allow_redirects=False)
+    return await client.post(
+        "/review/login", data={"username": username, "password": password, "next": next_url}, allow_redirects=False
+    )
 
 
 def test_review_requires_sign_in(env):
@@ -155,6 +182,7 @@ def test_review_requires_sign_in(env):
         assert r.status == 401
         r = await client.get("/review/login")
         assert r.status == 200 and "Sign in" in await r.text()
+
     run(check)
 
 
@@ -167,6 +195,7 @@ def test_wrong_password_is_refused(env):
         assert r.status == 401
         r = await client.get("/review", allow_redirects=False)
         assert r.status == 302
+
     run(check)
 
 
@@ -181,6 +210,7 @@ def test_staff_account_is_refused_on_review(env):
         client.session.cookie_jar.update_cookies({"mild_review_session": staff_token})
         r = await client.get("/review", allow_redirects=False)
         assert r.status == 403
+
     run(check)
 
 
@@ -190,6 +220,7 @@ def test_repeated_failures_are_throttled(env):
             assert (await sign_in(client, "drlee", "wrong")).status == 401
         r = await sign_in(client, "drlee", CLINICIAN_PW)
         assert r.status == 429
+
     run(check)
 
 
@@ -203,8 +234,10 @@ def test_clinician_signs_in_and_uses_every_page(env):
         r = await client.get("/review")
         html = await r.text()
         assert r.status == 200 and "Dr. Lee" in html
-        assert r.headers["Cache-Control"] == "no-store" and "frame-ancestors 'none'" in r.headers[
-            "Content-Security-Policy"]
+        assert (
+            r.headers["Cache-Control"] == "no-store"
+            and "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
+        )
         assert html.count("data-screening-id=") == 8
 
         r = await client.get("/review?outcome=recommend_consult")
@@ -239,12 +272,14 @@ def test_clinician_signs_in_and_uses_every_page(env):
         r = await client.get("/review/s/unknown")
         assert r.status == 404
         page = await (await client.get("/review")).text()
-        token = re.search(r'action="/review/logout">\s*<input type="hidden" name="csrf_token" value="([^"]+)"',
-                          page).group(1)  # sign-out needs the form's CSRF token (issue: findings 2)
+        token = re.search(
+            r'action="/review/logout">\s*<input type="hidden" name="csrf_token" value="([^"]+)"', page
+        ).group(1)  # sign-out needs the form's CSRF token (issue: findings 2)
         r = await client.post("/review/logout", data={"csrf_token": token}, allow_redirects=False)
         assert r.status == 302
         r = await client.get("/review", allow_redirects=False)
         assert r.status == 302
+
     run(check)
 
 
@@ -253,33 +288,44 @@ def test_mark_reviewed_needs_the_csrf_token_and_keeps_the_record(env):
         await sign_in(client, "drlee", CLINICIAN_PW)
         sid = env["store"].list()[0]["screening_id"]
         before = env["store"].get(sid)
-        r = await client.post(f"/review/s/{sid}/review", data={"reviewer": "Dr. Lee", "note": "ok"},
-                              allow_redirects=False)
+        r = await client.post(
+            f"/review/s/{sid}/review", data={"reviewer": "Dr. Lee", "note": "ok"}, allow_redirects=False
+        )
         assert r.status == 403
         page = await (await client.get(f"/review/s/{sid}")).text()
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        r = await client.post(f"/review/s/{sid}/review", allow_redirects=False,
-                              data={"csrf_token": token, "reviewer": "Dr. Lee", "note": "<b>Called back</b>"})
+        r = await client.post(
+            f"/review/s/{sid}/review",
+            allow_redirects=False,
+            data={"csrf_token": token, "reviewer": "Dr. Lee", "note": "<b>Called back</b>"},
+        )
         assert r.status == 303
         page = await (await client.get(f"/review/s/{sid}?saved=1")).text()
         assert "&lt;b&gt;Called back&lt;/b&gt;" in page and "<b>Called back</b>" not in page
         assert env["store"].get(sid) == before
         assert [x["reviewer"] for x in env["store"].reviews(sid)] == ["Dr. Lee"]
-        r = await client.post(f"/review/s/{sid}/review", allow_redirects=False,
-                              data={"csrf_token": token, "reviewer": "Dr. Lee"},
-                              headers={"Origin": "http://evil.example"})
+        r = await client.post(
+            f"/review/s/{sid}/review",
+            allow_redirects=False,
+            data={"csrf_token": token, "reviewer": "Dr. Lee"},
+            headers={"Origin": "http://evil.example"},
+        )
         assert r.status == 403
+
     run(check)
 
 
 def test_record_text_is_escaped(env):
-    env["store"].add_events("xss", [
-        {"event": "slot", "timestamp": 1.0, "name": "requested_slot", "value": "red_flags"},
-        {"event": "user", "timestamp": 2.0, "text": "<script>alert(1)</script>", "parse_data": {}},
-        {"event": "slot", "timestamp": 3.0, "name": "red_flags", "value": "no"},
-        {"event": "slot", "timestamp": 4.0, "name": "appointment_consent", "value": "yes"},
-        {"event": "slot", "timestamp": 5.0, "name": "contact_name", "value": "<img src=x onerror=alert(1)>"},
-    ])
+    env["store"].add_events(
+        "xss",
+        [
+            {"event": "slot", "timestamp": 1.0, "name": "requested_slot", "value": "red_flags"},
+            {"event": "user", "timestamp": 2.0, "text": "<script>alert(1)</script>", "parse_data": {}},
+            {"event": "slot", "timestamp": 3.0, "name": "red_flags", "value": "no"},
+            {"event": "slot", "timestamp": 4.0, "name": "appointment_consent", "value": "yes"},
+            {"event": "slot", "timestamp": 5.0, "name": "contact_name", "value": "<img src=x onerror=alert(1)>"},
+        ],
+    )
 
     async def check(client):
         await sign_in(client, "drlee", CLINICIAN_PW)
@@ -288,6 +334,7 @@ def test_record_text_is_escaped(env):
             html = await (await client.get(url)).text()
             assert "<img src=x" not in html and "<script>alert" not in html
             assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
     run(check)
 
 
@@ -303,6 +350,7 @@ def test_production_without_clinician_accounts_refuses_the_part(tmp_path, monkey
             assert r.status == 503
         r = await client.get("/healthz")
         assert r.status == 200  # the rest of the server still runs
+
     run(check, WebConfig(secret_key=SECRET, production=True))
 
 
@@ -315,6 +363,7 @@ def test_production_without_any_account_creates_no_demo_accounts(tmp_path, monke
     async def check(client):
         assert (await client.get("/review/login")).status == 503
         assert len(client.app[auth.AUTH_KEY].accounts) == 0
+
     run(check, WebConfig(secret_key=SECRET, production=True))
     assert not (tmp_path / "dev-accounts.txt").exists()
 
@@ -323,6 +372,7 @@ def test_production_cookie_is_secure(env):
     async def check(client):
         r = await sign_in(client, "drlee", CLINICIAN_PW)
         assert r.cookies["mild_review_session"]["secure"]
+
     run(check, WebConfig(secret_key=SECRET, production=True))
 
 
@@ -338,11 +388,13 @@ def test_development_without_accounts_prints_demo_accounts(tmp_path, monkeypatch
         assert out.count("demo-clinician") == 1
         r = await sign_in(client, "demo-clinician", password)
         assert r.status == 302
+
     run(check, WebConfig(secret_key=SECRET, production=False))
     assert "demo-clinician" in (tmp_path / "dev-accounts.txt").read_text()
 
 
 # --- dashboard chart geometry --------------------------------------------------------------------
+
 
 def test_chart_geometry():
     from datetime import date as _date
@@ -352,8 +404,13 @@ def test_chart_geometry():
 
     records = [
         {"started_ts": 1763460000.0, "outcome": "recommend_consult", "status": "finished", "asked": ["red_flags"]},
-        {"started_ts": 1763460100.0, "outcome": None, "status": "abandoned", "abandoned_at": "urgent_flags",
-         "asked": ["red_flags", "urgent_flags"]},
+        {
+            "started_ts": 1763460100.0,
+            "outcome": None,
+            "status": "abandoned",
+            "abandoned_at": "urgent_flags",
+            "asked": ["red_flags", "urgent_flags"],
+        },
         {"started_ts": 1763546400.0, "outcome": "emergency", "status": "finished", "asked": ["red_flags"]},
     ]
     stats = dashboard_stats(records, _date(2025, 11, 17), _date(2025, 11, 20))
@@ -399,12 +456,13 @@ def test_require_role_for_apis_answers_401_and_serves_the_staff_part(tmp_path, m
             assert (await client.get("/staff/api/x", allow_redirects=False)).status == 401
             r = await client.get("/staff", allow_redirects=False)
             assert r.status == 302 and r.headers["Location"].startswith("/staff/login")
-            r = await client.post("/staff/login", data={"username": "drlee", "password": CLINICIAN_PW},
-                                  allow_redirects=False)
+            r = await client.post(
+                "/staff/login", data={"username": "drlee", "password": CLINICIAN_PW}, allow_redirects=False
+            )
             assert r.status == 403  # a clinician account is not a staff account
-            r = await client.post("/staff/login", data={"username": "sam", "password": STAFF_PW},
-                                  allow_redirects=False)
+            r = await client.post("/staff/login", data={"username": "sam", "password": STAFF_PW}, allow_redirects=False)
             assert r.status == 302 and "mild_staff_session" in r.cookies
             assert await (await client.get("/staff")).text() == "hello sam"
             assert (await client.get("/staff/api/x")).status == 200
+
     asyncio.run(main())

@@ -6,6 +6,7 @@ client over loopback, the SQLite records database of a temporary directory):
 6  bad filter values answer 400 with a clear message
 7b "mark reviewed" is signed by the signed-in account whatever the form says
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -47,13 +48,27 @@ class Clock:
 @pytest.fixture
 def env(tmp_path, monkeypatch):
     accounts = tmp_path / "accounts.json"
-    accounts.write_text(json.dumps({"accounts": [
-        {"name": "drlee", "role": "clinician", "password_hash": auth.hash_password(CLINICIAN_PW, 1000),
-         "display_name": "Dr. Lee"},
-        {"name": "drshah", "role": "clinician", "password_hash": auth.hash_password("another clinician pw", 1000),
-         "display_name": "Dr. Shah"},
-        {"name": "sam", "role": "staff", "password_hash": auth.hash_password(STAFF_PW, 1000)},
-    ]}))
+    accounts.write_text(
+        json.dumps(
+            {
+                "accounts": [
+                    {
+                        "name": "drlee",
+                        "role": "clinician",
+                        "password_hash": auth.hash_password(CLINICIAN_PW, 1000),
+                        "display_name": "Dr. Lee",
+                    },
+                    {
+                        "name": "drshah",
+                        "role": "clinician",
+                        "password_hash": auth.hash_password("another clinician pw", 1000),
+                        "display_name": "Dr. Shah",
+                    },
+                    {"name": "sam", "role": "staff", "password_hash": auth.hash_password(STAFF_PW, 1000)},
+                ]
+            }
+        )
+    )
     db = tmp_path / "rasa.db"
     store = RecordStore(f"sqlite:///{db}")
     for f in sorted(TRACKERS.glob("*.json")):
@@ -74,28 +89,38 @@ def run(coro_fn, config=None, clock=None):
             app[auth.AUTH_KEY].clock = clock
         async with TestClient(TestServer(app)) as client:
             return await coro_fn(client)
+
     return asyncio.run(main())
 
 
 async def sign_in(client, username="drlee", password=CLINICIAN_PW, headers=None, part="review"):
-    return await client.post(f"/{part}/login", data={"username": username, "password": password, "next": f"/{part}"},
-                             allow_redirects=False, headers=headers or {})
+    return await client.post(
+        f"/{part}/login",
+        data={"username": username, "password": password, "next": f"/{part}"},
+        allow_redirects=False,
+        headers=headers or {},
+    )
 
 
 def signout_token(html: str, part: str = "review") -> str:
-    return re.search(rf'action="/{part}/logout">\s*<input type="hidden" name="csrf_token" value="([^"]+)"',
-                     html).group(1)
+    return re.search(rf'action="/{part}/logout">\s*<input type="hidden" name="csrf_token" value="([^"]+)"', html).group(
+        1
+    )
 
 
 async def replay(client, part: str, cookie: str, path: str = ""):
     """A request carrying only the given session cookie (as an attacker who copied it would send it)."""
     async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
-        async with session.get(client.make_url(path or f"/{part}"), allow_redirects=False,
-                               headers={"Cookie": f"mild_{part}_session={cookie}"}) as r:
+        async with session.get(
+            client.make_url(path or f"/{part}"),
+            allow_redirects=False,
+            headers={"Cookie": f"mild_{part}_session={cookie}"},
+        ) as r:
             return r.status
 
 
 # --- finding 2: sessions that end ------------------------------------------------------------------
+
 
 def test_cookie_replayed_after_sign_out_is_refused(env):
     async def check(client):
@@ -110,6 +135,7 @@ def test_cookie_replayed_after_sign_out_is_refused(env):
         assert await replay(client, "review", cookie) == 302
         assert await replay(client, "review", cookie, "/review/export.csv") == 302
         assert client.app[auth.AUTH_KEY].sessions.count("drlee") == 0
+
     run(check)
 
 
@@ -120,10 +146,15 @@ def test_sign_out_without_the_csrf_token_is_refused_and_the_session_goes_on(env)
         token = signout_token(page)
         assert (await client.post("/review/logout", allow_redirects=False)).status == 403
         assert (await client.post("/review/logout", data={"csrf_token": "x" * 32}, allow_redirects=False)).status == 403
-        r = await client.post("/review/logout", data={"csrf_token": token}, allow_redirects=False,
-                              headers={"Origin": "http://evil.example"})
+        r = await client.post(
+            "/review/logout",
+            data={"csrf_token": token},
+            allow_redirects=False,
+            headers={"Origin": "http://evil.example"},
+        )
         assert r.status == 403
         assert (await client.get("/review", allow_redirects=False)).status == 200  # still signed in
+
     run(check)
 
 
@@ -137,9 +168,11 @@ def test_staff_sign_out_form_carries_the_token_and_ends_the_session(env):
         assert r.status == 302
         assert await replay(client, "staff", cookie) == 302
         async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
-            async with session.post(client.make_url("/staff/api/intakes"), json={},
-                                    headers={"Cookie": f"mild_staff_session={cookie}"}) as resp:
+            async with session.post(
+                client.make_url("/staff/api/intakes"), json={}, headers={"Cookie": f"mild_staff_session={cookie}"}
+            ) as resp:
                 assert resp.status == 401
+
     run(check)
 
 
@@ -165,6 +198,7 @@ def test_idle_timeout_and_absolute_lifetime(env, monkeypatch):
             assert await replay(client, "review", cookie) == 200
         clock.advance(auth.SESSION_SECONDS - used)  # at 8 hours it ends, however busy
         assert await replay(client, "review", cookie) == 302
+
     run(check, clock=clock)
 
 
@@ -178,6 +212,7 @@ def test_idle_timeout_is_configurable(env, monkeypatch):
         assert await replay(client, "review", cookie) == 200
         clock.advance(5 * 60 + 1)
         assert await replay(client, "review", cookie) == 302
+
     run(check, clock=clock)
 
 
@@ -195,6 +230,7 @@ def test_forged_or_foreign_cookies_open_nothing(env):
         row_id = a.sessions.engine.connect().execute(auth.sessions.sessions_table.select()).mappings().first()["id"]
         assert data["s"] not in row_id
         assert await replay(client, "review", a.signer.dumps({"s": row_id, "p": "review"})) == 302
+
     run(check)
 
 
@@ -204,10 +240,12 @@ def test_hash_cli_sign_out_ends_every_session_of_an_account(env, capsys):
         assert auth.main(["sign-out", "--user", "drlee"]) == 0
         assert "ended 1 session of drlee" in capsys.readouterr().out
         assert await replay(client, "review", cookie) == 302
+
     run(check)
 
 
 # --- finding 3: no oracle, hashing off the loop, no lock-out of everyone ----------------------------
+
 
 def test_unknown_and_known_names_cost_the_same_pbkdf2(monkeypatch):
     """Constant cost, asserted on the work done (not on a duration): bench/signin_timing.py measures it."""
@@ -235,8 +273,13 @@ def test_bad_hashes_in_the_configuration_are_refused(tmp_path):
         with pytest.raises(auth.AccountError, match="bad password_hash"):
             auth.Accounts.from_env({"MILD_STAFF_USERS": f"sam:{broken}"})
     with pytest.raises(auth.AccountError, match="same display name"):
-        auth.Accounts.from_env({"MILD_ACCOUNTS_FILE": _accounts_file(
-            tmp_path, [("a", "staff", good, "Pat"), ("b", "clinician", good, "Pat")])})
+        auth.Accounts.from_env(
+            {
+                "MILD_ACCOUNTS_FILE": _accounts_file(
+                    tmp_path, [("a", "staff", good, "Pat"), ("b", "clinician", good, "Pat")]
+                )
+            }
+        )
 
 
 def _accounts_file(directory: Path, rows) -> str:
@@ -274,6 +317,7 @@ def test_healthz_answers_while_sign_ins_are_being_verified(env):
         release.set()
         statuses = [(await t).status for t in tasks]
         assert statuses == [401, 401, 401]
+
     run(check)
     assert order[:3] == ["hashing", "hashing", "healthz"], order
     assert order.count("verified") == 3 and "hashing on the loop thread" not in order
@@ -304,6 +348,7 @@ def test_one_attacker_does_not_lock_the_user_out_for_another_client(env, monkeyp
         assert r.status == 429
         clock.advance(lockout_module.WINDOW)  # the lock lifts by itself
         assert (await sign_in(client, "drlee", CLINICIAN_PW, attacker)).status == 302
+
     run(check, clock=clock)
 
 
@@ -312,6 +357,7 @@ def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(env):
         for i in range(auth.MAX_FAILURES):
             assert (await sign_in(client, "drlee", "guess", _from(f"203.0.113.{i}"))).status == 401
         assert (await sign_in(client, "drlee", CLINICIAN_PW, _from("198.51.100.7"))).status == 429
+
     run(check)
 
 
@@ -347,10 +393,14 @@ def test_a_distributed_attack_meets_a_growing_back_off_but_the_users_own_browser
             tried_for += wait
         assert guesses <= 1800 / lockout_module.GLOBAL_MAX + 1, guesses
         # Meanwhile the clinician's own browser signs in at once, and so does another account.
-        assert (await sign_in(client, "drlee", CLINICIAN_PW, {**_from("198.51.100.7"),
-                                                             "Cookie": f"mild_review_device={device}"})).status == 302
+        assert (
+            await sign_in(
+                client, "drlee", CLINICIAN_PW, {**_from("198.51.100.7"), "Cookie": f"mild_review_device={device}"}
+            )
+        ).status == 302
         client.session.cookie_jar.clear()
         assert (await sign_in(client, "drshah", "another clinician pw", _from(next(botnet)))).status == 302
+
     run(check, clock=clock)
 
 
@@ -369,49 +419,57 @@ def test_parallel_attempts_cannot_slip_past_the_limit():
     assert allowed.count(True) == auth.MAX_FAILURES  # counted before the (slow) password check
 
 
-@pytest.mark.parametrize("peer,header,trusted,expected", [
-    ("203.0.113.5", ["198.51.100.1"], "", "203.0.113.5"),                    # no trusted proxy: the peer
-    ("127.0.0.1", ["198.51.100.1"], "127.0.0.1", "198.51.100.1"),            # behind nginx
-    ("127.0.0.1", ["6.6.6.6, 198.51.100.1"], "127.0.0.1", "198.51.100.1"),   # client-prepended value ignored
-    ("127.0.0.1", ["198.51.100.1, 10.0.0.2"], "127.0.0.1 10.0.0.0/8", "198.51.100.1"),  # two trusted hops
-    ("127.0.0.1", [], "127.0.0.1", "127.0.0.1"),
-    ("127.0.0.1", ["not-an-ip"], "127.0.0.1", "127.0.0.1"),
-    ("10.1.2.3", ["198.51.100.1"], "127.0.0.1", "10.1.2.3"),                 # an untrusted peer's header
-])
+@pytest.mark.parametrize(
+    "peer,header,trusted,expected",
+    [
+        ("203.0.113.5", ["198.51.100.1"], "", "203.0.113.5"),  # no trusted proxy: the peer
+        ("127.0.0.1", ["198.51.100.1"], "127.0.0.1", "198.51.100.1"),  # behind nginx
+        ("127.0.0.1", ["6.6.6.6, 198.51.100.1"], "127.0.0.1", "198.51.100.1"),  # client-prepended value ignored
+        ("127.0.0.1", ["198.51.100.1, 10.0.0.2"], "127.0.0.1 10.0.0.0/8", "198.51.100.1"),  # two trusted hops
+        ("127.0.0.1", [], "127.0.0.1", "127.0.0.1"),
+        ("127.0.0.1", ["not-an-ip"], "127.0.0.1", "127.0.0.1"),
+        ("10.1.2.3", ["198.51.100.1"], "127.0.0.1", "10.1.2.3"),  # an untrusted peer's header
+    ],
+)
 def test_client_address(peer, header, trusted, expected):
     assert auth.client_address(peer, header, lockout_module.parse_networks(trusted)) == expected
 
 
 # --- finding 6: bad filter values ------------------------------------------------------------------
 
-@pytest.mark.parametrize("url,message", [
-    ("/review?since=0001-01-01&until=9999-12-31", "between 2000-01-01 and 2099-12-31"),
-    ("/review/dashboard?until=0001-01-05", "between 2000-01-01 and 2099-12-31"),
-    ("/review/dashboard?since=9999-12-31", "between 2000-01-01 and 2099-12-31"),
-    ("/review?since=yesterday", "YYYY-MM-DD"),
-    ("/review?until=2025-02-30", "YYYY-MM-DD"),
-    ("/review?since=%00%ff", "YYYY-MM-DD"),
-    ("/review?since=2025-11-20&until=2025-11-01", "after it ends"),
-    ("/review/dashboard?since=2025-11-20&until=2025-11-01", "after it ends"),
-    ("/review?page=999999999999999999999999999999", "page number"),
-    ("/review?page=0", "page number"),
-    ("/review?page=-3", "page number"),
-    ("/review?page=1e9", "page number"),
-    ("/review?outcome=everything", "Outcome"),
-    ("/review?channel=fax", "Channel"),
-    ("/review/dashboard?channel=fax", "Channel"),
-    ("/review?status=lost", "Status"),
-    ("/review?reviewed=maybe", "Reviewed"),
-    ("/review?appointment=perhaps", "Appointment"),
-    ("/review?q=" + "x" * 101, "longer than 100"),
-    ("/review/export.csv?since=0001-01-01", "between 2000-01-01 and 2099-12-31"),
-    ("/review/export.csv?since=2025-11-20&until=2025-11-01", "after it ends"),
-])
+
+@pytest.mark.parametrize(
+    "url,message",
+    [
+        ("/review?since=0001-01-01&until=9999-12-31", "between 2000-01-01 and 2099-12-31"),
+        ("/review/dashboard?until=0001-01-05", "between 2000-01-01 and 2099-12-31"),
+        ("/review/dashboard?since=9999-12-31", "between 2000-01-01 and 2099-12-31"),
+        ("/review?since=yesterday", "YYYY-MM-DD"),
+        ("/review?until=2025-02-30", "YYYY-MM-DD"),
+        ("/review?since=%00%ff", "YYYY-MM-DD"),
+        ("/review?since=2025-11-20&until=2025-11-01", "after it ends"),
+        ("/review/dashboard?since=2025-11-20&until=2025-11-01", "after it ends"),
+        ("/review?page=999999999999999999999999999999", "page number"),
+        ("/review?page=0", "page number"),
+        ("/review?page=-3", "page number"),
+        ("/review?page=1e9", "page number"),
+        ("/review?outcome=everything", "Outcome"),
+        ("/review?channel=fax", "Channel"),
+        ("/review/dashboard?channel=fax", "Channel"),
+        ("/review?status=lost", "Status"),
+        ("/review?reviewed=maybe", "Reviewed"),
+        ("/review?appointment=perhaps", "Appointment"),
+        ("/review?q=" + "x" * 101, "longer than 100"),
+        ("/review/export.csv?since=0001-01-01", "between 2000-01-01 and 2099-12-31"),
+        ("/review/export.csv?since=2025-11-20&until=2025-11-01", "after it ends"),
+    ],
+)
 def test_bad_filter_values_answer_400_with_a_clear_message(env, url, message):
     async def check(client):
         await sign_in(client)
         r = await client.get(url)
         return r.status, await r.text()
+
     status, text = run(check)
     assert status == 400 and message in text, (url, status, text[:300])
     assert "Traceback" not in text and "OverflowError" not in text
@@ -420,18 +478,27 @@ def test_bad_filter_values_answer_400_with_a_clear_message(env, url, message):
 def test_good_filter_values_still_work(env):
     async def check(client):
         await sign_in(client)
-        for url in ("/review?since=&until=&channel=&status=&reviewed=&q=", "/review?since=2000-01-01&until=2099-12-31",
-                    "/review?page=1", "/review?page=99", "/review?outcome=none&outcome=emergency&appointment=1",
-                    "/review/dashboard?since=2000-01-01&until=2099-12-31", "/review/dashboard?since=2025-11-16",
-                    "/review/dashboard?until=2025-11-23", "/review/export.csv?since=2025-11-18&until=2025-11-18"):
+        for url in (
+            "/review?since=&until=&channel=&status=&reviewed=&q=",
+            "/review?since=2000-01-01&until=2099-12-31",
+            "/review?page=1",
+            "/review?page=99",
+            "/review?outcome=none&outcome=emergency&appointment=1",
+            "/review/dashboard?since=2000-01-01&until=2099-12-31",
+            "/review/dashboard?since=2025-11-16",
+            "/review/dashboard?until=2025-11-23",
+            "/review/export.csv?since=2025-11-18&until=2025-11-18",
+        ):
             r = await client.get(url)
             assert r.status == 200, url
         r = await client.get("/review/dashboard?since=2000-01-01&until=2099-12-31")
         assert 'value="2097-12-31"' in await r.text()  # a period beyond two years is shortened, and shown
+
     run(check)
 
 
 # --- finding 7b: the reviewer is the signed-in account ----------------------------------------------
+
 
 def test_mark_reviewed_records_the_signed_in_account_whatever_the_form_says(env):
     async def check(client):
@@ -440,10 +507,14 @@ def test_mark_reviewed_records_the_signed_in_account_whatever_the_form_says(env)
         page = await (await client.get(f"/review/s/{sid}")).text()
         assert 'name="reviewer"' not in page and "Signed as <strong>Dr. Lee</strong>" in page
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        r = await client.post(f"/review/s/{sid}/review", allow_redirects=False,
-                              data={"csrf_token": token, "reviewer": "Dr. Shah", "note": "signed off"})
+        r = await client.post(
+            f"/review/s/{sid}/review",
+            allow_redirects=False,
+            data={"csrf_token": token, "reviewer": "Dr. Shah", "note": "signed off"},
+        )
         assert r.status == 303
         assert [x["reviewer"] for x in env["store"].reviews(sid)] == ["Dr. Lee"]
+
     run(check)
 
 

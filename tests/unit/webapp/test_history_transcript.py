@@ -1,4 +1,5 @@
 """The transcript a reloaded chat page redraws, built from Rasa tracker events (no browser needed)."""
+
 from __future__ import annotations
 
 import sys
@@ -57,11 +58,18 @@ def test_result_card_and_typed_text_kept_verbatim():
 
 
 def test_answer_summary_and_its_buttons_are_redrawn():
-    summary = {"type": "answer_summary", "title": "Here is what I understood", "rows": [],
-               "confirm": {"title": "That's right, show my result", "payload": "/confirm_summary"}, "note": ""}
-    events = [bot(None, custom={"data": summary}),
-              user("/confirm_summary", display="That's right, show my result"),
-              bot(None, custom={"data": CARD})]
+    summary = {
+        "type": "answer_summary",
+        "title": "Here is what I understood",
+        "rows": [],
+        "confirm": {"title": "That's right, show my result", "payload": "/confirm_summary"},
+        "note": "",
+    }
+    events = [
+        bot(None, custom={"data": summary}),
+        user("/confirm_summary", display="That's right, show my result"),
+        bot(None, custom={"data": CARD}),
+    ]
     assert transcript_from_events(events) == [
         {"from": "bot", "summary": summary},
         {"from": "user", "text": "That's right, show my result"},
@@ -71,7 +79,10 @@ def test_answer_summary_and_its_buttons_are_redrawn():
 
 def test_restart_clears_and_unknown_payloads_are_hidden():
     events = [
-        user("hello"), bot("Hi"), user("/restart"), {"event": "restart"},
+        user("hello"),
+        bot("Hi"),
+        user("/restart"),
+        {"event": "restart"},
         user('/inform{"red_flags":"no"}'),  # no button offered it: not shown
         user('/inform{"x":"y"}', display="Shown title"),
         bot("Okay"),
@@ -92,8 +103,14 @@ def test_session_id_validation():
 def test_question_progress_travels_with_the_question_and_bad_values_are_dropped():
     progress = {"data": {"type": "progress", "number": 4, "total": 12}}
     out = transcript_from_events([bot("Do they ease when you sit?", buttons=RED_FLAG_BUTTONS, custom=progress)])
-    assert out == [{"from": "bot", "text": "Do they ease when you sit?", "buttons": RED_FLAG_BUTTONS,
-                    "progress": {"number": 4, "total": 12}}]
+    assert out == [
+        {
+            "from": "bot",
+            "text": "Do they ease when you sit?",
+            "buttons": RED_FLAG_BUTTONS,
+            "progress": {"number": 4, "total": 12},
+        }
+    ]
     for bad in ({"number": "4", "total": 12}, {"number": 4}, {"number": True, "total": 12}, {"number": 0, "total": 9}):
         out = transcript_from_events([bot("Q?", custom={"data": dict(bad, type="progress")})])
         assert out == [{"from": "bot", "text": "Q?"}]

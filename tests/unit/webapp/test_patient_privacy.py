@@ -1,4 +1,5 @@
 """The privacy notice's words (issue 15): retention from MILD_RETENTION_DAYS, the clinic, a person to call."""
+
 from __future__ import annotations
 
 from webapp.config import WebConfig

@@ -1,4 +1,5 @@
 """webapp.rasa_client against a fake Rasa: every failure becomes RasaUnavailable with a short reason."""
+
 from __future__ import annotations
 
 import asyncio
@@ -15,8 +16,11 @@ from webapp.rasa_client import RasaBadReply, RasaClient, RasaHTTPStatus, RasaUnr
 def _fake_rasa(delay: float = 0.0, status: int = 200, tracker=None) -> web.Application:
     async def tracker_route(request: web.Request) -> web.Response:
         await asyncio.sleep(delay)
-        body = tracker if tracker is not None else {"sender_id": request.match_info["sender"],
-                                                    "token": request.query.get("token")}
+        body = (
+            tracker
+            if tracker is not None
+            else {"sender_id": request.match_info["sender"], "token": request.query.get("token")}
+        )
         return web.json_response(body, status=status)
 
     async def webhook(request: web.Request) -> web.Response:

@@ -1,5 +1,6 @@
 """The printable summary's address (chat_security.summary_link) and what the page shows
 (webapp.summary.content): unguessable, expiring, bound to the latest result after a restart."""
+
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
@@ -12,10 +13,25 @@ CID = conversation.new_conversation_id()
 
 
 def _card(outcome="recommend_consult"):
-    return {"event": "bot", "timestamp": 1_733_240_000.25, "text": None,
-            "data": {"custom": {"data": {"type": "result_card", "outcome": outcome, "title": "A consultation",
-                                         "summary": "S", "reasons": ["R1"], "notes": ["N1"], "next_step": "Call",
-                                         "disclaimer": "D"}}}}
+    return {
+        "event": "bot",
+        "timestamp": 1_733_240_000.25,
+        "text": None,
+        "data": {
+            "custom": {
+                "data": {
+                    "type": "result_card",
+                    "outcome": outcome,
+                    "title": "A consultation",
+                    "summary": "S",
+                    "reasons": ["R1"],
+                    "notes": ["N1"],
+                    "next_step": "Call",
+                    "disclaimer": "D",
+                }
+            }
+        },
+    }
 
 
 def test_address_round_trip_and_refusals():
@@ -42,14 +58,22 @@ def test_resume_token_is_its_own_purpose():
 
 
 def test_summary_shows_the_latest_result_and_answers_in_the_persons_words():
-    tracker = {"events": [_card()],
-               "slots": {"red_flags": "no", "urgent_flags": "no", "leg_symptoms": "yes", "age_years": 72,
-                         "answer_sources": {"age_years": {"value": 72, "words": "I'm 72"}}}}
+    tracker = {
+        "events": [_card()],
+        "slots": {
+            "red_flags": "no",
+            "urgent_flags": "no",
+            "leg_symptoms": "yes",
+            "age_years": 72,
+            "answer_sources": {"age_years": {"value": 72, "words": "I'm 72"}},
+        },
+    }
     ms = latest_result(tracker["events"])[0]
     view = summary_view(tracker, ms, ZoneInfo("America/New_York"))
     assert view["title"] == "A consultation" and view["reasons"] == ["R1"] and view["notes"] == ["N1"]
-    assert {"label": "Age", "value": "72", "words": "I'm 72"} in view["answers"] or \
-        any(a["words"] == "I'm 72" for a in view["answers"])
+    assert {"label": "Age", "value": "72", "words": "I'm 72"} in view["answers"] or any(
+        a["words"] == "I'm 72" for a in view["answers"]
+    )
     assert [o["office"] for o in view["offices"]] == ["Woburn", "Beverly"]
     assert view["date"] == "3 December 2024" and view["date_iso"] == "2024-12-03"
 

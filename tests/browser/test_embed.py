@@ -408,6 +408,7 @@ def test_printable_summary_shows_the_answers_and_start_over_clears_it(host_page,
     assert _get_status(forged) == 404
     # "Start over" clears it
     chat.page.locator("#start-over").click()
+    chat.page.get_by_role("button", name="Yes, start over").click()  # it asks first (issue 15)
     chat.page.wait_for_function("() => !document.querySelector('#log .result-card')")
     summary.wait_for_timeout(1500)
     summary.reload()

@@ -83,9 +83,7 @@ class EmbedViews:
         office = _office(request)
         query = f"?office={office.name.lower()}" if office else ""
         html = self.patient.env.get_template("patient/index.html").render(
-            v=self.patient.asset_version,
-            offices=_offices_first(office),
-            unreachable=patient.UNREACHABLE_MESSAGE,
+            **self.patient.page_context(offices=_offices_first(office)),
             config_src=f"/embed/config.js{query}",
             extra_css=f"/static/embed/frame.css?v={self.patient.asset_version}",
             extra_js=f"/static/embed/frame.js?v={self.patient.asset_version}",

@@ -151,14 +151,20 @@ class PatientViews:
         )
         return resp
 
+    def page_context(self, **overrides: Any) -> Dict[str, Any]:
+        """What patient/index.html needs; the embed's frame renders the same page with a few overrides."""
+        context: Dict[str, Any] = {
+            "v": self.asset_version,
+            "offices": OFFICES,
+            "unreachable": UNREACHABLE_MESSAGE,
+            "privacy": privacy.notice(self.config.retention_days),
+            "clinic_name": clinic.NAME,
+        }
+        context.update(overrides)
+        return context
+
     async def index(self, _request: web.Request) -> web.Response:
-        html = self.env.get_template("patient/index.html").render(
-            v=self.asset_version,
-            offices=OFFICES,
-            unreachable=UNREACHABLE_MESSAGE,
-            privacy=privacy.notice(self.config.retention_days),
-            clinic_name=clinic.NAME,
-        )
+        html = self.env.get_template("patient/index.html").render(**self.page_context())
         return web.Response(text=html, content_type="text/html", headers=self.headers)
 
     async def config_js(self, _request: web.Request) -> web.Response:

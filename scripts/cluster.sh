@@ -97,8 +97,8 @@ db_env() {
   export DB_URL="postgresql://${PG_USER:-mild}:$pw@127.0.0.1:$PG_PORT_C/${PG_DB:-mild}"
   eval "$(.venv/bin/python -m scripts.db_env "$DB_URL")"
   local rpw
-  rpw="$(cat "$CLUSTER_DIR/redis/password" 2>/dev/null || true)"
-  [[ -n "$rpw" ]] || die "no Redis password in $CLUSTER_DIR/redis (start redis first)"
+  rpw="$(cat "$REDIS_BASE/password" 2>/dev/null || true)"
+  [[ -n "$rpw" ]] || die "no Redis password in $REDIS_BASE (start redis first)"
   export LOCK_STORE_TYPE=redis LOCK_STORE_HOST=127.0.0.1 LOCK_STORE_PORT="$REDIS_PORT_C"
   export LOCK_STORE_DB=1 LOCK_STORE_PASSWORD="$rpw"
   export ACTION_ENDPOINT_URL="http://127.0.0.1:$ACTIONS_GW_PORT/webhook"

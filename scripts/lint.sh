@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== ruff format --check"; .venv/bin/ruff format --check --quiet .
 echo "== ruff check"; .venv/bin/ruff check --quiet .
-echo "== mypy (screening, mild_nlp, records, webapp)"; .venv/bin/mypy
+echo "== mypy (screening, mild_nlp, records, webapp, chat_security)"; .venv/bin/mypy
 echo "lint: clean"

@@ -41,7 +41,7 @@ case "$CLUSTER_DIR" in /*) ;; *) CLUSTER_DIR="$ROOT/$CLUSTER_DIR" ;; esac
 SERVICE_DIR="${SERVICE_DIR:-$ROOT/.services/$(basename "$CLUSTER_DIR")}"
 RUN_DIR="$CLUSTER_DIR/run"
 LOG_DIR="$CLUSTER_DIR/logs"
-NGINX_TMP="$CLUSTER_DIR/nginx-tmp"
+NGINX_TMP="$SERVICE_DIR/nginx-tmp"  # nginx's worker user writes here: not under var/ (private)
 MODEL="$CLUSTER_DIR/model.tar.gz"
 
 HTTP_PORT="${CLUSTER_HTTP_PORT:-8088}"

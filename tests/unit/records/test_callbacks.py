@@ -94,11 +94,11 @@ def test_sync_adds_each_request_once_with_its_history(db):
     assert len(callbacks.sync(db.records())) == 1
     assert callbacks.sync(db.records()) == []
     sid = db.records()[0]["screening_id"]
-    callbacks.change(sid, "attempt", "Ann", "voicemail")
-    callbacks.change(sid, "attempt", "Ann")
-    row = callbacks.change(
-        sid, "book", "Ann", when="12/8 10:30", office="Beverly", now=datetime(2026, 12, 3, 12, tzinfo=NY).timestamp()
-    )
+    # every change on an explicit clock (the history is ordered by time; a real clock ran past the booking's)
+    at = [datetime(2026, 12, 3, hour, tzinfo=NY).timestamp() for hour in (10, 11, 12)]
+    callbacks.change(sid, "attempt", "Ann", "voicemail", now=at[0])
+    callbacks.change(sid, "attempt", "Ann", now=at[1])
+    row = callbacks.change(sid, "book", "Ann", when="12/8 10:30", office="Beverly", now=at[2])
     assert (row["status"], row["attempts"], row["booked_for"], row["booked_office"]) == (
         "booked",
         2,

@@ -170,6 +170,10 @@ class CallbackViews:
     async def _request_and_record(self, screening_id: str):
         row = await asyncio.to_thread(self.store.get, screening_id)
         if row is None:
+            # a request newer than the worker's last pass (a link opened at once): sync, then look again
+            await self.sync()
+            row = await asyncio.to_thread(self.store.get, screening_id)
+        if row is None:
             return None, None
         record = await asyncio.to_thread(self.records.get, screening_id)
         return row, record
@@ -218,6 +222,8 @@ class CallbackViews:
         auth.check_csrf(request, form, PART)
         action = str(form.get("action", ""))
         user = request["user"]
+        if await asyncio.to_thread(self.store.get, screening_id) is None:
+            await self.sync()  # newer than the worker's last pass
         try:
             await asyncio.to_thread(
                 functools.partial(

@@ -353,6 +353,25 @@ def test_every_kind_of_access_is_audited(web, capsys):
             conn.exec_driver_sql("UPDATE access_audit SET user = 'someone else'")
 
 
+def test_a_request_newer_than_the_last_sync_opens_at_once(web):
+    """An agent who opens a request the worker has not picked up yet sees it, not a 404."""
+
+    async def check(client):
+        await sign_in(client, "staff", "ann", STAFF_PW)
+        assert (await client.get("/staff/callbacks")).status == 200  # the worker's pass is done
+        load(web, "web-b", shift=60, phone="(617) 555-0199")
+        sid = next(r["screening_id"] for r in web.records() if r["screening_id"].endswith("-web-b"))
+        r = await client.get(f"/staff/callbacks/{sid}")
+        assert r.status == 200 and "555-0199" in await r.text()
+        token = _csrf(await r.text())
+        load(web, "web-d", shift=180, phone="(617) 555-0142")
+        sid = next(r["screening_id"] for r in web.records() if r["screening_id"].endswith("-web-d"))
+        r = await client.post(f"/staff/callbacks/{sid}", data={"csrf_token": token, "action": "attempt"})
+        assert r.status == 200 and "Called" in await r.text()
+
+    run(check)
+
+
 def test_bad_input_gets_a_400_with_a_message(web):
     sid = web.records()[0]["screening_id"]
 

@@ -1,4 +1,4 @@
-"""Project-owned NLP: the language room. Public API: `mild_nlp.extract.understand(text, requested_slot)`.
+"""Project-owned NLP: the language room. Public API: `mild_nlp.extract` (`read`, `answers_for`, `understand`).
 
 The pipeline, stage by stage, each in the module named for it:
 
@@ -15,6 +15,8 @@ The pipeline, stage by stage, each in the module named for it:
                    `sentence_encoder`, trained by `second_reader_training`) and `flag_union`
                    (both readers' findings: emergency, ask, or nothing).
 
-`extract.understand` runs the stages in that order and returns an `Understanding`; `pipeline`
-loads the saved spaCy pipeline.
+`extract.read` runs the stages in that order, once per message (in Rasa's NLU pipeline, by
+nlu_components.mild_reader); `reading_codec` carries that reading with the parsed message to the
+action server, where `extract.answers_for` settles the answers for the open question and returns
+an `Understanding` (`extract.understand` does both at once); `pipeline` loads the saved spaCy pipeline.
 """

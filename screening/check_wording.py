@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping, Optional
 
-from screening import checks
-from screening.wording import PHONE_LINE, TOLERANCE_WORDS, months_phrase
+from screening import checks, wording
+from screening.wording import PHONE_LINE
 
 # Targeted red-flag questions: the kind of warning sign the words are about.
 RED_TOPICS = (
@@ -74,15 +74,6 @@ CLARIFY = {
     "blood_thinners": "Blood thinners include warfarin (Coumadin), apixaban (Eliquis), rivaroxaban (Xarelto) "
     "and clopidogrel (Plavix). Do you take any of these, or another blood thinner?",
 }
-STATEMENTS = {
-    ("leg_symptoms", "no"): "you don't have pain, numbness or heaviness in your buttocks or legs",
-    ("walking_standing_trigger", "no"): "your leg symptoms don't come on or get worse when you walk or stand",
-    ("sitting_leaning_relief", "no"): "sitting down or leaning forward doesn't ease your symptoms",
-    ("walking_tolerance", "over_2_miles"): "you can walk 2 miles or more before you have to stop",
-    ("conservative_care", "not_tried"): "you haven't tried physical therapy, exercise or pain medication "
-    "for these symptoms",
-    ("conservative_care", "helped"): "physical therapy, exercise or medication is helping you enough",
-}
 
 
 def _topic(words: str, topics, generic: str) -> str:
@@ -94,16 +85,10 @@ def _topic(words: str, topics, generic: str) -> str:
 
 
 def statement(slot: str, value: Any) -> str:
-    """The answer as a short statement ("you can walk about 2 blocks ...")."""
-    if (slot, value) in STATEMENTS:
-        return STATEMENTS[(slot, value)]
-    if slot == "symptom_duration_months":
-        return f"you have had these symptoms for {months_phrase(value) or value}"
-    if slot == "walking_tolerance":
-        return f"you can walk {TOLERANCE_WORDS.get(value, value)} before you need to stop"
-    if slot == "age_years":
-        return f"you are {value} years old"
-    return f"{slot.replace('_', ' ')}: {value}"
+    """The answer as a short statement ("you can walk about 2 blocks ..."): the staff read-back's
+    sentence (wording.readback_sentence), as a clause inside a question."""
+    sentence = wording.readback_sentence(slot, value).rstrip(".")
+    return sentence[:1].lower() + sentence[1:]
 
 
 def check_question(check: Mapping[str, Any], voice: str = "patient", variant: Optional[str] = None) -> str:

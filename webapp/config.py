@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Optional
 
+from records.store import db_url_from_env
+
 
 def retention_days_from_env() -> Optional[float]:
     """MILD_RETENTION_DAYS (the records retention job's default, shown in the privacy notice);
@@ -32,7 +34,14 @@ class WebConfig:
     retention_days: Optional[float] = None
     # The staff channel's X-Staff-Token (shared with Rasa's staff channel).
     staff_channel_token: str = field(default_factory=lambda: os.environ.get("STAFF_CHANNEL_TOKEN", ""))
+    # The records' database (the tracker store's): records.store.db_url_from_env; empty: the same
+    # variables read where the store is made.
+    db_url: str = ""
     extra: dict = field(default_factory=dict)
+
+    def records_db_url(self) -> Optional[str]:
+        """The database of records, sessions, call-backs and the audit (tests may set extra["db_url"])."""
+        return self.extra.get("db_url") or self.db_url or None
 
     @classmethod
     def from_env(cls) -> WebConfig:
@@ -48,4 +57,5 @@ class WebConfig:
             chat_secret=os.environ.get("CHAT_SESSION_SECRET", ""),
             production=os.environ.get("MILD_ENV", "development") == "production",
             retention_days=retention_days_from_env(),
+            db_url=db_url_from_env(),
         )

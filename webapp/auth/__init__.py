@@ -99,7 +99,7 @@ __all__ = [
 def get_auth(app: web.Application, config: Any) -> Auth:
     """The app's Auth, created on first use (so demo accounts are made and printed only once).
 
-    Sessions live in the records' database (``config.extra["db_url"]``, else ``DB_URL`` & co.)."""
+    Sessions live in the records' database (``config.records_db_url()``)."""
     if AUTH_KEY in app:
         return app[AUTH_KEY]
     from records.store import make_engine
@@ -118,8 +118,7 @@ def get_auth(app: web.Application, config: Any) -> Auth:
     if not secret and not production:
         secret = secrets.token_hex(32)
         logger.warning("WEB_SECRET_KEY is not set: using a random key, sessions end when the server restarts")
-    extra = getattr(config, "extra", None) or {}
-    sessions = SessionStore(make_engine(extra.get("db_url")))
+    sessions = SessionStore(make_engine(config.records_db_url()))
     auth = Auth(accounts, secret, production, sessions=sessions, trusted_proxies=trusted_proxies_from_env())
     app[AUTH_KEY] = auth
 

@@ -339,8 +339,7 @@ def setup(app: web.Application, config: Any) -> None:
         app, config, part=PART, role=ROLE, title="Clinician review", stylesheet="/review/static/review.css"
     ):
         return  # production without clinician accounts or secret: /review answers 503
-    extra = getattr(config, "extra", None) or {}
-    app[STORE_KEY] = RecordStore(extra.get("db_url"))
+    app[STORE_KEY] = RecordStore(config.records_db_url())
     app[ENV_KEY] = make_env()
     core.add_headers(app, "/review", core.security_headers(), static_prefix="/review/static/")
     app.on_cleanup.append(_close_store)  # type: ignore[arg-type]  # aiohttp's Signal typing

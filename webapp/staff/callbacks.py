@@ -86,10 +86,9 @@ def _booked(text: Optional[str]) -> str:
 
 class CallbackViews:
     def __init__(self, config: Any):
-        extra = getattr(config, "extra", None) or {}
         self.production = bool(getattr(config, "production", False))
         self.clock = clock_from_env(self.production)
-        self.records = RecordStore(extra.get("db_url"))
+        self.records = RecordStore(config.records_db_url())
         self.store = CallbackStore(self.records.engine, clock=self.clock)
         self.outbox = Outbox(self.records.engine, clock=self.clock)
         self.audit = audit_log.AuditLog(self.records.engine, clock=self.clock)

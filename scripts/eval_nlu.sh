@@ -33,9 +33,13 @@ for set in slots_blind slots_blind2 slots_blind3 slots_blind4 slots_blind5; do
 done
 
 echo
-echo "red-flag stress set:"
-.venv/bin/python -m scripts.flag_stress_eval tests/data/flag_stress/clauses.yml
+for set in flag_stress flag_stress2; do
+  echo "red-flag stress set $set:"
+  .venv/bin/python -m scripts.flag_stress_eval "tests/data/$set/clauses.yml"
+done
 
 echo
-echo "whole conversations:"
-.venv/bin/python -m scripts.conversation_eval tests/data/conversations_blind/conversations.yml
+for set in conversations_blind conversations_blind2; do
+  echo "whole conversations $set:"
+  .venv/bin/python -m scripts.conversation_eval "tests/data/$set/conversations.yml"
+done

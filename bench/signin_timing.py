@@ -31,32 +31,38 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 
-async def measure(iterations: int, rounds: int) -> tuple[float, float]:
-    from aiohttp.test_utils import TestClient, TestServer
-
+def _bench_app(tmp: Path, iterations: int):
+    """The web app with one clinician account (PBKDF2 at `iterations`) and no lock-out."""
     from webapp import auth
     from webapp.app import create_app
     from webapp.config import WebConfig
 
-    with tempfile.TemporaryDirectory() as tmp:
-        accounts = Path(tmp) / "accounts.json"
-        accounts.write_text(
-            json.dumps(
-                [
-                    {
-                        "name": "drlee",
-                        "role": "clinician",
-                        "display_name": "Dr. Lee",
-                        "password_hash": auth.hash_password("the real password", iterations),
-                    }
-                ]
-            )
+    accounts = tmp / "accounts.json"
+    accounts.write_text(
+        json.dumps(
+            [
+                {
+                    "name": "drlee",
+                    "role": "clinician",
+                    "display_name": "Dr. Lee",
+                    "password_hash": auth.hash_password("the real password", iterations),
+                }
+            ]
         )
-        os.environ.update({"MILD_ACCOUNTS_FILE": str(accounts), "DB_URL": f"sqlite:///{tmp}/bench.db"})
-        for var in ("MILD_STAFF_USERS", "MILD_CLINICIAN_USERS"):
-            os.environ.pop(var, None)
-        app = create_app(WebConfig(secret_key="bench-" + "k" * 32))
-        app[auth.AUTH_KEY].lockout = auth.Lockout(max_failures=10**9, global_free=10**9)
+    )
+    os.environ.update({"MILD_ACCOUNTS_FILE": str(accounts), "DB_URL": f"sqlite:///{tmp}/bench.db"})
+    for var in ("MILD_STAFF_USERS", "MILD_CLINICIAN_USERS"):
+        os.environ.pop(var, None)
+    app = create_app(WebConfig(secret_key="bench-" + "k" * 32))
+    app[auth.AUTH_KEY].lockout = auth.Lockout(max_failures=10**9, global_free=10**9)
+    return app
+
+
+async def measure(iterations: int, rounds: int) -> tuple[float, float]:
+    from aiohttp.test_utils import TestClient, TestServer
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = _bench_app(Path(tmp), iterations)
         known, unknown = [], []
         async with TestClient(TestServer(app)) as client:
 
@@ -82,26 +88,8 @@ async def healthz_during_burst(iterations: int, burst: int) -> tuple[float, floa
     """(slowest /healthz in s, time for the burst in s, /healthz answers) while `burst` sign-ins run."""
     from aiohttp.test_utils import TestClient, TestServer
 
-    from webapp import auth
-    from webapp.app import create_app
-    from webapp.config import WebConfig
-
     with tempfile.TemporaryDirectory() as tmp:
-        accounts = Path(tmp) / "accounts.json"
-        accounts.write_text(
-            json.dumps(
-                [
-                    {
-                        "name": "drlee",
-                        "role": "clinician",
-                        "password_hash": auth.hash_password("the real password", iterations),
-                    }
-                ]
-            )
-        )
-        os.environ.update({"MILD_ACCOUNTS_FILE": str(accounts), "DB_URL": f"sqlite:///{tmp}/bench.db"})
-        app = create_app(WebConfig(secret_key="bench-" + "k" * 32))
-        app[auth.AUTH_KEY].lockout = auth.Lockout(max_failures=10**9, global_free=10**9)
+        app = _bench_app(Path(tmp), iterations)
         async with TestClient(TestServer(app)) as client:
 
             async def sign_in(i: int) -> None:

@@ -104,32 +104,18 @@ class SummaryViews:
     async def page(self, request: web.Request) -> web.Response:
         ref = summary_link.verify(self.secret, request.match_info.get("summary_id"))
         if ref is None:
-            return self._render(
-                "summary/gone.html",
-                status=404,
-                title=GONE_TITLE,
-                reason="The link has expired or is not right.",
-                offices=patient.OFFICES,
-            )
+            return self._gone(404, GONE_TITLE, "The link has expired or is not right.")
         tracker = await self._tracker(request, ref.conversation_id)
         if tracker is None:
-            return self._render(
-                "summary/gone.html",
-                status=502,
-                title="We can't show your summary right now",
-                reason=patient.UNREACHABLE_MESSAGE,
-                offices=patient.OFFICES,
-            )
+            return self._gone(502, "We can't show your summary right now", patient.UNREACHABLE_MESSAGE)
         view = summary_view(tracker, ref.result_ms, clinic_tz())
         if view is None:
-            return self._render(
-                "summary/gone.html",
-                status=404,
-                title=GONE_TITLE,
-                reason="The screening was started over or changed since.",
-                offices=patient.OFFICES,
-            )
+            return self._gone(404, GONE_TITLE, "The screening was started over or changed since.")
         return self._render("summary/summary.html", s=view)
+
+    def _gone(self, status: int, title: str, reason: str) -> web.Response:
+        """The page that says why there is no summary to show, with the clinic's numbers."""
+        return self._render("summary/gone.html", status=status, title=title, reason=reason, offices=patient.OFFICES)
 
 
 def setup(app: web.Application, config: WebConfig) -> None:

@@ -10,7 +10,7 @@ Nothing under tests/ is read.
 The model is a class-balanced softmax regression (scikit-learn) over TF-IDF word and
 character n-grams and the MiniLM sentence vectors (second_reader.features). The two
 thresholds of each flag kind are chosen on 5-fold out-of-fold probabilities: "unsure" low
-enough that 99.5% of the true flags reach it, but never so low that more than 8% (red) or 5%
+enough that 99% of the true flags reach it, but never so low that more than 5% (red) or 3%
 (urgent) of the clauses without a flag do (NONE_BUDGET: a question is cheaper than
 a missed emergency, yet a question on every fifth ordinary answer teaches people to say no;
 the rules are the other reader, and the union is measured by scripts/flag_stress_eval.py),
@@ -45,9 +45,8 @@ FLAG_TOPIC = re.compile(
     r"genital|private|down there|weak|drop|drag|give way|gives way|emergenc",
     re.I,
 )
-UNSURE_RECALL = 0.995
-# Since the hard negatives (hard_none_*.yml) joined the "none" clauses, the budget is over them too.
-NONE_BUDGET = {"red": 0.08, "urgent": 0.05}  # an emergency may cost more needless questions
+UNSURE_RECALL = 0.99
+NONE_BUDGET = {"red": 0.05, "urgent": 0.03}  # an emergency may cost more needless questions
 FLAG_PRECISION = 0.97
 C = 16.0
 _ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}")

@@ -13,8 +13,7 @@ from spacy.tokens import Doc, Span
 from mild_nlp import clock
 from mild_nlp import lexicon as lx
 from mild_nlp.context_checks import NOT_AGE_AFTER
-from mild_nlp.message import ParsedMessage
-from mild_nlp.negation import words_of
+from mild_nlp.message import ParsedMessage, clause_words, corrects, unsure_before
 from mild_nlp.normalize import duration_to_months, months_since, parse_age, walking_bucket
 from mild_nlp.replies import DECLINED, NO, YES
 from mild_nlp.segments import clauses, containing, contains_phrase, overlaps
@@ -48,8 +47,6 @@ BUCKET_BELOW = {
     "50_feet_to_2_blocks": "under_50_feet",
     "under_50_feet": "under_50_feet",
 }
-CORRECTING_WORDS = frozenset("said meant actually really correction mean".split())
-UNSURE_PHRASES = (("not", "sure"), ("not", "know"), ("not", "certain"))
 HEDGED = frozenset("think maybe might probably possibly guess perhaps".split())
 
 
@@ -74,7 +71,7 @@ def read_answers(doc: Doc, requested_slot: str | None, reply: str | None, interj
 
 def _slot_age(m: ParsedMessage):
     ages = [s for s in m.stated("age") if not s._.negated]
-    for span in reversed(ages) if _corrects(m) else ages:
+    for span in reversed(ages) if corrects(m) else ages:
         age = parse_age(span.text)
         return age - 1 if age is not None and span._.mild_value == "turning" else age
     if m.requested_slot != "age_years":
@@ -96,7 +93,7 @@ def _bare_age(m: ParsedMessage) -> int | None:
         age = parse_age(m.doc[start:end].text)
         if age is not None:  # "72, and I had a laminectomy in 2015"
             candidates.append(age)
-    if len(candidates) > 1 and _corrects(m):
+    if len(candidates) > 1 and corrects(m):
         return candidates[-1]  # "58... no wait, 59"
     return candidates[0] if len(candidates) == 1 else None
 
@@ -112,11 +109,11 @@ def _slot_duration(m: ParsedMessage):
     if m.requested_slot == "age_years":
         spans = [s for s in spans if not _reads_as_age(s)]
     about_symptoms = [s for s in spans if _is_symptom_duration(m, s)]
-    if len(about_symptoms) > 1 and _corrects(m):
+    if len(about_symptoms) > 1 and corrects(m):
         about_symptoms.reverse()  # "earlier I said six months but it's been two years"
     if about_symptoms:
         # "back pain for 20 years but the leg pain only started 4 months ago": the legs' duration
-        about_legs = [s for s in about_symptoms if _clause_words(m, s) & LEG_WORDS]
+        about_legs = [s for s in about_symptoms if clause_words(m, s) & LEG_WORDS]
         return duration_to_months((about_legs or about_symptoms)[0].text)
     if m.requested_slot == "symptom_duration_months" and spans:
         return duration_to_months(spans[0].text)
@@ -133,7 +130,7 @@ def _onset_months(m: ParsedMessage) -> float | None:
     for span in m.stated("onset"):
         if span._.negated or not _is_symptom_duration(m, span):
             continue
-        if requested or _clause_words(m, span) & ONSET_CONTEXT:
+        if requested or clause_words(m, span) & ONSET_CONTEXT:
             months = months_since(span.text, clock.today())
             if months is not None:
                 return months
@@ -167,9 +164,9 @@ def _slot_walking(m: ParsedMessage):
     candidates = sorted(m.stated("walking_distance") + m.stated("walk_phrase"), key=lambda s: s.start)
     # a number before a vague phrase ("not far at all, maybe 10 steps"); what is said now,
     # not what used to be ("I used to walk two miles, now ..."); the corrected distance last
-    candidates = [s for s in candidates if not _clause_words(m, s) & PAST_ABILITY]
+    candidates = [s for s in candidates if not clause_words(m, s) & PAST_ABILITY]
     candidates.sort(key=lambda s: s.label_ == "walk_phrase")
-    if len(candidates) > 1 and _corrects(m):
+    if len(candidates) > 1 and corrects(m):
         candidates.reverse()
     for span in candidates:
         if not requested and not m.words_near(span) & lx.WALKING_CONTEXT:
@@ -205,22 +202,8 @@ def _is_upper_bound(span: Span) -> bool:
     return bool(before and before[-1] in UPPER_BOUND_BEFORE) or tuple(before) in UPPER_BOUND_PAIRS
 
 
-def _unsure_before(m: ParsedMessage, span: Span) -> bool:
-    words = words_of(m.doc[m.sentence_of(span).start : span.start])
-    return "unsure" in words or contains_phrase(words, UNSURE_PHRASES)
-
-
 def _followed_by(m: ParsedMessage, span: Span, word: str) -> bool:
     return span.end < len(m.doc) and m.doc[span.end].lower_ == word
-
-
-def _corrects(m: ParsedMessage) -> bool:
-    words = set(m.words)
-    return bool(words & CORRECTING_WORDS) or {"no", "wait"} <= words or "typo" in words
-
-
-def _clause_words(m: ParsedMessage, span: Span) -> set[str]:
-    return {t.lower_ for t in containing(clauses(m.doc), span)}
 
 
 # --- symptoms pattern ----------------------------------------------------------------
@@ -258,7 +241,7 @@ def _slot_trigger(m: ParsedMessage):
 def _slot_relief(m: ParsedMessage):
     reliefs = m.stated("relief")
     if any(not s._.negated for s in reliefs):
-        if any(_unsure_before(m, s) for s in reliefs):
+        if any(unsure_before(m, s) for s in reliefs):
             return "unsure"  # "I'm not sure if sitting helps"
         return YES
     if m.stated("relief_neg") or reliefs:
@@ -289,7 +272,7 @@ def _slot_imaging(m: ParsedMessage):
         if span._.negated:
             answers.add(NO)
         else:
-            hedged = m.words_near(span) & HEDGED or _unsure_before(m, span)
+            hedged = m.words_near(span) & HEDGED or unsure_before(m, span)
             answers.add("unsure" if hedged else YES)
     for span in m.stated("imaging"):
         words = m.words_near(span)
@@ -324,7 +307,7 @@ def _someone_elses(m: ParsedMessage, span: Span) -> bool:
 def _stopped(m: ParsedMessage, span: Span) -> bool:
     """ "I used to be on coumadin but I stopped": not taken now."""
     return bool(m.words_near(span) & {"stopped", "quit", "discontinued", "off"}) or (
-        {"used", "to"} <= _clause_words(m, span)
+        {"used", "to"} <= clause_words(m, span)
     )
 
 

@@ -12,7 +12,7 @@ from spacy.tokens import Span
 from mild_nlp import clock
 from mild_nlp import lexicon as lx
 from mild_nlp.normalize import duration_to_months, months_since, parse_age
-from mild_nlp.segments import clauses, containing, contains_phrase, sentences
+from mild_nlp.segments import clauses, containing, contains_phrase, sentence_words, sentences, word_at
 
 FREQUENCY_WORDS = frozenset("a an per each every".split())
 NOT_DURATION_BEFORE = frozenset("times time twice once per every in within next".split())
@@ -76,24 +76,13 @@ def keep(label: str, span: Span) -> bool:
     return check(span) if check else True
 
 
-def _word(span: Span, offset: int) -> str:
-    """Lowercase word `offset` tokens after the span end (negative: before its start)."""
-    doc = span.doc
-    i = span.end + offset if offset >= 0 else span.start + offset
-    return doc[i].lower_ if 0 <= i < len(doc) else ""
-
-
-def _sentence_words(span: Span) -> set[str]:
-    return {t.lower_ for t in containing(sentences(span.doc), span)}
-
-
 def _duration(span: Span) -> bool:
-    after = (_word(span, 0), _word(span, 1))
+    after = (word_at(span, 0), word_at(span, 1))
     if after[0] == "old" or after == ("-", "old") or after == ("of", "age"):
         return False
     if after[0] in FREQUENCY_WORDS and after[1] in lx.DURATION_UNIT_WORDS:
         return False  # "3 days a week" is a frequency
-    before = _word(span, -1)
+    before = word_at(span, -1)
     if before.endswith("x") and before[:-1].isdigit():
         return False  # "3x a week"
     if before in lx.DISTANCE_UNIT_WORDS | lx.TIME_UNIT_WORDS:
@@ -103,19 +92,19 @@ def _duration(span: Span) -> bool:
 
 def _onset(span: Span) -> bool:
     """Numbers in "since 2019" are years ("started 2 weeks ago" is a duration, not an onset)."""
-    if span[-1].lower_ == "may" and _word(span, 0) in MODAL_FOLLOWERS:
+    if span[-1].lower_ == "may" and word_at(span, 0) in MODAL_FOLLOWERS:
         return False  # "noticed it may have been..." is not the month
     numbers = [t.text for t in span if t._.num_start or t._.num_in]
     return all(n.isdigit() and ONSET_YEARS[0] <= int(n) <= ONSET_YEARS[1] for n in numbers)
 
 
 def _age(span: Span) -> bool:
-    if _word(span, 0) == "in" and _word(span, 1).isalpha():
+    if word_at(span, 0) == "in" and word_at(span, 1).isalpha():
         return True  # "I turn sixty in june" ("in" after a number is inches only in heights)
-    if _word(span, 0) in NOT_AGE_AFTER:
+    if word_at(span, 0) in NOT_AGE_AFTER:
         return False
     # "he's 2 years into it" is a time, not a child's age; "72 years old" stays an age
-    if _word(span, 0) in ("years", "year", "yrs", "yr") and _word(span, 1) not in ("old", "of", "young"):
+    if word_at(span, 0) in ("years", "year", "yrs", "yr") and word_at(span, 1) not in ("old", "of", "young"):
         age = parse_age(span.text)
         return age is not None and age >= 18
     return True
@@ -123,7 +112,7 @@ def _age(span: Span) -> bool:
 
 def _walking_distance(span: Span) -> bool:
     if span[-1].lower_ in lx.TIME_UNIT_WORDS:
-        return bool(_sentence_words(span) & lx.WALK_STAND)
+        return bool(sentence_words(span) & lx.WALK_STAND)
     return True
 
 
@@ -143,13 +132,13 @@ def _is_injury(span: Span) -> bool:
 def _urgent_flag(span: Span, recent_only: bool = True) -> bool:
     first = span[0].lower_
     if first in ("fell", "fallen", "falls") or span[-1].lower_ == "fall":
-        if _word(span, 0) in NOT_A_FALL_AFTER:
+        if word_at(span, 0) in NOT_A_FALL_AFTER:
             return False  # "fell asleep", "fell apart"
-        if _word(span, 0) == "in" and _word(span, 1) in ("love", "line", "place"):
+        if word_at(span, 0) == "in" and word_at(span, 1) in ("love", "line", "place"):
             return False  # "fell in love"; "fell in the shower", "fell in 2025" are falls
-        if first in FALL_DETERMINERS and _word(span, -1) in lx.SEASON_MARKERS:
+        if first in FALL_DETERMINERS and word_at(span, -1) in lx.SEASON_MARKERS:
             return False
-    if first == "slipped" and _word(span, 0) in SLIPPED_DISC:
+    if first == "slipped" and word_at(span, 0) in SLIPPED_DISC:
         return False
     if first in lx.CANCER_WORDS or span.text.lower() == "history of cancer":
         return _own_cancer(span)
@@ -163,7 +152,7 @@ def _long_ago(span: Span) -> bool:
 
     Anything less, or no time at all, stays a recent injury (the safe reading).
     """
-    if "again" in _sentence_words(span):
+    if "again" in sentence_words(span):
         return False  # "I fell in 2015 and again last week"
     words = [t.lower_ for t in containing(clauses(span.doc), span)]
     if not any(w in TIME_WORDS or w.isdigit() for w in words):
@@ -192,11 +181,11 @@ def _own_cancer(span: Span) -> bool:
     window = doc[max(sentence.start, span.start - 5) : min(sentence.end, span.end + 4)]
     if any(t.lower_ in lx.FAMILY_WORDS for t in window):
         return False
-    return _word(span, 0) not in lx.NOT_A_CANCER_HISTORY
+    return word_at(span, 0) not in lx.NOT_A_CANCER_HISTORY
 
 
 def _unintended_weight_loss(span: Span) -> bool:
-    if _word(span, 0) in WEIGHT_LOSS_PRODUCTS:
+    if word_at(span, 0) in WEIGHT_LOSS_PRODUCTS:
         return False
     sentence = containing(sentences(span.doc), span)
     for token in sentence:
@@ -270,7 +259,7 @@ def _progression_is_not_walking(span: Span) -> bool:
         return True
     if words & {"each", "every", "day", "more"}:
         return True
-    following = {_word(span, k) for k in range(4)}
+    following = {word_at(span, k) for k in range(4)}
     return not (following & lx.TRIGGER_FOLLOWERS and following & lx.WALK_STAND)
 
 
@@ -289,17 +278,17 @@ PATIENT_PT_BEFORE = frozenset("per elderly female male".split())
 def _treatment(span: Span) -> bool:
     text = span.text.lower()
     if text in INJECTION_WORDS:
-        if _sentence_words(span) & CHILDBIRTH_WORDS:
+        if sentence_words(span) & CHILDBIRTH_WORDS:
             return False  # "an epidural when I had my daughter"
-        after = {_word(span, k) for k in range(4)}
+        after = {word_at(span, k) for k in range(4)}
         if after & lx.OTHER_BODY_PARTS and after & {"in", "into", "on"}:
             return False  # "a cortisone shot in my shoulder"
     if text in ("shot", "shots", "injection", "injections"):
-        return _word(span, -1) not in lx.NON_SPINAL_SHOT_WORDS
+        return word_at(span, -1) not in lx.NON_SPINAL_SHOT_WORDS
     if text in ("pt", "p.t.") and (_means_patient(span) or _patients_relative(span)):
         return False
     if text in lx.GENERIC_MEDICATION:
-        following = {_word(span, k) for k in range(4)}
+        following = {word_at(span, k) for k in range(4)}
         if following & lx.NON_PAIN_CONDITIONS:
             return False
         # "which meds do I stop before the procedure?": the person's usual medicines, asked about
@@ -309,25 +298,25 @@ def _treatment(span: Span) -> bool:
 
 def _means_patient(span: Span) -> bool:
     """Staff shorthand "pt" for the patient: "pt says no", "per pt", "83 y/o pt", "pt on plavix"."""
-    before, after = _word(span, -1), _word(span, 0)
-    if before in PATIENT_PT_BEFORE or (before in PATIENT_AGE_MARKERS and _word(span, -2)[:1].isdigit()):
+    before, after = word_at(span, -1), word_at(span, 0)
+    if before in PATIENT_PT_BEFORE or (before in PATIENT_AGE_MARKERS and word_at(span, -2)[:1].isdigit()):
         return True
-    if (_word(span, -3), _word(span, -2), before) == ("y", "/", "o"):
+    if (word_at(span, -3), word_at(span, -2), before) == ("y", "/", "o"):
         return True  # "83 y/o pt"
-    if after == "on" and any(_word(span, 1) == t.split()[0] for t in lx.BLOOD_THINNERS):
+    if after == "on" and any(word_at(span, 1) == t.split()[0] for t in lx.BLOOD_THINNERS):
         return True
     if span.start != 0 and before not in (",", ".", ";", "(", "-"):
         return False
     return (
         after in PATIENT_PT_NEXT
         or after in ("'s", "’s")
-        or (after.isdigit() and _word(span, 1) in PATIENT_AGE_MARKERS | {",", "."})
+        or (after.isdigit() and word_at(span, 1) in PATIENT_AGE_MARKERS | {",", "."})
     )
 
 
 def _patients_relative(span: Span) -> bool:
     """ "caller is pt's son"."""
-    return _word(span, 0) in ("'s", "’s") and _word(span, 1) in lx.FAMILY_WORDS | {"caregiver", "nurse"}
+    return word_at(span, 0) in ("'s", "’s") and word_at(span, 1) in lx.FAMILY_WORDS | {"caregiver", "nurse"}
 
 
 def _in_question(span: Span) -> bool:
@@ -338,20 +327,20 @@ def _in_question(span: Span) -> bool:
 
 def _back_surgery(span: Span) -> bool:
     """ "neck surgery (C5-6 fusion)" is not lower-back surgery."""
-    before = [_word(span, -k) for k in range(1, 4)]
+    before = [word_at(span, -k) for k in range(1, 4)]
     return not any(w in ("neck", "cervical") or (w[:1] == "c" and w[1:2].isdigit()) for w in before)
 
 
 def _surgery(span: Span) -> bool:
-    before = {_word(span, -1), _word(span, -2)}
-    after = [_word(span, k) for k in range(3)]
+    before = {word_at(span, -1), word_at(span, -2)}
+    after = [word_at(span, k) for k in range(3)]
     if before & lx.OTHER_BODY_PARTS:
         return False
     return not (after[0] == "on" and set(after[1:]) & lx.OTHER_BODY_PARTS)
 
 
 def _ellipsis(span: Span) -> bool:
-    return _word(span, 0) in ELLIPSIS_FOLLOWERS | {""}
+    return word_at(span, 0) in ELLIPSIS_FOLLOWERS | {""}
 
 
 def _trigger(span: Span) -> bool:

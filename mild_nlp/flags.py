@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from mild_nlp.components import CUE_KEY
+from mild_nlp.labels import CUE_KEY
 
 
 @dataclass

@@ -1,29 +1,15 @@
-"""Rule patterns for the `mild_entities` component.
+"""Stage 2, patterns: every answer kind's rule patterns, gathered for the `mild_entities` component.
 
-Token patterns are written in a small notation compiled to spaCy Matcher
-patterns by `compile_pattern` (all matching is on lowercase text):
-
-    word        the word itself             a|b|@SET  any of these words
-    @SET        any word of a lexicon set   @NOT      not / n't / nt
-    #NUM        a number phrase (marked by mild_nlp.numbers.find_numbers)
-    _3          up to 3 words that do not cross a clause break
-    x?          x is optional
-
-A pattern key is "label" or "label|value"; the value (a treatment category,
-a walking bucket, ...) ends up in `Span._.mild_value`.
+The patterns are written in the notation of mild_nlp.notation. `matcher_patterns()` and
+`phrase_patterns()` list them all for mild_nlp.components.
 """
 
-from itertools import product
-from typing import Any
-
 from mild_nlp import lexicon as lx
+from mild_nlp import notation
+from mild_nlp.notation import cooccur
 
 SETS = {
-    "LEG_REGION": lx.LEG_REGIONS,
-    "LEG_SYMPTOM": lx.LEG_SYMPTOMS,
-    "WALKSTAND": lx.WALK_STAND,
-    "POSTURE": lx.POSTURES,
-    "RELIEF": lx.RELIEF_WORDS,
+    **notation.SHARED_SETS,
     "ORGAN": lx.BLADDER_BOWEL,
     "CONTROL_LOSS": lx.CONTROL_LOSS,
     "SADDLE": lx.SADDLE_REGIONS,
@@ -32,13 +18,7 @@ SETS = {
     "PROGRESS": lx.PROGRESSION,
     "FEVER": lx.FEVER_WORDS,
     "CANCER": lx.CANCER_WORDS,
-    "HEDGE": lx.HEDGES,
-    "DUR_UNIT": lx.DURATION_UNIT_WORDS,
-    "DIST_UNIT": lx.DISTANCE_UNIT_WORDS,
-    "TIME_UNIT": lx.TIME_UNIT_WORDS,
     "YEARS": frozenset(["year", "years", "yr", "yrs", "y"]),
-    "CAN": frozenset(["can", "ca", "could"]),
-    "RELATIVE": lx.FAMILY_WORDS,
     "MONTH": lx.MONTH_WORDS,
     "SEASON": lx.SEASON_WORDS,
     "WEEKDAY": lx.WEEKDAY_WORDS,
@@ -46,39 +26,9 @@ SETS = {
 }
 
 
-def compile_pattern(notation: str) -> list[dict]:
-    """Compile one pattern written in the notation above."""
-    pattern: list[dict] = []
-    for item in notation.split():
-        optional = item.endswith("?") and len(item) > 1
-        item = item[:-1] if optional else item
-        if item == "#NUM":
-            pattern += [{"_": {"num_start": True}}, {"_": {"num_in": True}, "OP": "*"}]
-            continue
-        if item.startswith("_") and item[1:].isdigit():
-            gap = {"LOWER": {"NOT_IN": sorted(lx.CLAUSE_BREAKS)}, "OP": "?"}
-            pattern += [dict(gap) for _ in range(int(item[1:]))]
-            continue
-        token: dict[str, Any]
-        if item == "@NOT":
-            token = {"NORM": "not"}
-        elif "|" in item or item.startswith("@"):
-            words: set[str] = set()
-            for alternative in item.split("|"):
-                words |= SETS[alternative[1:]] if alternative.startswith("@") else {alternative}
-            token = {"LOWER": {"IN": sorted(words)}}
-        else:
-            token = {"LOWER": item}
-        if optional:
-            token["OP"] = "?"
-        pattern.append(token)
-    return pattern
-
-
-def cooccur(left: list[str], right: list[str], window: int) -> list[str]:
-    """Patterns for `left` and `right` in either order, at most `window` words apart."""
-    pairs = product(left, right)
-    return [p for a, b in pairs for p in (f"{a} _{window} {b}", f"{b} _{window} {a}")]
+def compile_pattern(text: str) -> list[dict]:
+    """Compile one pattern in the notation of mild_nlp.notation, with every @SET of the kinds."""
+    return notation.compile_pattern(text, SETS)
 
 
 # --- entities (doc.ents) ---------------------------------------------------------

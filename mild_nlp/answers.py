@@ -13,9 +13,9 @@ from spacy.tokens import Doc, Span
 from mild_nlp import clock
 from mild_nlp import lexicon as lx
 from mild_nlp.context_checks import NOT_AGE_AFTER
+from mild_nlp.kinds.replies import DECLINED, NO, YES
 from mild_nlp.message import ParsedMessage, clause_words, corrects, unsure_before
 from mild_nlp.normalize import duration_to_months, months_since, parse_age, walking_bucket
-from mild_nlp.replies import DECLINED, NO, YES
 from mild_nlp.segments import clauses, containing, contains_phrase, overlaps
 from mild_nlp.treatments import treatment_answers
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span
 
 from mild_nlp import lexicon as lx
+from mild_nlp.kinds.replies import NO, YES
 from mild_nlp.message import ParsedMessage
-from mild_nlp.replies import NO, YES
 from mild_nlp.segments import contains_phrase
 
 OUTCOME_RANK = {"helped": 3, "failed": 2, "tried": 1, "not_tried": 0}

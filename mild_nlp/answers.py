@@ -13,9 +13,10 @@ from spacy.tokens import Doc, Span
 from mild_nlp import clock
 from mild_nlp import lexicon as lx
 from mild_nlp.context_checks import NOT_AGE_AFTER
+from mild_nlp.kinds import walking
 from mild_nlp.kinds.replies import DECLINED, NO, YES
 from mild_nlp.message import ParsedMessage, clause_words, corrects, unsure_before
-from mild_nlp.normalize import duration_to_months, months_since, parse_age, walking_bucket
+from mild_nlp.normalize import duration_to_months, months_since, parse_age
 from mild_nlp.segments import clauses, containing, contains_phrase, overlaps
 from mild_nlp.treatments import treatment_answers
 
@@ -27,26 +28,13 @@ SYMPTOM_START_WORDS = lx.LEG_SYMPTOMS | frozenset(
 )
 TRIGGER_CONTEXT = lx.LEG_SYMPTOMS | frozenset("worse worst bad unbearable symptoms it they them this".split())
 OUTCOME_CUES = frozenset(["tx_helped", "tx_failed"])
-UPPER_BOUND_BEFORE = frozenset("under almost nearly barely <".split())
-UPPER_BOUND_PAIRS = frozenset(
-    [("less", "than"), ("fewer", "than"), ("not", "even"), ("n't", "even"), ("not", "quite"), ("shy", "of")]
-)
 YEAR_WORDS = frozenset(["years", "year", "yrs", "yr"])
 DURATION_CONTEXT = SYMPTOM_START_WORDS | frozenset("for since ago been had past last".split())
 ONSET_CONTEXT = lx.LEG_SYMPTOMS | frozenset("symptoms symptom problem problems trouble it this they them".split())
 LEG_WORDS = lx.LEG_REGIONS | frozenset(["sciatica"])
-# "I used to walk two miles", "I could walk 5 miles in my forties"
-PAST_ABILITY = frozenset("used younger thirties forties fifties sixties career".split())
 TREATMENT_SLOT_NAMES = frozenset(["conservative_care", "injections"])
 LIFE_EVENTS = frozenset("worked work job career carrier married lived retired employed served army navy".split())
 NOT_SYMPTOM_CONTEXT = frozenset("infection antibiotics flu clear remission pregnant pregnancy".split())
-STAND_WORDS = frozenset("stand standing stands stood".split())
-BUCKET_BELOW = {
-    "over_2_miles": "2_blocks_to_2_miles",
-    "2_blocks_to_2_miles": "50_feet_to_2_blocks",
-    "50_feet_to_2_blocks": "under_50_feet",
-    "under_50_feet": "under_50_feet",
-}
 HEDGED = frozenset("think maybe might probably possibly guess perhaps".split())
 
 
@@ -157,49 +145,6 @@ def _is_symptom_duration(m: ParsedMessage, span: Span) -> bool:
     if ago or _followed_by(m, span, "back"):
         return bool(words & SYMPTOM_START_WORDS)
     return not words & LIFE_EVENTS  # "I was a mail carrier for 30 years"
-
-
-def _slot_walking(m: ParsedMessage):
-    requested = m.requested_slot == "walking_tolerance"
-    candidates = sorted(m.stated("walking_distance") + m.stated("walk_phrase"), key=lambda s: s.start)
-    # a number before a vague phrase ("not far at all, maybe 10 steps"); what is said now,
-    # not what used to be ("I used to walk two miles, now ..."); the corrected distance last
-    candidates = [s for s in candidates if not clause_words(m, s) & PAST_ABILITY]
-    candidates.sort(key=lambda s: s.label_ == "walk_phrase")
-    if len(candidates) > 1 and corrects(m):
-        candidates.reverse()
-    for span in candidates:
-        if not requested and not m.words_near(span) & lx.WALKING_CONTEXT:
-            continue
-        if span[-1].lower_ in lx.TIME_UNIT_WORDS and _about_standing(m, span):
-            continue  # "after 5 min of standing at the sink": not how far they can walk
-        if span.label_ == "walk_phrase":
-            # "can't even walk to the mailbox": less than that
-            return BUCKET_BELOW.get(span._.mild_value) if span._.negated else span._.mild_value
-        bucket = walking_bucket(span.text, upper_bound=span._.negated or _is_upper_bound(span))
-        if bucket:
-            return bucket
-    return _bare_walking_time(m) if requested else None
-
-
-def _about_standing(m: ParsedMessage, span: Span) -> bool:
-    words = m.words_near(span)
-    return bool(words & STAND_WORDS) and not words & (lx.WALK_STAND - STAND_WORDS)
-
-
-def _bare_walking_time(m: ParsedMessage) -> str | None:
-    """ "5 minutes" answering "How far can you walk?" (no walking word needed)."""
-    for start, end, _ in m.doc._.mild_numbers:
-        if end < len(m.doc) and m.doc[end].lower_ in lx.TIME_UNIT_WORDS:
-            return walking_bucket(m.doc[start : end + 1].text)
-    return None
-
-
-def _is_upper_bound(span: Span) -> bool:
-    """ "less than a block", "almost 2 miles": the distance is a limit not reached."""
-    doc = span.doc
-    before = [doc[i].lower_ for i in range(max(0, span.start - 2), span.start)]
-    return bool(before and before[-1] in UPPER_BOUND_BEFORE) or tuple(before) in UPPER_BOUND_PAIRS
 
 
 def _followed_by(m: ParsedMessage, span: Span, word: str) -> bool:
@@ -325,7 +270,7 @@ READERS = {
     "leg_symptoms": _slot_legs,
     "walking_standing_trigger": _slot_trigger,
     "sitting_leaning_relief": _slot_relief,
-    "walking_tolerance": _slot_walking,
+    "walking_tolerance": walking.read_walking_tolerance,
     "symptom_duration_months": _slot_duration,
     "age_years": _slot_age,
     "prior_back_surgery": _slot_surgery,

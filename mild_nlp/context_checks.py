@@ -11,6 +11,7 @@ from spacy.tokens import Span
 
 from mild_nlp import clock
 from mild_nlp import lexicon as lx
+from mild_nlp.kinds import walking
 from mild_nlp.normalize import duration_to_months, months_since, parse_age
 from mild_nlp.segments import clauses, containing, contains_phrase, sentence_words, sentences, word_at
 
@@ -107,12 +108,6 @@ def _age(span: Span) -> bool:
     if word_at(span, 0) in ("years", "year", "yrs", "yr") and word_at(span, 1) not in ("old", "of", "young"):
         age = parse_age(span.text)
         return age is not None and age >= 18
-    return True
-
-
-def _walking_distance(span: Span) -> bool:
-    if span[-1].lower_ in lx.TIME_UNIT_WORDS:
-        return bool(sentence_words(span) & lx.WALK_STAND)
     return True
 
 
@@ -357,7 +352,7 @@ CHECKS: dict[str, Callable[[Span], bool]] = {
     "duration": _duration,
     "onset": _onset,
     "age": _age,
-    "walking_distance": _walking_distance,
+    "walking_distance": walking.check_walking_distance,
     "urgent_flag": _urgent_flag,
     "red_flag": _red_flag,
     "treatment": _treatment,

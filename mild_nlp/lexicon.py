@@ -64,11 +64,6 @@ RELIEF_WORDS = frozenset(
     "relieved away gone fades fade disappears disappear improves improve improved "
     "subsides subside calms settles fine okay ok fixes fix fixed passes stop stops sorts".split()
 )
-# Words that make a walking quantity a statement about walking tolerance.
-WALKING_CONTEXT = WALK_STAND | frozenset(
-    "stop stopping stops rest resting after before until till manage make go get "
-    "far distance limit walker cane rollator".split()
-)
 
 # --- red flags -----------------------------------------------------------------
 

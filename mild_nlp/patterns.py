@@ -6,6 +6,7 @@ The patterns are written in the notation of mild_nlp.notation. `matcher_patterns
 
 from mild_nlp import lexicon as lx
 from mild_nlp import notation
+from mild_nlp.kinds import walking
 from mild_nlp.notation import cooccur
 
 SETS = {
@@ -37,10 +38,7 @@ NUMBER_ENTITIES = [
     ("duration", "#NUM @DUR_UNIT"),
     ("duration", "#NUM @DUR_UNIT and a|one half"),
     ("duration", "#NUM @DUR_UNIT or|to|- #NUM"),
-    ("walking_distance", "#NUM @DIST_UNIT"),
-    ("walking_distance", "#NUM @DIST_UNIT and a|one half"),
-    ("walking_distance", "#NUM @DIST_UNIT or|to|- #NUM"),
-    ("walking_distance", "#NUM @TIME_UNIT"),
+    *walking.DISTANCES,
     ("age", "#NUM -? @YEARS -? old|young"),
     ("age", "#NUM yo|y/o|yrs/o|yoa"),
     ("age", "#NUM y / o"),
@@ -168,23 +166,6 @@ SURGERY = [
     "had my|the|his|her lower? back|spine operated on",
 ]
 
-WALK_PHRASES = [
-    ("walk_phrase|under_50_feet", "@CAN @NOT walk _1 at all"),
-    ("walk_phrase|under_50_feet", "unable to walk _1 at all"),
-    ("walk_phrase|under_50_feet", "across the|my living|bed? room"),
-    ("walk_phrase|50_feet_to_2_blocks", "to the mailbox|corner"),
-    ("walk_phrase|50_feet_to_2_blocks", "to the mail box"),
-    ("walk_phrase|50_feet_to_2_blocks", "to the end of the|my driveway"),
-    ("walk_phrase|50_feet_to_2_blocks", "not very|that|too|so? far"),
-    ("walk_phrase|50_feet_to_2_blocks", "@CAN @NOT walk|go very? far"),
-    ("walk_phrase|2_blocks_to_2_miles", "around the block"),
-    ("walk_phrase|over_2_miles", "no limit|limits"),
-    ("walk_phrase|over_2_miles", "as far|long|much as i want|like|need|wish|choose"),
-    ("walk_phrase|over_2_miles", "for? hours|miles"),
-    ("walk_phrase|over_2_miles", "@WALKSTAND _2 all day"),
-    ("walk_phrase|over_2_miles", "forever"),
-    ("walk_phrase|over_2_miles", "unlimited"),
-]
 
 # --- cues (doc.spans["mild_cues"]) -------------------------------------------------
 
@@ -356,7 +337,7 @@ def matcher_patterns() -> list[tuple[str, str]]:
         ("tx_ellipsis", TREATMENT_ELLIPSIS),
         ("onset", ONSETS),
     ]
-    patterns = list(NUMBER_ENTITIES) + list(WALK_PHRASES)
+    patterns = list(NUMBER_ENTITIES) + list(walking.WALK_PHRASES)
     for key, notations in keyed:
         patterns += [(key, notation) for notation in notations]
     return patterns

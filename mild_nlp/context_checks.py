@@ -11,19 +11,10 @@ from spacy.tokens import Span
 
 from mild_nlp import clock
 from mild_nlp import lexicon as lx
-from mild_nlp.kinds import walking
-from mild_nlp.normalize import duration_to_months, months_since, parse_age
+from mild_nlp.kinds import age, duration, walking
+from mild_nlp.normalize import duration_to_months, months_since
 from mild_nlp.segments import clauses, containing, contains_phrase, sentence_words, sentences, word_at
 
-FREQUENCY_WORDS = frozenset("a an per each every".split())
-NOT_DURATION_BEFORE = frozenset("times time twice once per every in within next".split())
-NOT_AGE_AFTER = (
-    lx.DURATION_UNIT_WORDS
-    | lx.DISTANCE_UNIT_WORDS
-    | lx.TIME_UNIT_WORDS
-    | frozenset("pounds lbs lb kg kilos percent % inches in times x out of more or to - / ' \" into ft".split())
-) - {"years", "year", "yrs", "yr"}
-ONSET_YEARS = (1920, 2100)
 RESOLVED_PHRASES = (
     ("gone",),
     ("went", "away"),
@@ -62,7 +53,6 @@ LONG_AGO_PHRASES = (
     ("in", "my", "thirties"),
     ("in", "my", "30s"),
 )
-MODAL_FOLLOWERS = frozenset("be been have has not n't i it you we they help".split())
 NOT_A_FALL_AFTER = frozenset("asleep apart out behind through short".split())
 FALL_DETERMINERS = frozenset(["the"])
 SLIPPED_DISC = frozenset("disc disk discs disks".split())
@@ -75,40 +65,6 @@ def keep(label: str, span: Span) -> bool:
     """Whether a match with this label survives its context check."""
     check = CHECKS.get(label)
     return check(span) if check else True
-
-
-def _duration(span: Span) -> bool:
-    after = (word_at(span, 0), word_at(span, 1))
-    if after[0] == "old" or after == ("-", "old") or after == ("of", "age"):
-        return False
-    if after[0] in FREQUENCY_WORDS and after[1] in lx.DURATION_UNIT_WORDS:
-        return False  # "3 days a week" is a frequency
-    before = word_at(span, -1)
-    if before.endswith("x") and before[:-1].isdigit():
-        return False  # "3x a week"
-    if before in lx.DISTANCE_UNIT_WORDS | lx.TIME_UNIT_WORDS:
-        return False  # "2 miles a day", "20 minutes a day" is a frequency
-    return before not in NOT_DURATION_BEFORE and before not in lx.DURATION_UNIT_WORDS
-
-
-def _onset(span: Span) -> bool:
-    """Numbers in "since 2019" are years ("started 2 weeks ago" is a duration, not an onset)."""
-    if span[-1].lower_ == "may" and word_at(span, 0) in MODAL_FOLLOWERS:
-        return False  # "noticed it may have been..." is not the month
-    numbers = [t.text for t in span if t._.num_start or t._.num_in]
-    return all(n.isdigit() and ONSET_YEARS[0] <= int(n) <= ONSET_YEARS[1] for n in numbers)
-
-
-def _age(span: Span) -> bool:
-    if word_at(span, 0) == "in" and word_at(span, 1).isalpha():
-        return True  # "I turn sixty in june" ("in" after a number is inches only in heights)
-    if word_at(span, 0) in NOT_AGE_AFTER:
-        return False
-    # "he's 2 years into it" is a time, not a child's age; "72 years old" stays an age
-    if word_at(span, 0) in ("years", "year", "yrs", "yr") and word_at(span, 1) not in ("old", "of", "young"):
-        age = parse_age(span.text)
-        return age is not None and age >= 18
-    return True
 
 
 def old_injury(span: Span) -> bool:
@@ -349,9 +305,9 @@ def _trigger(span: Span) -> bool:
 
 CHECKS: dict[str, Callable[[Span], bool]] = {
     "trigger": _trigger,
-    "duration": _duration,
-    "onset": _onset,
-    "age": _age,
+    "duration": duration.check_duration,
+    "onset": duration.check_onset,
+    "age": age.check_age,
     "walking_distance": walking.check_walking_distance,
     "urgent_flag": _urgent_flag,
     "red_flag": _red_flag,

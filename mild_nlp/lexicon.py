@@ -7,17 +7,10 @@ on the LOWER attribute, single words with Matcher `IN` sets.
 from mild_nlp.normalize import (
     DISTANCE_UNITS,
     DURATION_UNITS,
-    MONTHS,
-    SEASONS,
     WALKING_TIME_UNITS,
-    WEEKDAYS,
 )
 
 DURATION_UNIT_WORDS = frozenset(DURATION_UNITS)
-MONTH_WORDS = frozenset(MONTHS)
-SEASON_WORDS = frozenset(SEASONS)
-WEEKDAY_WORDS = frozenset(WEEKDAYS)
-HOLIDAY_WORDS = frozenset(["christmas", "xmas", "thanksgiving"])
 DISTANCE_UNIT_WORDS = frozenset(DISTANCE_UNITS)
 TIME_UNIT_WORDS = frozenset(WALKING_TIME_UNITS)
 
@@ -50,6 +43,8 @@ LEG_SYMPTOMS = frozenset(
     "jelly rubbery sciatica radiates radiating radiate spreads spreading travels "
     "numm nunb numbe tingeling shoots fire screaming killing dead".split()
 )
+# Words that make a statement about the legs (durations, triggers).
+LEG_WORDS = LEG_REGIONS | frozenset(["sciatica"])
 WALK_STAND = frozenset(
     "walk walking walks walked stand standing stands stood hike hiking "
     "amb ambulation ambulating ambulate wlak walkin walkng".split()

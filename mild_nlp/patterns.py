@@ -6,11 +6,13 @@ The patterns are written in the notation of mild_nlp.notation. `matcher_patterns
 
 from mild_nlp import lexicon as lx
 from mild_nlp import notation
-from mild_nlp.kinds import walking
+from mild_nlp.kinds import age, duration, walking
 from mild_nlp.notation import cooccur
 
 SETS = {
     **notation.SHARED_SETS,
+    **age.SETS,
+    **duration.SETS,
     "ORGAN": lx.BLADDER_BOWEL,
     "CONTROL_LOSS": lx.CONTROL_LOSS,
     "SADDLE": lx.SADDLE_REGIONS,
@@ -19,11 +21,6 @@ SETS = {
     "PROGRESS": lx.PROGRESSION,
     "FEVER": lx.FEVER_WORDS,
     "CANCER": lx.CANCER_WORDS,
-    "YEARS": frozenset(["year", "years", "yr", "yrs", "y"]),
-    "MONTH": lx.MONTH_WORDS,
-    "SEASON": lx.SEASON_WORDS,
-    "WEEKDAY": lx.WEEKDAY_WORDS,
-    "HOLIDAY": lx.HOLIDAY_WORDS,
 }
 
 
@@ -35,29 +32,9 @@ def compile_pattern(text: str) -> list[dict]:
 # --- entities (doc.ents) ---------------------------------------------------------
 
 NUMBER_ENTITIES = [
-    ("duration", "#NUM @DUR_UNIT"),
-    ("duration", "#NUM @DUR_UNIT and a|one half"),
-    ("duration", "#NUM @DUR_UNIT or|to|- #NUM"),
+    *duration.DURATIONS,
     *walking.DISTANCES,
-    ("age", "#NUM -? @YEARS -? old|young"),
-    ("age", "#NUM yo|y/o|yrs/o|yoa"),
-    ("age", "#NUM y / o"),
-    ("age", "#NUM @YEARS of age"),
-    ("age", "i 'm|am|m @HEDGE? #NUM"),
-    ("age", "age|aged|ages :? @HEDGE? #NUM"),
-    ("age", "my age is @HEDGE? #NUM"),
-    ("age", "caller|patient|pt|client 's|is @HEDGE? #NUM"),
-    # about the person being screened by someone else: "she's 84", "my dad is 83"
-    ("age", "she|he 's|is @HEDGE? #NUM"),
-    ("age", "shes|hes @HEDGE? #NUM"),
-    ("age", "she|he s @HEDGE? #NUM"),
-    ("age", "pt|patient|caller #NUM m|f|male|female|yo|y/o"),
-    ("age", "mom|dad|mother|father|husband|wife ( #NUM )"),
-    ("age", "@RELATIVE 's|is @HEDGE? #NUM"),
-    ("age", "just? turned #NUM"),
-    ("age|turning", "i|i'll 'll|will? turn|turning|be #NUM"),
-    ("age|turning", "i 'm|am turning #NUM"),
-    ("age|turning", "turning #NUM"),
+    *age.AGES,
 ]
 
 RED_FLAGS = [
@@ -169,33 +146,6 @@ SURGERY = [
 
 # --- cues (doc.spans["mild_cues"]) -------------------------------------------------
 
-# When something started: "since 2019", "began last summer" (read by normalize.months_since).
-ONSET_ANCHORS = [
-    "since about|around|roughly|approximately?",
-    "started|start|starts|began|begin|begins|begun|starting|beginning back? in|around|about|during|over|at|on|from?",
-    "noticed|noticing it|them|this|symptoms? first? in|around|during|over|on|at?",
-]
-ONSET_TIMES = [
-    "#NUM",  # a year: context_checks._onset keeps only 1920..2100
-    "@MONTH",
-    "@MONTH #NUM",
-    "@MONTH of #NUM",
-    "last|this|early|late|mid @MONTH",
-    "the? @SEASON",
-    "last|this @SEASON",
-    "the? @SEASON of #NUM",
-    "@SEASON #NUM",
-    "last|this week|month|year|weekend",
-    "the weekend",
-    "this morning|afternoon|evening",
-    "last night",
-    "yesterday|today|tonight",
-    "@HOLIDAY",
-    "last @HOLIDAY",
-    "@HOLIDAY #NUM",
-    "last? @WEEKDAY",
-]
-ONSETS = [f"{anchor} {time}" for anchor in ONSET_ANCHORS for time in ONSET_TIMES]
 
 TRIGGERS = [
     "when|while|whenever|if|after|once|as i? 'm|am|m? @WALKSTAND",
@@ -335,7 +285,7 @@ def matcher_patterns() -> list[tuple[str, str]]:
         ("tx_failed", TREATMENT_FAILED),
         ("tx_helped", TREATMENT_HELPED),
         ("tx_ellipsis", TREATMENT_ELLIPSIS),
-        ("onset", ONSETS),
+        ("onset", duration.ONSETS),
     ]
     patterns = list(NUMBER_ENTITIES) + list(walking.WALK_PHRASES)
     for key, notations in keyed:

@@ -11,13 +11,12 @@ Facts inside questions ("do I need to stop Eliquis?") are ignored.
 from spacy.tokens import Doc, Span
 
 from mild_nlp import lexicon as lx
-from mild_nlp.kinds import age, duration, walking
+from mild_nlp.kinds import age, duration, symptoms, walking
 from mild_nlp.kinds.replies import NO, YES
 from mild_nlp.message import ParsedMessage, clause_words, unsure_before
-from mild_nlp.segments import clauses, containing, contains_phrase, overlaps
+from mild_nlp.segments import clauses, containing, contains_phrase
 from mild_nlp.treatments import treatment_answers
 
-TRIGGER_CONTEXT = lx.LEG_SYMPTOMS | frozenset("worse worst bad unbearable symptoms it they them this".split())
 HEDGED = frozenset("think maybe might probably possibly guess perhaps".split())
 
 
@@ -41,46 +40,6 @@ def read_answers(doc: Doc, requested_slot: str | None, reply: str | None, interj
 
 
 # --- symptoms pattern ----------------------------------------------------------------
-
-
-def _slot_legs(m: ParsedMessage):
-    symptoms = m.stated("leg_symptom")
-    if any(not s._.negated for s in symptoms):
-        return YES
-    if symptoms or any(not s._.negated for s in m.stated("leg_ok") + m.stated("back_only")):
-        return NO
-    return None
-
-
-def _slot_trigger(m: ParsedMessage):
-    asked = m.requested_slot in ("leg_symptoms", "walking_standing_trigger")
-    legs = [s for s in m.stated("leg_symptom") if not s._.negated]
-    triggers = m.stated("trigger")
-    denials = m.stated("trigger_neg")
-    for span in triggers:
-        if span._.negated or any(overlaps(d, span) for d in denials):
-            continue  # "walking doesn't make it worse"
-        same_sentence_legs = any(m.sentence_of(leg) == m.sentence_of(span) for leg in legs)
-        near = m.words_near(span)
-        if not asked and not same_sentence_legs and "back" in near and not near & lx.LEG_WORDS:
-            continue  # "my lower back aches when I stand": the question is about the legs
-        in_context = asked or near & TRIGGER_CONTEXT or same_sentence_legs
-        if in_context:
-            return YES
-    if denials or any(s._.negated for s in triggers):
-        return NO
-    return None
-
-
-def _slot_relief(m: ParsedMessage):
-    reliefs = m.stated("relief")
-    if any(not s._.negated for s in reliefs):
-        if any(unsure_before(m, s) for s in reliefs):
-            return "unsure"  # "I'm not sure if sitting helps"
-        return YES
-    if m.stated("relief_neg") or reliefs:
-        return NO
-    return None
 
 
 # --- history -------------------------------------------------------------------------
@@ -156,9 +115,9 @@ def _slot_urgent_flags(m: ParsedMessage):
 READERS = {
     "red_flags": _slot_red_flags,
     "urgent_flags": _slot_urgent_flags,
-    "leg_symptoms": _slot_legs,
-    "walking_standing_trigger": _slot_trigger,
-    "sitting_leaning_relief": _slot_relief,
+    "leg_symptoms": symptoms.read_leg_symptoms,
+    "walking_standing_trigger": symptoms.read_walking_standing_trigger,
+    "sitting_leaning_relief": symptoms.read_sitting_leaning_relief,
     "walking_tolerance": walking.read_walking_tolerance,
     "symptom_duration_months": duration.read_symptom_duration,
     "age_years": age.read_age,

@@ -11,7 +11,7 @@ from spacy.tokens import Span
 
 from mild_nlp import clock
 from mild_nlp import lexicon as lx
-from mild_nlp.kinds import age, duration, walking
+from mild_nlp.kinds import age, duration, symptoms, walking
 from mild_nlp.normalize import duration_to_months, months_since
 from mild_nlp.segments import clauses, containing, contains_phrase, sentence_words, sentences, word_at
 
@@ -294,17 +294,8 @@ def _ellipsis(span: Span) -> bool:
     return word_at(span, 0) in ELLIPSIS_FOLLOWERS | {""}
 
 
-def _trigger(span: Span) -> bool:
-    """ "after 5 minutes" is a trigger only about walking or standing, not about sitting's relief
-    ("sitting down makes it go away within a minute or two")."""
-    if span[0].lower_ not in ("after", "within"):
-        return True
-    words = {t.lower_ for t in containing(clauses(span.doc), span)}
-    return bool(words & lx.WALK_STAND) or not words & (lx.POSTURES | lx.RELIEF_WORDS)
-
-
 CHECKS: dict[str, Callable[[Span], bool]] = {
-    "trigger": _trigger,
+    "trigger": symptoms.check_trigger,
     "duration": duration.check_duration,
     "onset": duration.check_onset,
     "age": age.check_age,

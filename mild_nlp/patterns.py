@@ -6,7 +6,7 @@ The patterns are written in the notation of mild_nlp.notation. `matcher_patterns
 
 from mild_nlp import lexicon as lx
 from mild_nlp import notation
-from mild_nlp.kinds import age, duration, walking
+from mild_nlp.kinds import age, duration, symptoms, walking
 from mild_nlp.notation import cooccur
 
 SETS = {
@@ -124,19 +124,6 @@ URGENT_FLAGS = [
     "weight has|is|keeps dropping|dropped|falling|fallen",
 ]
 
-LEG = [
-    *cooccur(["@LEG_SYMPTOM", "pins and needles"], ["@LEG_REGION"], 6),
-    "sciatica",
-    "nic",
-    "claudication",
-    "both|bilateral|bilat legs|leg|le",
-    "@LEG_REGION _2 give|gives|gave|giving out",
-]
-LEG_OK = [
-    "@LEG_REGION are|is|feel|feels|seem|seems|'re fine|ok|okay|good|normal",
-    "nothing in my @LEG_REGION",
-]
-BACK_ONLY = ["just|only in? my|the? lower? back"]
 
 SURGERY = [
     "surgery|surgeries|operation|operated on? my|the lower? back|spine",
@@ -147,64 +134,6 @@ SURGERY = [
 # --- cues (doc.spans["mild_cues"]) -------------------------------------------------
 
 
-TRIGGERS = [
-    "when|while|whenever|if|after|once|as i? 'm|am|m? @WALKSTAND",
-    "when|while|whenever|wen i|im? 'm|am|m? out|up|on|about|around @WALKSTAND",
-    "from @WALKSTAND",
-    "#NUM @TIME_UNIT|@DIST_UNIT of @WALKSTAND and|then my|his|her? @LEG_REGION",
-    "after|within @HEDGE? #NUM @DIST_UNIT|@TIME_UNIT",
-    "worse|worsens _3 the longer|more|further|farther i @WALKSTAND",
-    "worse|harder @WALKSTAND",
-    "with|w/ prolonged? @WALKSTAND",
-    "@WALKSTAND _2 make|makes|made|making _2 worse",
-    "worse|worsens|hurts|hurt|numb|aches _2 with|when|while|after|on @WALKSTAND",
-    "@WALKSTAND _2 bring|brings|brought|triggers|trigger|causes|cause",
-    "on my feet",
-    "@WALKSTAND for? long|awhile",
-    "@WALKSTAND too long|far|much",
-    "@WALKSTAND for a while|bit",
-    "@WALKSTAND for any length|amount",
-    "@WALKSTAND for long periods",
-    "@CAN @NOT @WALKSTAND _2 far|long|much|more",
-    "@CAN @NOT @WALKSTAND _4 without",
-    "unable to @WALKSTAND _2 far|long|much|more",
-    "long walks",
-    "@WALKSTAND in line|lines",
-    "@WALKSTAND _8 before|until|till|then _2 @LEG_REGION",
-    "after|when i? 've|have|had? been @WALKSTAND",
-    "nic",
-    "claudication",
-]
-TRIGGER_NEGATIONS = [
-    "@WALKSTAND does|do|did @NOT bother|affect|matter|change|make|trigger|cause",
-    "@WALKSTAND is|'s|feels fine|ok|okay|good",
-    "@WALKSTAND helps|help|helped",
-    "does|do @NOT matter _3 @WALKSTAND",
-    "i can walk fine|normally|without",
-]
-RELIEF = cooccur(
-    ["@POSTURE", "shopping cart", "lean|leaning|bend|bending forward", "bend|bending over", "sit|sitting down"],
-    ["@RELIEF"],
-    7,
-)
-RELIEF += [
-    *cooccur(["@POSTURE"], ["carry on", "keep going", "go on", "get going", "keep walking"], 8),
-    "have|has|had to sit|sit down",
-    # the shopping-cart sign: leaning on something to keep going
-    "lean|leaning|leant|leaned|bend|bending on|over _2 cart|carts|carriage|trolley|walker|counter|sink",
-    *cooccur(["@POSTURE", "lean|leaning|bend|bending forward"], ["pressure|edge|weight off"], 6),
-]
-RELIEF_NEGATIONS = [
-    "@POSTURE _1 make|makes|made _2 worse",
-    "worse _2 @POSTURE",
-    "@POSTURE hurts|hurt|kills",
-    "even @POSTURE",
-    "@POSTURE down? _2 makes|made|make no|little difference",
-    # (not "help": "sitting doesn't help" is a negated relief span, and a cue with the same
-    # extent would share its Span._ values in spaCy 3.4)
-    "@POSTURE down? does|do|did @NOT matter|change _1 anything?",
-    "hurts|hurt|painful _3 @POSTURE",
-]
 TREATMENT_FAILED = [
     "@NOT help|helped|helps|helping|work|worked|works|working|last|lasted|do|did",
     "no|little|minimal|zero|without|limited real|significant|noticeable|lasting|big|much? relief|help|improvement|"
@@ -274,14 +203,14 @@ def matcher_patterns() -> list[tuple[str, str]]:
     keyed = [
         ("red_flag", RED_FLAGS),
         ("urgent_flag", URGENT_FLAGS),
-        ("leg_symptom", LEG),
-        ("leg_ok", LEG_OK),
-        ("back_only", BACK_ONLY),
+        ("leg_symptom", symptoms.LEG),
+        ("leg_ok", symptoms.LEG_OK),
+        ("back_only", symptoms.BACK_ONLY),
         ("back_surgery", SURGERY),
-        ("trigger", TRIGGERS),
-        ("trigger_neg", TRIGGER_NEGATIONS),
-        ("relief", RELIEF),
-        ("relief_neg", RELIEF_NEGATIONS),
+        ("trigger", symptoms.TRIGGERS),
+        ("trigger_neg", symptoms.TRIGGER_NEGATIONS),
+        ("relief", symptoms.RELIEF),
+        ("relief_neg", symptoms.RELIEF_NEGATIONS),
         ("tx_failed", TREATMENT_FAILED),
         ("tx_helped", TREATMENT_HELPED),
         ("tx_ellipsis", TREATMENT_ELLIPSIS),

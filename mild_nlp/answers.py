@@ -13,9 +13,9 @@ from spacy.tokens import Doc, Span
 from mild_nlp import lexicon as lx
 from mild_nlp.kinds import age, duration, symptoms, walking
 from mild_nlp.kinds.replies import NO, YES
+from mild_nlp.kinds.treatments import treatment_answers
 from mild_nlp.message import ParsedMessage, clause_words, unsure_before
 from mild_nlp.segments import clauses, containing, contains_phrase
-from mild_nlp.treatments import treatment_answers
 
 HEDGED = frozenset("think maybe might probably possibly guess perhaps".split())
 

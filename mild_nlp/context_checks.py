@@ -11,7 +11,7 @@ from spacy.tokens import Span
 
 from mild_nlp import clock
 from mild_nlp import lexicon as lx
-from mild_nlp.kinds import age, duration, symptoms, walking
+from mild_nlp.kinds import age, duration, symptoms, treatments, walking
 from mild_nlp.normalize import duration_to_months, months_since
 from mild_nlp.segments import clauses, containing, contains_phrase, sentence_words, sentences, word_at
 
@@ -25,8 +25,6 @@ RESOLVED_PHRASES = (
     ("got", "over"),
     ("broke",),
 )
-INJECTION_WORDS = frozenset(lx.INJECTION_TREATMENTS)
-CHILDBIRTH_WORDS = frozenset("labor labour delivery birth baby daughter son pregnant pregnancy c-section".split())
 MONTHS_LONG_AGO = 12
 BODY_TEMPERATURES = (34, 110)  # °C or °F
 TIME_WORDS = frozenset(
@@ -56,7 +54,6 @@ LONG_AGO_PHRASES = (
 NOT_A_FALL_AFTER = frozenset("asleep apart out behind through short".split())
 FALL_DETERMINERS = frozenset(["the"])
 SLIPPED_DISC = frozenset("disc disk discs disks".split())
-ELLIPSIS_FOLLOWERS = frozenset(". , ! ; either really though at".split())
 WEIGHT_LOSS_PRODUCTS = frozenset("surgery program drug drugs medication shot shots".split())
 STRONG_PROGRESSION = lx.PROGRESSION - lx.WEAK_PROGRESSION
 
@@ -214,68 +211,6 @@ def _progression_is_not_walking(span: Span) -> bool:
     return not (following & lx.TRIGGER_FOLLOWERS and following & lx.WALK_STAND)
 
 
-# "pt says no", "pt denies red flags": staff shorthand for "patient", not physical therapy.
-PATIENT_PT_NEXT = frozenset(
-    "says said states stated reports reported denies denied confirms confirmed agrees agreed has had "
-    "is was wants wanted asks asked declines declined prefers refused unsure can't cannot doesn't "
-    "does don't not c/o complains febrile thinks believes feels answers answered tried ca can could "
-    "wo recalls remembers age aged walks uses takes took lives gets needs notes endorses describes".split()
-)
-# "pt 88 yo", "pt 72 M": a number and an age or sex marker after "pt" describe the patient
-PATIENT_AGE_MARKERS = frozenset("yo y/o yoa y yr yrs year years m f male female".split())
-PATIENT_PT_BEFORE = frozenset("per elderly female male".split())
-
-
-def _treatment(span: Span) -> bool:
-    text = span.text.lower()
-    if text in INJECTION_WORDS:
-        if sentence_words(span) & CHILDBIRTH_WORDS:
-            return False  # "an epidural when I had my daughter"
-        after = {word_at(span, k) for k in range(4)}
-        if after & lx.OTHER_BODY_PARTS and after & {"in", "into", "on"}:
-            return False  # "a cortisone shot in my shoulder"
-    if text in ("shot", "shots", "injection", "injections"):
-        return word_at(span, -1) not in lx.NON_SPINAL_SHOT_WORDS
-    if text in ("pt", "p.t.") and (_means_patient(span) or _patients_relative(span)):
-        return False
-    if text in lx.GENERIC_MEDICATION:
-        following = {word_at(span, k) for k in range(4)}
-        if following & lx.NON_PAIN_CONDITIONS:
-            return False
-        # "which meds do I stop before the procedure?": the person's usual medicines, asked about
-        return not _in_question(span)
-    return True
-
-
-def _means_patient(span: Span) -> bool:
-    """Staff shorthand "pt" for the patient: "pt says no", "per pt", "83 y/o pt", "pt on plavix"."""
-    before, after = word_at(span, -1), word_at(span, 0)
-    if before in PATIENT_PT_BEFORE or (before in PATIENT_AGE_MARKERS and word_at(span, -2)[:1].isdigit()):
-        return True
-    if (word_at(span, -3), word_at(span, -2), before) == ("y", "/", "o"):
-        return True  # "83 y/o pt"
-    if after == "on" and any(word_at(span, 1) == t.split()[0] for t in lx.BLOOD_THINNERS):
-        return True
-    if span.start != 0 and before not in (",", ".", ";", "(", "-"):
-        return False
-    return (
-        after in PATIENT_PT_NEXT
-        or after in ("'s", "’s")
-        or (after.isdigit() and word_at(span, 1) in PATIENT_AGE_MARKERS | {",", "."})
-    )
-
-
-def _patients_relative(span: Span) -> bool:
-    """ "caller is pt's son"."""
-    return word_at(span, 0) in ("'s", "’s") and word_at(span, 1) in lx.FAMILY_WORDS | {"caregiver", "nurse"}
-
-
-def _in_question(span: Span) -> bool:
-    sentence = containing(sentences(span.doc), span)
-    words = [t.lower_ for t in sentence]
-    return bool(words) and (words[-1] == "?" or words[0] in lx.QUESTION_STARTERS)
-
-
 def _back_surgery(span: Span) -> bool:
     """ "neck surgery (C5-6 fusion)" is not lower-back surgery."""
     before = [word_at(span, -k) for k in range(1, 4)]
@@ -290,10 +225,6 @@ def _surgery(span: Span) -> bool:
     return not (after[0] == "on" and set(after[1:]) & lx.OTHER_BODY_PARTS)
 
 
-def _ellipsis(span: Span) -> bool:
-    return word_at(span, 0) in ELLIPSIS_FOLLOWERS | {""}
-
-
 CHECKS: dict[str, Callable[[Span], bool]] = {
     "trigger": symptoms.check_trigger,
     "duration": duration.check_duration,
@@ -302,8 +233,8 @@ CHECKS: dict[str, Callable[[Span], bool]] = {
     "walking_distance": walking.check_walking_distance,
     "urgent_flag": _urgent_flag,
     "red_flag": _red_flag,
-    "treatment": _treatment,
+    "treatment": treatments.check_treatment,
     "surgery": _surgery,
     "back_surgery": _back_surgery,
-    "tx_ellipsis": _ellipsis,
+    "tx_ellipsis": treatments.check_ellipsis,
 }

@@ -6,7 +6,7 @@ The patterns are written in the notation of mild_nlp.notation. `matcher_patterns
 
 from mild_nlp import lexicon as lx
 from mild_nlp import notation
-from mild_nlp.kinds import age, duration, symptoms, walking
+from mild_nlp.kinds import age, duration, symptoms, treatments, walking
 from mild_nlp.notation import cooccur
 
 SETS = {
@@ -134,70 +134,6 @@ SURGERY = [
 # --- cues (doc.spans["mild_cues"]) -------------------------------------------------
 
 
-TREATMENT_FAILED = [
-    "@NOT help|helped|helps|helping|work|worked|works|working|last|lasted|do|did",
-    "no|little|minimal|zero|without|limited real|significant|noticeable|lasting|big|much? relief|help|improvement|"
-    "difference|luck|change|benefit|effect",
-    "not much|enough relief|help|improvement|difference|better",
-    "@NOT nearly|quite|really|near enough",
-    "none|neither|nothing of? them|it|one? did|does|do anything|much",
-    "did|does|do @NOT do anything|much",
-    "#NUM day|days|week|weeks|wk|wks of? relief",  # a short spell of relief
-    "barely|hardly any relief|help|improvement|difference",
-    "nothing|none|neither _3 help|helped|helps|worked|works|work|lasted|lasts|last",
-    "wore|wear|wears|wearing|worn off",
-    "stopped|stop|stops helping|working",
-    "only|just? temporary|temporarily",
-    "temporary relief",
-    "short -? lived|term",
-    "not enough",
-    "made|makes|make it|them|things|everything|her|him|me? worse",
-    "useless",
-    "waste",
-    "failed",
-    "barely|hardly|slightly|somewhat helped|helps|worked",
-    "help|helped|helps|worked a little|bit",
-    "help|helped|helps|worked for a|some while|bit|time|few|couple|little",
-    "help|helped|helps|worked _2 at first|initially|temporarily|briefly",
-    "help|helped|helps|worked _2 initially|temporarily|briefly",
-    "help|helped|helps|worked _2 the first time",
-    "but not this time",
-    "but not anymore|now",
-    "not anymore",
-    "no longer",
-    "did|does|do nothing",
-    "@NOT make|made|making a dent",
-    "@NOT cutting|cut it",
-    "nothing for me",
-    "did|does|do @NOT? a|one thing",
-    "barely|hardly touches|touched it",
-    "still @CAN @NOT",
-    "relief _2 #NUM day|days|week|weeks|wk|wks",
-    "then gone",
-    "gone|over|done within|in|after a|one|two|#NUM? day|days|week|weeks|wk|wks",  # "gone in a week"
-    "help|helped|helps|worked|lasted for? @HEDGE? #NUM @DUR_UNIT",
-    "came|comes back",
-    "still hurt|hurts|hurting|aches|painful|numb",
-    "still have|has|in pain|symptoms",
-    "@NOT find|found _3 helpful|useful|effective",
-    "@NOT get|got|getting _2 relief|better|help",
-    "@NOT notice|noticed _2 difference|improvement",
-    "@NOT feel|felt _1 better|different",
-]
-TREATMENT_HELPED = [
-    "still feeling|doing|feel good|great|well|better",
-    "still holding|working|helping",
-    "keeps|keep|kept me going",
-    "under control",
-    "help|helps|helped|helping|work|works|worked|working|relief|better|improved|improves",
-    "improvement|effective",
-    "did|does the trick",
-    "made|makes a difference",
-    "good results",
-]
-TREATMENT_ELLIPSIS = ["did|does|do @NOT"]
-
-
 def matcher_patterns() -> list[tuple[str, str]]:
     """All (key, notation) token patterns."""
     keyed = [
@@ -211,9 +147,9 @@ def matcher_patterns() -> list[tuple[str, str]]:
         ("trigger_neg", symptoms.TRIGGER_NEGATIONS),
         ("relief", symptoms.RELIEF),
         ("relief_neg", symptoms.RELIEF_NEGATIONS),
-        ("tx_failed", TREATMENT_FAILED),
-        ("tx_helped", TREATMENT_HELPED),
-        ("tx_ellipsis", TREATMENT_ELLIPSIS),
+        ("tx_failed", treatments.TREATMENT_FAILED),
+        ("tx_helped", treatments.TREATMENT_HELPED),
+        ("tx_ellipsis", treatments.TREATMENT_ELLIPSIS),
         ("onset", duration.ONSETS),
     ]
     patterns = list(NUMBER_ENTITIES) + list(walking.WALK_PHRASES)
@@ -225,8 +161,7 @@ def matcher_patterns() -> list[tuple[str, str]]:
 def phrase_patterns() -> list[tuple[str, tuple[str, ...]]]:
     """All (key, phrases) PhraseMatcher lists."""
     return [
-        ("treatment|conservative", lx.CONSERVATIVE_TREATMENTS),
-        ("treatment|injection", lx.INJECTION_TREATMENTS),
+        *treatments.PHRASES,
         ("back_surgery", lx.BACK_SURGERY_TERMS),
         ("surgery", tuple(lx.GENERIC_SURGERY)),
         ("blood_thinner", lx.BLOOD_THINNERS),

@@ -8,16 +8,12 @@ sitting_leaning_relief in any turn); bare answers ("72", "maybe a block",
 Facts inside questions ("do I need to stop Eliquis?") are ignored.
 """
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-from mild_nlp import lexicon as lx
-from mild_nlp.kinds import age, duration, symptoms, walking
-from mild_nlp.kinds.replies import NO, YES
+from mild_nlp.kinds import age, duration, history, symptoms, walking
+from mild_nlp.kinds.replies import YES
 from mild_nlp.kinds.treatments import treatment_answers
-from mild_nlp.message import ParsedMessage, clause_words, unsure_before
-from mild_nlp.segments import clauses, containing, contains_phrase
-
-HEDGED = frozenset("think maybe might probably possibly guess perhaps".split())
+from mild_nlp.message import ParsedMessage
 
 
 def read_answers(doc: Doc, requested_slot: str | None, reply: str | None, interjection: str | None = None) -> dict:
@@ -45,65 +41,6 @@ def read_answers(doc: Doc, requested_slot: str | None, reply: str | None, interj
 # --- history -------------------------------------------------------------------------
 
 
-def _slot_surgery(m: ParsedMessage):
-    answer = None
-    for span in m.stated("back_surgery") + m.stated("surgery"):
-        if m.words_near(span) & lx.SURGERY_PLANS:
-            continue
-        if span._.negated:
-            answer = answer or NO
-        elif span.label_ == "back_surgery" or m.requested_slot == "prior_back_surgery":
-            return YES
-    return answer
-
-
-def _slot_imaging(m: ParsedMessage):
-    answers = set()
-    for span in m.stated("stenosis"):
-        if _someone_elses(m, span):
-            continue  # "my sister has stenosis too"
-        if span._.negated:
-            answers.add(NO)
-        else:
-            hedged = m.words_near(span) & HEDGED or unsure_before(m, span)
-            answers.add("unsure" if hedged else YES)
-    for span in m.stated("imaging"):
-        words = m.words_near(span)
-        if span._.negated or words & (lx.IMAGING_NORMAL | lx.IMAGING_NOT_YET):
-            answers.add(NO)
-        elif _has_phrase(m.sentence_of(span), lx.IMAGING_UNKNOWN):
-            answers.add("unsure")
-    for value in (YES, "unsure", NO):
-        if value in answers:
-            return value
-    return None
-
-
-def _has_phrase(sentence: Span, phrases) -> bool:
-    words = ["n't" if t.norm_ == "not" and t.lower_ != "not" else t.lower_ for t in sentence]
-    return contains_phrase(words, phrases)
-
-
-def _slot_blood_thinners(m: ParsedMessage):
-    spans = [s for s in m.stated("blood_thinner") if not _someone_elses(m, s)]
-    if any(not s._.negated and not _stopped(m, s) for s in spans):
-        return YES
-    return NO if spans else None
-
-
-def _someone_elses(m: ParsedMessage, span: Span) -> bool:
-    """ "my husband takes warfarin": a relative's medicine."""
-    clause = containing(clauses(m.doc), span)
-    return any(t.lower_ in lx.FAMILY_WORDS for t in m.doc[clause.start : span.start])
-
-
-def _stopped(m: ParsedMessage, span: Span) -> bool:
-    """ "I used to be on coumadin but I stopped": not taken now."""
-    return bool(m.words_near(span) & {"stopped", "quit", "discontinued", "off"}) or (
-        {"used", "to"} <= clause_words(m, span)
-    )
-
-
 def _slot_red_flags(m: ParsedMessage):
     return YES if m.flags.red else None
 
@@ -121,7 +58,7 @@ READERS = {
     "walking_tolerance": walking.read_walking_tolerance,
     "symptom_duration_months": duration.read_symptom_duration,
     "age_years": age.read_age,
-    "prior_back_surgery": _slot_surgery,
-    "imaging_stenosis": _slot_imaging,
-    "blood_thinners": _slot_blood_thinners,
+    "prior_back_surgery": history.read_prior_back_surgery,
+    "imaging_stenosis": history.read_imaging_stenosis,
+    "blood_thinners": history.read_blood_thinners,
 }

@@ -11,7 +11,7 @@ from spacy.tokens import Span
 
 from mild_nlp import clock
 from mild_nlp import lexicon as lx
-from mild_nlp.kinds import age, duration, symptoms, treatments, walking
+from mild_nlp.kinds import age, duration, history, symptoms, treatments, walking
 from mild_nlp.normalize import duration_to_months, months_since
 from mild_nlp.segments import clauses, containing, contains_phrase, sentence_words, sentences, word_at
 
@@ -211,20 +211,6 @@ def _progression_is_not_walking(span: Span) -> bool:
     return not (following & lx.TRIGGER_FOLLOWERS and following & lx.WALK_STAND)
 
 
-def _back_surgery(span: Span) -> bool:
-    """ "neck surgery (C5-6 fusion)" is not lower-back surgery."""
-    before = [word_at(span, -k) for k in range(1, 4)]
-    return not any(w in ("neck", "cervical") or (w[:1] == "c" and w[1:2].isdigit()) for w in before)
-
-
-def _surgery(span: Span) -> bool:
-    before = {word_at(span, -1), word_at(span, -2)}
-    after = [word_at(span, k) for k in range(3)]
-    if before & lx.OTHER_BODY_PARTS:
-        return False
-    return not (after[0] == "on" and set(after[1:]) & lx.OTHER_BODY_PARTS)
-
-
 CHECKS: dict[str, Callable[[Span], bool]] = {
     "trigger": symptoms.check_trigger,
     "duration": duration.check_duration,
@@ -234,7 +220,7 @@ CHECKS: dict[str, Callable[[Span], bool]] = {
     "urgent_flag": _urgent_flag,
     "red_flag": _red_flag,
     "treatment": treatments.check_treatment,
-    "surgery": _surgery,
-    "back_surgery": _back_surgery,
+    "surgery": history.check_surgery,
+    "back_surgery": history.check_back_surgery,
     "tx_ellipsis": treatments.check_ellipsis,
 }

@@ -6,7 +6,7 @@ The patterns are written in the notation of mild_nlp.notation. `matcher_patterns
 
 from mild_nlp import lexicon as lx
 from mild_nlp import notation
-from mild_nlp.kinds import age, duration, symptoms, treatments, walking
+from mild_nlp.kinds import age, duration, history, symptoms, treatments, walking
 from mild_nlp.notation import cooccur
 
 SETS = {
@@ -125,12 +125,6 @@ URGENT_FLAGS = [
 ]
 
 
-SURGERY = [
-    "surgery|surgeries|operation|operated on? my|the lower? back|spine",
-    "had my|the|his|her lower? back|spine operated on",
-]
-
-
 # --- cues (doc.spans["mild_cues"]) -------------------------------------------------
 
 
@@ -142,7 +136,7 @@ def matcher_patterns() -> list[tuple[str, str]]:
         ("leg_symptom", symptoms.LEG),
         ("leg_ok", symptoms.LEG_OK),
         ("back_only", symptoms.BACK_ONLY),
-        ("back_surgery", SURGERY),
+        ("back_surgery", history.SURGERY),
         ("trigger", symptoms.TRIGGERS),
         ("trigger_neg", symptoms.TRIGGER_NEGATIONS),
         ("relief", symptoms.RELIEF),
@@ -162,9 +156,5 @@ def phrase_patterns() -> list[tuple[str, tuple[str, ...]]]:
     """All (key, phrases) PhraseMatcher lists."""
     return [
         *treatments.PHRASES,
-        ("back_surgery", lx.BACK_SURGERY_TERMS),
-        ("surgery", tuple(lx.GENERIC_SURGERY)),
-        ("blood_thinner", lx.BLOOD_THINNERS),
-        ("imaging", lx.IMAGING_TERMS),
-        ("stenosis", lx.STENOSIS_TERMS),
+        *history.PHRASES,
     ]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span
 
 from mild_nlp import lexicon as lx
+from mild_nlp.kinds.history import BLOOD_THINNERS
 from mild_nlp.kinds.replies import NO, YES
 from mild_nlp.message import ParsedMessage
 from mild_nlp.segments import containing, contains_phrase, sentence_words, sentences, word_at
@@ -312,7 +313,7 @@ def _means_patient(span: Span) -> bool:
         return True
     if (word_at(span, -3), word_at(span, -2), before) == ("y", "/", "o"):
         return True  # "83 y/o pt"
-    if after == "on" and any(word_at(span, 1) == t.split()[0] for t in lx.BLOOD_THINNERS):
+    if after == "on" and any(word_at(span, 1) == t.split()[0] for t in BLOOD_THINNERS):
         return True
     if span.start != 0 and before not in (",", ".", ";", "(", "-"):
         return False

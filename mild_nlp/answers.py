@@ -1,7 +1,8 @@
-"""Questionnaire answers (spec slot -> spec value) from a processed doc.
+"""Stage 4, readings: questionnaire answers (spec slot -> spec value) from a processed doc.
 
-Each `_slot_*` reader looks at the spans of one topic and returns the value the
-message settles, or None; treatments are read by mild_nlp.treatments.
+Each reader (`read_*` in mild_nlp/kinds/<kind>.py) looks at the spans of one topic and
+returns the value the message settles, or None; `READERS` lists them in slot order, and
+treatments are read by mild_nlp.kinds.treatments.
 Statements count wherever they occur ("sitting helps" fills
 sitting_leaning_relief in any turn); bare answers ("72", "maybe a block",
 "yes, didn't help") count only for the question being asked (`requested_slot`).
@@ -10,8 +11,7 @@ Facts inside questions ("do I need to stop Eliquis?") are ignored.
 
 from spacy.tokens import Doc
 
-from mild_nlp.kinds import age, duration, history, symptoms, walking
-from mild_nlp.kinds.replies import YES
+from mild_nlp.kinds import age, duration, flags, history, symptoms, walking
 from mild_nlp.kinds.treatments import treatment_answers
 from mild_nlp.message import ParsedMessage
 
@@ -32,26 +32,9 @@ def read_answers(doc: Doc, requested_slot: str | None, reply: str | None, interj
     return answers
 
 
-# --- age, duration, walking ----------------------------------------------------------
-
-
-# --- symptoms pattern ----------------------------------------------------------------
-
-
-# --- history -------------------------------------------------------------------------
-
-
-def _slot_red_flags(m: ParsedMessage):
-    return YES if m.flags.red else None
-
-
-def _slot_urgent_flags(m: ParsedMessage):
-    return YES if m.flags.urgent else None
-
-
 READERS = {
-    "red_flags": _slot_red_flags,
-    "urgent_flags": _slot_urgent_flags,
+    "red_flags": flags.read_red_flags,
+    "urgent_flags": flags.read_urgent_flags,
     "leg_symptoms": symptoms.read_leg_symptoms,
     "walking_standing_trigger": symptoms.read_walking_standing_trigger,
     "sitting_leaning_relief": symptoms.read_sitting_leaning_relief,

@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span, SpanGroup, Token
 from spacy.util import filter_spans
 
 from mild_nlp import context_checks, negation, patterns
+from mild_nlp.kinds import flags
 from mild_nlp.labels import CUE_KEY, CUE_LABELS
 from mild_nlp.labels import NLU_ENTITY_LABELS as NLU_ENTITY_LABELS  # re-exported: extract.py imports it from here
 from mild_nlp.normalize import parse_age
@@ -117,7 +118,7 @@ class MildEntities:
             label, _, value = key.partition("|")
             span = Span(doc, start, end, label=label)
             if not context_checks.keep(label, span):
-                if label == "urgent_flag" and context_checks.old_injury(span):
+                if label == "urgent_flag" and flags.old_injury(span):
                     entities.append((Span(doc, start, end, label="old_injury"), None))
                 continue
             if label == "age":

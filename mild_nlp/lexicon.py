@@ -62,49 +62,14 @@ RELIEF_WORDS = frozenset(
 
 # --- red flags -----------------------------------------------------------------
 
-BLADDER_BOWEL = frozenset(
-    "bladder bowel bowels urine urinary pee peeing stool stools poop pooping poo feces faeces".split()
-)
-CONTROL_LOSS = frozenset(
-    "lost lose losing loss control controlling accident accidents leaking leak leaks "
-    "leakage problem problems issue issues trouble incontinence incontinent retention "
-    "empty emptying dysfunction".split()
-)
-SADDLE_REGIONS = frozenset(
-    "groin groins crotch saddle perineum perineal genitals genital genitalia privates "
-    "vagina vaginal penis scrotum testicles anus rectum rectal".split()
-)
-NUMBNESS = frozenset("numb numbness tingling tingly anesthesia anaesthesia asleep".split())
-WEAKNESS = frozenset("weak weakness weaker buckle buckles buckling buckled".split())
-PROGRESSION = frozenset(
-    "worse worsening quickly rapidly suddenly sudden progressing progressive progressively increasingly".split()
-)
-# "weak and worse when I walk" is the walking pattern, not progression: these
-# progression words do not count when a walking/standing context follows them.
-WEAK_PROGRESSION = frozenset("worse worsening suddenly sudden increasingly".split())
-TRIGGER_FOLLOWERS = frozenset("when while with after if on walking standing".split())
-# First-person words: "my wife says I wet myself" is about the patient.
-FIRST_PERSON = frozenset("i me my myself i'm im".split())
-FEVER_WORDS = frozenset("fever fevers feverish febrile chills rigors".split())
 
 # --- urgent flags --------------------------------------------------------------
 
-CANCER_WORDS = frozenset(
-    "cancer cancers tumor tumors tumour tumours malignancy lymphoma leukemia leukaemia "
-    "myeloma melanoma carcinoma sarcoma metastasis metastases metastatic chemo "
-    "chemotherapy oncologist".split()
-)
 FAMILY_WORDS = frozenset(
     "mother mom mum father dad sister brother wife husband son daughter family aunt "
     "uncle grandmother grandfather grandma grandpa cousin parents parent friend "
     "mother's mom's father's dad's hubby".split()
 )
-NOT_A_CANCER_HISTORY = frozenset("screening screen scare test tests".split())
-INTENTIONAL_WEIGHT_LOSS = frozenset(
-    "diet dieting purpose intentionally intentional deliberately ozempic wegovy "
-    "mounjaro zepbound bariatric gym trying tried".split()
-)
-SEASON_MARKERS = frozenset("in since until by through last this next every during".split())
 
 # --- treatments ----------------------------------------------------------------
 

@@ -5,7 +5,6 @@ from functools import cached_property
 
 from spacy.tokens import Doc, Span
 
-from mild_nlp.flags import FlagMentions, flag_mentions
 from mild_nlp.labels import CUE_KEY
 from mild_nlp.negation import words_of
 from mild_nlp.segments import clauses, containing, contains_phrase, is_question, sentences
@@ -28,10 +27,6 @@ class ParsedMessage:
     def words(self) -> list[str]:
         """The message's lowercase words, "n't" as "not" (negation.words_of)."""
         return words_of(self.doc)
-
-    @cached_property
-    def flags(self) -> FlagMentions:
-        return flag_mentions(self.doc)
 
     @cached_property
     def question_ranges(self) -> list[tuple[int, int]]:

@@ -1,14 +1,15 @@
-"""Word lists shared by the spaCy patterns and the extraction rules.
+"""Word lists more than one answer kind uses, or the engine uses (negation scopes, clause splits).
+
+A word list that belongs to one answer kind lives in that kind's module
+(mild_nlp/kinds/<kind>.py), beside its patterns; this module keeps the shared ones:
+units, hedges, clause and sentence breaks, leg / walking / posture / relief words,
+relatives and other body parts.
 
 Everything is lowercase; multi-word entries are matched with a PhraseMatcher
 on the LOWER attribute, single words with Matcher `IN` sets.
 """
 
-from mild_nlp.normalize import (
-    DISTANCE_UNITS,
-    DURATION_UNITS,
-    WALKING_TIME_UNITS,
-)
+from mild_nlp.normalize import DISTANCE_UNITS, DURATION_UNITS, WALKING_TIME_UNITS
 
 DURATION_UNIT_WORDS = frozenset(DURATION_UNITS)
 DISTANCE_UNIT_WORDS = frozenset(DISTANCE_UNITS)
@@ -30,7 +31,7 @@ QUESTION_STARTERS = frozenset(
 )
 WH_WORDS = frozenset("what whats how why where which who".split())
 
-# --- legs, walking, sitting ----------------------------------------------------
+# --- legs, walking, sitting (symptoms, walking, duration, flags; negation scopes) ------
 
 LEG_REGIONS = frozenset(
     "leg legs buttock buttocks butt bum glute glutes thigh thighs calf calves "
@@ -60,22 +61,16 @@ RELIEF_WORDS = frozenset(
     "subsides subside calms settles fine okay ok fixes fix fixed passes stop stops sorts".split()
 )
 
-# --- red flags -----------------------------------------------------------------
+# --- people and body parts --------------------------------------------------------
 
-
-# --- urgent flags --------------------------------------------------------------
-
+# Relatives: "my mother had cancer", "my husband takes warfarin", "caller is pt's son", "my dad is 83".
 FAMILY_WORDS = frozenset(
     "mother mom mum father dad sister brother wife husband son daughter family aunt "
     "uncle grandmother grandfather grandma grandpa cousin parents parent friend "
     "mother's mom's father's dad's hubby".split()
 )
 
-# --- treatments ----------------------------------------------------------------
-
-
-# --- surgery, imaging, blood thinners ----------------------------------------
-
+# Not the lower back: "knee surgery", "a cortisone shot in my shoulder".
 OTHER_BODY_PARTS = frozenset(
     "knee knees hip hips heart shoulder shoulders eye eyes cataract cataracts hernia "
     "gallbladder bypass cardiac bariatric neck cervical hand hands wrist wrists foot "

@@ -1,7 +1,8 @@
 """Stage 2, patterns: every answer kind's rule patterns, gathered for the `mild_entities` component.
 
-The patterns are written in the notation of mild_nlp.notation. `matcher_patterns()` and
-`phrase_patterns()` list them all for mild_nlp.components.
+The patterns are written in the notation of mild_nlp.notation, each beside its word lists in
+mild_nlp/kinds/<kind>.py. `matcher_patterns()` and `phrase_patterns()` list them all for
+mild_nlp.components; `SETS` holds every @SET name (the shared ones and each kind's own).
 """
 
 from mild_nlp import notation
@@ -20,8 +21,7 @@ def compile_pattern(text: str) -> list[dict]:
     return notation.compile_pattern(text, SETS)
 
 
-# --- entities (doc.ents) ---------------------------------------------------------
-
+# Number phrases with a unit (entities: duration, walking_distance, age).
 NUMBER_ENTITIES = [
     *duration.DURATIONS,
     *walking.DISTANCES,
@@ -29,11 +29,8 @@ NUMBER_ENTITIES = [
 ]
 
 
-# --- cues (doc.spans["mild_cues"]) -------------------------------------------------
-
-
 def matcher_patterns() -> list[tuple[str, str]]:
-    """All (key, notation) token patterns."""
+    """All (key, notation) token patterns: entities (doc.ents), then cues (doc.spans["mild_cues"])."""
     keyed = [
         ("red_flag", flags.RED_FLAGS),
         ("urgent_flag", flags.URGENT_FLAGS),
@@ -51,13 +48,13 @@ def matcher_patterns() -> list[tuple[str, str]]:
         ("onset", duration.ONSETS),
     ]
     patterns = list(NUMBER_ENTITIES) + list(walking.WALK_PHRASES)
-    for key, notations in keyed:
-        patterns += [(key, notation) for notation in notations]
+    for key, texts in keyed:
+        patterns += [(key, text) for text in texts]
     return patterns
 
 
 def phrase_patterns() -> list[tuple[str, tuple[str, ...]]]:
-    """All (key, phrases) PhraseMatcher lists."""
+    """All (key, phrases) PhraseMatcher lists (treatments, surgery, imaging, blood thinners)."""
     return [
         *treatments.PHRASES,
         *history.PHRASES,

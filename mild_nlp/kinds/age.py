@@ -58,6 +58,7 @@ AGES = [
 
 
 def check_age(span: Span) -> bool:
+    """Keep an `age` match unless a unit follows ("72 pounds") or it is a time ("2 years into it")."""
     if word_at(span, 0) == "in" and word_at(span, 1).isalpha():
         return True  # "I turn sixty in june" ("in" after a number is inches only in heights)
     if word_at(span, 0) in NOT_AGE_AFTER:
@@ -73,6 +74,7 @@ def check_age(span: Span) -> bool:
 
 
 def read_age(m: ParsedMessage):
+    """age_years: the stated age ("I turn 80": 79), else a bare number or `declined` for the age question."""
     ages = [s for s in m.stated("age") if not s._.negated]
     for span in reversed(ages) if corrects(m) else ages:
         age = parse_age(span.text)

@@ -89,6 +89,7 @@ ONSETS = [f"{anchor} {time}" for anchor in ONSET_ANCHORS for time in ONSET_TIMES
 
 
 def check_duration(span: Span) -> bool:
+    """Keep a `duration` match unless it is an age ("72 years old") or a frequency ("3 days a week")."""
     after = (word_at(span, 0), word_at(span, 1))
     if after[0] == "old" or after == ("-", "old") or after == ("of", "age"):
         return False
@@ -120,6 +121,7 @@ def reads_as_age(span: Span) -> bool:
 
 
 def read_symptom_duration(m: ParsedMessage):
+    """symptom_duration_months: the symptoms' duration (the legs' first), else an onset until today."""
     spans = [s for s in m.stated("duration") if not s._.negated]
     if m.requested_slot == "age_years":
         spans = [s for s in spans if not reads_as_age(s)]

@@ -210,6 +210,7 @@ URGENT_FLAGS = [
 
 
 def check_red_flag(span: Span) -> bool:
+    """Keep a `red_flag` match about the patient, not resolved, not the walking pattern, a real fever."""
     return (
         _about_the_patient(span)
         and _progression_is_not_walking(span)
@@ -277,6 +278,7 @@ def _progression_is_not_walking(span: Span) -> bool:
 
 
 def check_urgent_flag(span: Span, recent_only: bool = True) -> bool:
+    """Keep a real, recent fall or injury, the patient's own cancer, weight loss not intended."""
     first = span[0].lower_
     if first in ("fell", "fallen", "falls") or span[-1].lower_ == "fall":
         if word_at(span, 0) in NOT_A_FALL_AFTER:
@@ -392,8 +394,10 @@ def flag_mentions(doc: Doc) -> FlagMentions:
 
 
 def read_red_flags(m: ParsedMessage):
+    """red_flags: yes when a red flag is mentioned, not negated nor hypothetical."""
     return YES if flag_mentions(m.doc).red else None
 
 
 def read_urgent_flags(m: ParsedMessage):
+    """urgent_flags: yes when an urgent flag is mentioned, not negated nor hypothetical."""
     return YES if flag_mentions(m.doc).urgent else None

@@ -184,6 +184,7 @@ def check_back_surgery(span: Span) -> bool:
 
 
 def check_surgery(span: Span) -> bool:
+    """Keep a plain `surgery` match unless another body part is named ("knee surgery", "surgery on my hip")."""
     before = {word_at(span, -1), word_at(span, -2)}
     after = [word_at(span, k) for k in range(3)]
     if before & lx.OTHER_BODY_PARTS:
@@ -195,6 +196,7 @@ def check_surgery(span: Span) -> bool:
 
 
 def read_prior_back_surgery(m: ParsedMessage):
+    """prior_back_surgery: yes / no, not a surgery only planned or advised."""
     answer = None
     for span in m.stated("back_surgery") + m.stated("surgery"):
         if m.words_near(span) & SURGERY_PLANS:
@@ -207,6 +209,7 @@ def read_prior_back_surgery(m: ParsedMessage):
 
 
 def read_imaging_stenosis(m: ParsedMessage):
+    """imaging_stenosis: yes / unsure / no from stenosis and imaging mentions (yes wins, then unsure)."""
     answers = set()
     for span in m.stated("stenosis"):
         if _someone_elses(m, span):
@@ -234,6 +237,7 @@ def _has_phrase(sentence: Span, phrases) -> bool:
 
 
 def read_blood_thinners(m: ParsedMessage):
+    """blood_thinners: yes when one is taken now (not a relative's, not stopped), else no."""
     spans = [s for s in m.stated("blood_thinner") if not _someone_elses(m, s)]
     if any(not s._.negated and not _stopped(m, s) for s in spans):
         return YES

@@ -115,6 +115,7 @@ def check_trigger(span: Span) -> bool:
 
 
 def read_leg_symptoms(m: ParsedMessage):
+    """leg_symptoms: yes / no."""
     symptoms = m.stated("leg_symptom")
     if any(not s._.negated for s in symptoms):
         return YES
@@ -124,6 +125,7 @@ def read_leg_symptoms(m: ParsedMessage):
 
 
 def read_walking_standing_trigger(m: ParsedMessage):
+    """walking_standing_trigger: yes / no."""
     asked = m.requested_slot in ("leg_symptoms", "walking_standing_trigger")
     legs = [s for s in m.stated("leg_symptom") if not s._.negated]
     triggers = m.stated("trigger")
@@ -144,6 +146,7 @@ def read_walking_standing_trigger(m: ParsedMessage):
 
 
 def read_sitting_leaning_relief(m: ParsedMessage):
+    """sitting_leaning_relief: yes / no / unsure."""
     reliefs = m.stated("relief")
     if any(not s._.negated for s in reliefs):
         if any(unsure_before(m, s) for s in reliefs):

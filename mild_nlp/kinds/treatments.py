@@ -286,6 +286,7 @@ TREATMENT_ELLIPSIS = ["did|does|do @NOT"]
 
 
 def check_treatment(span: Span) -> bool:
+    """Keep a `treatment` match unless it is no back treatment (flu shot, "pt" the patient, BP meds)."""
     text = span.text.lower()
     if text in INJECTION_WORDS:
         if sentence_words(span) & CHILDBIRTH_WORDS:
@@ -336,6 +337,7 @@ def _in_question(span: Span) -> bool:
 
 
 def check_ellipsis(span: Span) -> bool:
+    """Keep "did not" as an outcome only when nothing more follows ("PT did not.", "did not really")."""
     return word_at(span, 0) in ELLIPSIS_FOLLOWERS | {""}
 
 

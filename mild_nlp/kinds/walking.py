@@ -67,6 +67,7 @@ WALK_PHRASES = [
 
 
 def check_walking_distance(span: Span) -> bool:
+    """Keep a walking time ("5 minutes") only in a sentence about walking or standing."""
     if span[-1].lower_ in lx.TIME_UNIT_WORDS:
         return bool(sentence_words(span) & lx.WALK_STAND)
     return True
@@ -76,6 +77,7 @@ def check_walking_distance(span: Span) -> bool:
 
 
 def read_walking_tolerance(m: ParsedMessage):
+    """walking_tolerance: the spec bucket of the distance or phrase said now (corrections last)."""
     requested = m.requested_slot == "walking_tolerance"
     candidates = sorted(m.stated("walking_distance") + m.stated("walk_phrase"), key=lambda s: s.start)
     # a number before a vague phrase ("not far at all, maybe 10 steps"); what is said now,

@@ -19,16 +19,18 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import messages
-from mild_nlp.extract import understand
+from mild_nlp import reading_codec
+from mild_nlp.extract import answers_for, read
 from screening import checks, questionnaire, triage
 from screening.questionnaire import State
 
 logger = logging.getLogger(__name__)
 
-# Both readers load when the action server starts, not on the first patient's message: the
-# sentence encoder and the learned reader take seconds to load, longer than a chat channel
-# waits for a turn (a turn that times out is lost).
-understand("warming up the readers", second_reader=True)
+# Each message is read once, in Rasa's NLU pipeline (nlu_components.mild_reader), and its reading
+# comes with the parsed message. The readers load here too, when the action server starts, for
+# a message that comes without one (sent straight into the tracker through the HTTP API): they
+# take seconds to load, longer than a chat channel waits for a turn (a turn that times out is lost).
+read("warming up the readers")
 
 PAYLOAD_SLOTS = set(questionnaire.SLOTS) | {"gate_answer", "appointment_consent", "preferred_office", "check_answer"}
 MAX_FAILED_ATTEMPTS_BEFORE_HELP = 2
@@ -70,7 +72,7 @@ def read_message(tracker: Tracker, requested_slot: Optional[str]) -> Reading:
             False,
             incoming=checks.Incoming(text=text, facts=values, from_button=True, check_answer=check_answer),
         )
-    understanding = understand(text, requested_slot)
+    understanding = answers_for(reading_of(tracker, text), requested_slot)
     reply = understanding.reply or messages.reply_from_intent(tracker)
     incoming = checks.Incoming(
         text=text,
@@ -88,6 +90,15 @@ def read_message(tracker: Tracker, requested_slot: Optional[str]) -> Reading:
         bool(understanding.old_injury_mentions),
         incoming,
     )
+
+
+def reading_of(tracker: Tracker, text: str):
+    """The NLU pipeline's reading of the latest message, or a reading made here if it has none."""
+    shipped = reading_codec.decode((tracker.latest_message or {}).get(reading_codec.KEY), text)
+    if shipped is not None:
+        return shipped
+    logger.debug("the latest message came without a reading: reading it here")
+    return read(text)
 
 
 def dialogue_from(tracker: Tracker) -> checks.Dialogue:

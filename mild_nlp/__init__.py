@@ -1,4 +1,4 @@
-"""Project-owned NLP: the language room. Public API: `mild_nlp.extract.understand(text, requested_slot)`.
+"""Project-owned NLP: the language room. Public API: `mild_nlp.extract` (`read`, `answers_for`, `understand`).
 
 Where to look. Each answer kind has one module in `mild_nlp/kinds/` with its word lists, its
 patterns, its context checks and its reading, in that order:
@@ -31,7 +31,10 @@ The shared engine runs them, stage by stage, each stage in the module named for 
                    by `clauses`, over `sentence_encoder`, trained by `second_reader_training`) and
                    `flag_union` (both readers' findings: emergency, ask, or nothing).
 
-`extract.understand` runs the stages in that order and returns an `Understanding`.
+`extract.read` runs the stages in that order, once per message (in Rasa's NLU pipeline, by
+nlu_components.mild_reader); `reading_codec` carries that reading with the parsed message to the
+action server, where `extract.answers_for` settles the answers for the open question and returns
+an `Understanding` (`extract.understand` does both at once).
 `mild_nlp.flags` and `mild_nlp.replies` only re-export names from kinds/ for the modules that
-import them from there (extract, flag_union).
+import them from there (extract, flag_union, reading_codec).
 """

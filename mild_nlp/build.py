@@ -1,10 +1,14 @@
-"""Build the project spaCy pipeline and save it for Rasa's SpacyNLP.
+"""Build the project spaCy pipelines and save them.
 
-    python -m mild_nlp.build [OUT_DIR]        (default: models/spacy/mild_en)
+    python -m mild_nlp.build [OUT_DIR]                 (default: models/spacy/mild_en)
+    python -m mild_nlp.build --tokens-only [OUT_DIR]   (default: models/spacy/mild_tokens)
 
 The pipeline is spacy.blank("en") with a tokenizer that also splits units glued
 to numbers ("72yo", "6wks", "5min", "2–3"), then `mild_entities` and
-`mild_negation`. Nothing is trained, so building takes a second or two.
+`mild_negation`: mild_nlp reads each message with it (mild_nlp.pipeline).
+Rasa's SpacyNLP loads the tokenizer alone (`--tokens-only`): its tokens feed the intent
+classifier, and the message's meaning is read once, by mild_nlp (nlu_components.mild_reader).
+Nothing is trained, so building takes a second or two.
 """
 
 import sys
@@ -18,6 +22,7 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 import mild_nlp.components  # noqa: F401  (registers the factories in this process)
 
 DEFAULT_OUT_DIR = Path("models/spacy/mild_en")
+TOKENS_OUT_DIR = Path("models/spacy/mild_tokens")
 PIPELINE_NAME = "mild_en"
 PIPELINE_VERSION = "1.0.0"
 
@@ -31,8 +36,8 @@ APPROX_SIGN = r"~(?=[0-9])"  # staff shorthand "~1 blk", "~3 yrs"
 GLUED_SEX = r"(?<=[0-9])(?i:m|f)$"  # staff shorthand "pt 77M", "68F"
 
 
-def create_nlp() -> Language:
-    """A fresh in-memory pipeline (no files needed)."""
+def create_nlp(with_rules: bool = True) -> Language:
+    """A fresh in-memory pipeline (no files needed); the tokenizer alone without `with_rules`."""
     nlp = spacy.blank("en")
     tokenizer, defaults = nlp.tokenizer, nlp.Defaults
     assert isinstance(tokenizer, Tokenizer)  # spacy.blank builds spaCy's own rule-based tokenizer
@@ -41,6 +46,9 @@ def create_nlp() -> Language:
     tokenizer.prefix_search = compile_prefix_regex(list(defaults.prefixes) + [APPROX_SIGN]).search
     tokenizer.suffix_search = compile_suffix_regex(list(defaults.suffixes) + [GLUED_UNITS, GLUED_SEX]).search
     tokenizer.infix_finditer = compile_infix_regex(list(defaults.infixes) + [DIGIT_DASH]).finditer
+    if not with_rules:
+        nlp.meta.update(name="mild_tokens", version=PIPELINE_VERSION, description="MILD intake: the tokenizer alone.")
+        return nlp
     nlp.add_pipe("mild_entities")
     nlp.add_pipe("mild_negation")
     nlp.meta.update(
@@ -51,17 +59,19 @@ def create_nlp() -> Language:
     return nlp
 
 
-def build(out_dir: Path = DEFAULT_OUT_DIR) -> Path:
+def build(out_dir: Path = DEFAULT_OUT_DIR, with_rules: bool = True) -> Path:
     """Create the pipeline and save it to `out_dir`."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    create_nlp().to_disk(out_dir)
+    create_nlp(with_rules).to_disk(out_dir)
     return out_dir
 
 
 def main(argv: list[str]) -> int:
-    out_dir = build(Path(argv[0]) if argv else DEFAULT_OUT_DIR)
-    print(f"saved spaCy pipeline '{PIPELINE_NAME}' to {out_dir}")
+    with_rules = "--tokens-only" not in argv
+    paths = [a for a in argv if a != "--tokens-only"]
+    out_dir = build(Path(paths[0]) if paths else DEFAULT_OUT_DIR if with_rules else TOKENS_OUT_DIR, with_rules)
+    print(f"saved spaCy pipeline '{PIPELINE_NAME if with_rules else 'mild_tokens'}' to {out_dir}")
     return 0
 
 

@@ -11,10 +11,12 @@ only the first MAX_CHARS characters are analysed.
 import re
 from dataclasses import dataclass, field
 
+from spacy.tokens import Doc
+
 from mild_nlp.answers import read_answers
 from mild_nlp.components import NLU_ENTITY_LABELS
 from mild_nlp.flag_union import STANDS, FlagFinding, combine
-from mild_nlp.flags import flag_mentions
+from mild_nlp.flags import FlagMentions, flag_mentions
 from mild_nlp.hedges import doubt_in, hedge_in
 from mild_nlp.pipeline import get_nlp
 from mild_nlp.replies import interjection_polarity, is_correction, reply_polarity
@@ -62,37 +64,88 @@ class Understanding:
         return bool(self.red_flag_mentions)
 
 
-def understand(text: str, requested_slot: str | None = None, second_reader: bool = True) -> Understanding:
-    """Analyse one message; `requested_slot` is the question being asked, if any.
+@dataclass
+class Reading:
+    """What one message says before the open question is known: the processed doc, the
+    rules' and the learned reader's flag findings, the reply words and the hedges.
+
+    It is made once per message (`read`), in Rasa's NLU pipeline, and travels with the parsed
+    message to the action server (mild_nlp.reading_codec), which settles the answers for the
+    question being asked (`answers_for`) without reading the text again.
+    """
+
+    text: str
+    doc: Doc | None = None
+    reply: str | None = None
+    interjection: str | None = None
+    rule_flags: FlagMentions = field(default_factory=FlagMentions)
+    flags: list[FlagFinding] = field(default_factory=list)
+    is_correction: bool = False
+    hedge: str | None = None
+    doubt: str | None = None
+
+
+def prepared(text: object) -> str:
+    """The text as the readers read it (same length; quotes and dictation homophones mended)."""
+    text = (text if isinstance(text, str) else "")[:MAX_CHARS].translate(_SAME_LENGTH)
+    return _HOMOPHONE_NUMBERS.sub(lambda m: _HOMOPHONE_WORDS[m.group(1).lower()], text)
+
+
+def read(text: object, second_reader: bool = True) -> Reading:
+    """Read one message once: patterns, context checks and both flag readers.
 
     With `second_reader` the learned flag reader reads it too (mild_nlp.second_reader) and
     `flags` holds both readers' findings; without it, the rules' findings alone (all "ask").
     """
-    text = (text if isinstance(text, str) else "")[:MAX_CHARS].translate(_SAME_LENGTH)
-    text = _HOMOPHONE_NUMBERS.sub(lambda m: _HOMOPHONE_WORDS[m.group(1).lower()], text)
+    text = prepared(text)
     if not text.strip():
-        return Understanding()
+        return Reading(text)
     doc = get_nlp()(text)
-    reply = reply_polarity(text)
-    flags = flag_mentions(doc)
+    rules = flag_mentions(doc)
     reader = SecondReader.load() if second_reader else None
     readings = reader.read(text) if reader else []
-    interjection = interjection_polarity(text)
-    return Understanding(
-        answers=read_answers(doc, requested_slot, reply, interjection),
-        reply=reply,
-        red_flag_mentions=flags.red,
-        negated_red_flag_mentions=flags.negated_red,
-        urgent_flag_mentions=flags.urgent,
-        old_injury_mentions=flags.old_injuries,
+    return Reading(
+        text=text,
+        doc=doc,
+        reply=reply_polarity(text),
+        interjection=interjection_polarity(text),
+        rule_flags=rules,
+        flags=combine(text, rules, readings, reader),
         is_correction=is_correction(text),
+        hedge=hedge_in(text),
+        doubt=doubt_in(text),
+    )
+
+
+def answers_for(reading: Reading, requested_slot: str | None = None) -> Understanding:
+    """The questionnaire answers of a message read by `read`, for the question being asked."""
+    doc = reading.doc
+    if doc is None:
+        return Understanding()
+    flags = reading.rule_flags
+    return Understanding(
+        answers=read_answers(doc, requested_slot, reading.reply, reading.interjection),
+        reply=reading.reply,
+        red_flag_mentions=list(flags.red),
+        negated_red_flag_mentions=list(flags.negated_red),
+        urgent_flag_mentions=list(flags.urgent),
+        old_injury_mentions=list(flags.old_injuries),
+        is_correction=reading.is_correction,
         entities=[
             {"entity": e.label_, "start": e.start_char, "end": e.end_char, "value": e.text}
             for e in doc.ents
             if e.label_ in NLU_ENTITY_LABELS
         ],
-        flags=combine(text, flags, readings, reader),
-        interjection=interjection,
-        hedge=hedge_in(text),
-        doubt=doubt_in(text),
+        flags=list(reading.flags),
+        interjection=reading.interjection,
+        hedge=reading.hedge,
+        doubt=reading.doubt,
     )
+
+
+def understand(text: str, requested_slot: str | None = None, second_reader: bool = True) -> Understanding:
+    """Analyse one message; `requested_slot` is the question being asked, if any.
+
+    The same as `answers_for(read(text, second_reader), requested_slot)`.
+    """
+    return answers_for(read(text, second_reader), requested_slot)

@@ -36,12 +36,16 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-# The project's own spaCy pipeline (rules and components from mild_nlp/), rebuilt when its code changes.
+# The project's own spaCy pipelines, rebuilt when mild_nlp's code changes: mild_en (rules and
+# components from mild_nlp/, the one reading of each message) and mild_tokens (its tokenizer
+# alone, for Rasa's intent classifier).
 spacy_stamp=models/spacy/.source.sha
-spacy_want=$(cat mild_nlp/*.py | sha256sum | cut -d' ' -f1)
-if [ ! -f models/spacy/mild_en/meta.json ] || [ "$(cat "$spacy_stamp" 2>/dev/null)" != "$spacy_want" ]; then
-  echo "setup: building the spaCy pipeline models/spacy/mild_en"
+spacy_want=$(find mild_nlp -name '*.py' | LC_ALL=C sort | xargs cat | sha256sum | cut -d' ' -f1)
+if [ ! -f models/spacy/mild_en/meta.json ] || [ ! -f models/spacy/mild_tokens/meta.json ] \
+  || [ "$(cat "$spacy_stamp" 2>/dev/null)" != "$spacy_want" ]; then
+  echo "setup: building the spaCy pipelines models/spacy/mild_en and mild_tokens"
   .venv/bin/python -m mild_nlp.build models/spacy/mild_en
+  .venv/bin/python -m mild_nlp.build --tokens-only models/spacy/mild_tokens
   echo "$spacy_want" > "$spacy_stamp"
 fi
 # The learned flag reader (mild_nlp/second_reader.py), retrained when its data or code change.

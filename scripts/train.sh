@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 stamp=models/.mild.sha
-want=$(cat config.yml domain.yml $(find data -name '*.yml' | sort) mild_nlp/*.py nlu_components/*.py requirements.txt requirements-nodeps.txt | sha256sum | cut -d' ' -f1)
+want=$(cat config.yml domain.yml $(find data -name '*.yml' | sort) $(find mild_nlp -name '*.py' | LC_ALL=C sort) nlu_components/*.py requirements.txt requirements-nodeps.txt | sha256sum | cut -d' ' -f1)
 if [ -f models/mild.tar.gz ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && [ "${1:-}" != "--force" ]; then
   echo "train: models/mild.tar.gz is current"
   exit 0

@@ -196,3 +196,38 @@ def test_side_question_answers_from_the_domain(dispatcher, domain):
     dispatcher.messages.clear()
     run(ActionAnswerQuestion(), dispatcher, make_tracker(intent="human_handoff"), domain)
     assert dispatcher.messages[0]["response"] == "utter_handoff"
+
+
+def test_the_form_settles_answers_from_the_nlu_reading_without_reading_again(dispatcher, domain, monkeypatch):
+    from actions import screening_form
+    from mild_nlp import reading_codec
+    from mild_nlp.extract import read
+
+    text = "I'm 72, my legs go numb after a block and sitting helps, it's been two years"
+    tracker = make_tracker(dict(NO_FLAGS, requested_slot="leg_symptoms"), text=text)
+    tracker.latest_message[reading_codec.KEY] = reading_codec.encode(read(text))
+
+    def read_again(text, second_reader=True):
+        raise AssertionError("the message was read a second time")
+
+    monkeypatch.setattr(screening_form, "read", read_again)
+    slots = slots_set(run(ValidateScreeningForm(), dispatcher, tracker, domain))
+    assert (slots["age_years"], slots["walking_tolerance"], slots["symptom_duration_months"]) == (
+        72,
+        "50_feet_to_2_blocks",
+        24,
+    )
+
+
+def test_a_reading_of_another_text_is_not_used(dispatcher, domain, monkeypatch):
+    from actions import screening_form
+    from mild_nlp import reading_codec
+    from mild_nlp.extract import read
+
+    calls = []
+    real_read = screening_form.read
+    monkeypatch.setattr(screening_form, "read", lambda text, **kw: calls.append(text) or real_read(text, **kw))
+    tracker = make_tracker(dict(NO_FLAGS, requested_slot="age_years"), text="I'm 81")
+    tracker.latest_message[reading_codec.KEY] = reading_codec.encode(read("I'm 61"))
+    slots = slots_set(run(ValidateScreeningForm(), dispatcher, tracker, domain))
+    assert slots["age_years"] == 81 and calls == ["I'm 81"]

@@ -1,4 +1,4 @@
-"""nlu_components.red_flag_override.RedFlagIntentOverride on Rasa Message objects."""
+"""nlu_components.mild_reader.MildReader on Rasa Message objects."""
 
 import pytest
 from rasa.engine.graph import ExecutionContext
@@ -12,15 +12,15 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from mild_nlp.build import build
 from mild_nlp.pipeline import get_nlp
-from nlu_components.red_flag_override import RedFlagIntentOverride
+from nlu_components.mild_reader import MildReader
 
 
 @pytest.fixture
 def component(tmp_path):
-    return RedFlagIntentOverride.create(
-        RedFlagIntentOverride.get_default_config(),
+    return MildReader.create(
+        MildReader.get_default_config(),
         LocalModelStorage(tmp_path),
-        Resource("red_flag_override"),
+        Resource("mild_reader"),
         ExecutionContext(graph_schema=None),  # type: ignore[arg-type]
     )
 
@@ -104,7 +104,7 @@ def test_training_data_passes_through(component):
 
 
 def test_required_packages():
-    assert RedFlagIntentOverride.required_packages() == ["spacy"]
+    assert MildReader.required_packages() == ["spacy"]
 
 
 def test_with_rasa_spacy_nlp_loading_the_saved_pipeline(component, tmp_path):
@@ -139,3 +139,16 @@ def test_a_story_that_answers_several_questions_is_inform(component):
     text = "I'm 72, my legs go numb after a block and sitting helps. Is MILD for me?"
     [message] = component.process([classified(text, "faq_what_is_mild", confidence=0.7)])
     assert intent_of(message) == ("inform", 1.0)
+
+
+def test_the_reading_goes_with_the_parsed_message(component):
+    from mild_nlp import reading_codec
+    from mild_nlp.extract import answers_for, understand
+
+    text = "I'm 72, my legs go numb after a block and sitting helps"
+    [message] = component.process([classified(text, "inform")])
+    parsed = message.as_dict(only_output_properties=True)  # what Rasa puts in parse_data
+    reading = reading_codec.decode(parsed[reading_codec.KEY], text)
+    assert reading is not None
+    for slot in (None, "age_years", "walking_tolerance"):
+        assert answers_for(reading, slot).answers == understand(text, slot).answers

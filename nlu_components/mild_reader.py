@@ -1,18 +1,25 @@
-"""Rasa graph component: a red flag in the text always wins over the classifier.
+"""Rasa graph component: the one reading of each message, and its intent safety net.
 
 Used in config.yml after the intent classifier:
 
-    - name: nlu_components.red_flag_override.RedFlagIntentOverride
+    - name: nlu_components.mild_reader.MildReader
+
+The message is read once here, by mild_nlp (patterns, context checks, the learned flag
+reader): `mild_nlp.extract.read`. The reading is attached to the parsed message as
+`parse_data["mild_reading"]` (mild_nlp.reading_codec), so the form's validation settles the
+answers for the open question from it without reading the text again. Rasa's own spaCy
+model (SpacyNLP) only tokenises, for the intent classifier.
+
+The reading then corrects the classifier where safety needs it:
 
 - A non-negated red flag ("I can't control my bladder since yesterday") sets the
   intent to `report_red_flag` with confidence 1.0, first in intent_ranking.
 - If the classifier said `report_red_flag` but every red-flag mention is negated
   ("no fever, no bladder problems"), the intent becomes `deny` (confidence 1.0).
-
 - A message that answers three or more screening questions at once becomes `inform`
   (unless it reports a red flag), so a long story opening starts the screening.
 
-The text is read with mild_nlp.understand (rules only), exactly as the form reads it.
+These use the rules' findings (the learned reader's go to the form, which asks about them).
 """
 
 from typing import Any, Dict, List, Text, Type
@@ -32,7 +39,8 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from mild_nlp.extract import understand
+from mild_nlp import reading_codec
+from mild_nlp.extract import answers_for, read
 
 RED_FLAG_INTENT = "report_red_flag"
 INFORM_INTENT = "inform"
@@ -41,8 +49,8 @@ DENY_INTENT = "deny"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class RedFlagIntentOverride(GraphComponent, IntentClassifier):
-    """Overrides the predicted intent when the text states (or only denies) red flags."""
+class MildReader(GraphComponent, IntentClassifier):
+    """Reads each message once; overrides the intent when the text states (or only denies) red flags."""
 
     @classmethod
     def required_components(cls) -> List[Type]:
@@ -70,7 +78,8 @@ class RedFlagIntentOverride(GraphComponent, IntentClassifier):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> GraphComponent:
-        """Creates the component (nothing to load: the rules live in mild_nlp)."""
+        """Creates the component; both readers load now, not on the first patient's message."""
+        read("warming up the readers")
         return cls(config)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -83,9 +92,9 @@ class RedFlagIntentOverride(GraphComponent, IntentClassifier):
             text = message.get(TEXT)
             if not isinstance(text, str) or not text.strip():
                 continue
-            # The same reading as the form's (mild_nlp.understand, the rules): Rasa's own spaCy
-            # doc is of the lower-cased text and may differ from it.
-            u = understand(text, second_reader=False)
+            reading = read(text)
+            message.set(reading_codec.KEY, reading_codec.encode(reading), add_to_output=True)
+            u = answers_for(reading)
             predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             if u.red_flag_mentions:
                 _set_intent(message, RED_FLAG_INTENT)

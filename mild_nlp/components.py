@@ -24,15 +24,13 @@ from spacy.tokens import Doc, Span, SpanGroup, Token
 from spacy.util import filter_spans
 
 from mild_nlp import context_checks, negation, patterns
+from mild_nlp.kinds import flags
+from mild_nlp.labels import CUE_KEY, CUE_LABELS
+from mild_nlp.labels import NLU_ENTITY_LABELS as NLU_ENTITY_LABELS  # re-exported: extract.py imports it from here
 from mild_nlp.normalize import parse_age
 from mild_nlp.numbers import find_numbers
 from mild_nlp.segments import is_question, overlaps, sentences
 
-CUE_KEY = "mild_cues"
-NLU_ENTITY_LABELS = ("duration", "age", "walking_distance", "treatment")
-CUE_LABELS = frozenset(
-    ["trigger", "trigger_neg", "relief", "relief_neg", "tx_helped", "tx_failed", "tx_ellipsis", "onset"]
-)
 # Overlapping entity matches: the label listed first wins, then the longer span.
 ENTITY_PRIORITY = (
     "red_flag",
@@ -120,7 +118,7 @@ class MildEntities:
             label, _, value = key.partition("|")
             span = Span(doc, start, end, label=label)
             if not context_checks.keep(label, span):
-                if label == "urgent_flag" and context_checks.old_injury(span):
+                if label == "urgent_flag" and flags.old_injury(span):
                     entities.append((Span(doc, start, end, label="old_injury"), None))
                 continue
             if label == "age":

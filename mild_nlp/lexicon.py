@@ -1,23 +1,17 @@
-"""Word lists shared by the spaCy patterns and the extraction rules.
+"""Word lists more than one answer kind uses, or the engine uses (negation scopes, clause splits).
+
+A word list that belongs to one answer kind lives in that kind's module
+(mild_nlp/kinds/<kind>.py), beside its patterns; this module keeps the shared ones:
+units, hedges, clause and sentence breaks, leg / walking / posture / relief words,
+relatives and other body parts.
 
 Everything is lowercase; multi-word entries are matched with a PhraseMatcher
 on the LOWER attribute, single words with Matcher `IN` sets.
 """
 
-from mild_nlp.normalize import (
-    DISTANCE_UNITS,
-    DURATION_UNITS,
-    MONTHS,
-    SEASONS,
-    WALKING_TIME_UNITS,
-    WEEKDAYS,
-)
+from mild_nlp.normalize import DISTANCE_UNITS, DURATION_UNITS, WALKING_TIME_UNITS
 
 DURATION_UNIT_WORDS = frozenset(DURATION_UNITS)
-MONTH_WORDS = frozenset(MONTHS)
-SEASON_WORDS = frozenset(SEASONS)
-WEEKDAY_WORDS = frozenset(WEEKDAYS)
-HOLIDAY_WORDS = frozenset(["christmas", "xmas", "thanksgiving"])
 DISTANCE_UNIT_WORDS = frozenset(DISTANCE_UNITS)
 TIME_UNIT_WORDS = frozenset(WALKING_TIME_UNITS)
 
@@ -37,7 +31,7 @@ QUESTION_STARTERS = frozenset(
 )
 WH_WORDS = frozenset("what whats how why where which who".split())
 
-# --- legs, walking, sitting ----------------------------------------------------
+# --- legs, walking, sitting (symptoms, walking, duration, flags; negation scopes) ------
 
 LEG_REGIONS = frozenset(
     "leg legs buttock buttocks butt bum glute glutes thigh thighs calf calves "
@@ -50,6 +44,8 @@ LEG_SYMPTOMS = frozenset(
     "jelly rubbery sciatica radiates radiating radiate spreads spreading travels "
     "numm nunb numbe tingeling shoots fire screaming killing dead".split()
 )
+# Words that make a statement about the legs (durations, triggers).
+LEG_WORDS = LEG_REGIONS | frozenset(["sciatica"])
 WALK_STAND = frozenset(
     "walk walking walks walked stand standing stands stood hike hiking "
     "amb ambulation ambulating ambulate wlak walkin walkng".split()
@@ -64,365 +60,20 @@ RELIEF_WORDS = frozenset(
     "relieved away gone fades fade disappears disappear improves improve improved "
     "subsides subside calms settles fine okay ok fixes fix fixed passes stop stops sorts".split()
 )
-# Words that make a walking quantity a statement about walking tolerance.
-WALKING_CONTEXT = WALK_STAND | frozenset(
-    "stop stopping stops rest resting after before until till manage make go get "
-    "far distance limit walker cane rollator".split()
-)
 
-# --- red flags -----------------------------------------------------------------
+# --- people and body parts --------------------------------------------------------
 
-BLADDER_BOWEL = frozenset(
-    "bladder bowel bowels urine urinary pee peeing stool stools poop pooping poo feces faeces".split()
-)
-CONTROL_LOSS = frozenset(
-    "lost lose losing loss control controlling accident accidents leaking leak leaks "
-    "leakage problem problems issue issues trouble incontinence incontinent retention "
-    "empty emptying dysfunction".split()
-)
-SADDLE_REGIONS = frozenset(
-    "groin groins crotch saddle perineum perineal genitals genital genitalia privates "
-    "vagina vaginal penis scrotum testicles anus rectum rectal".split()
-)
-NUMBNESS = frozenset("numb numbness tingling tingly anesthesia anaesthesia asleep".split())
-WEAKNESS = frozenset("weak weakness weaker buckle buckles buckling buckled".split())
-PROGRESSION = frozenset(
-    "worse worsening quickly rapidly suddenly sudden progressing progressive progressively increasingly".split()
-)
-# "weak and worse when I walk" is the walking pattern, not progression: these
-# progression words do not count when a walking/standing context follows them.
-WEAK_PROGRESSION = frozenset("worse worsening suddenly sudden increasingly".split())
-TRIGGER_FOLLOWERS = frozenset("when while with after if on walking standing".split())
-# First-person words: "my wife says I wet myself" is about the patient.
-FIRST_PERSON = frozenset("i me my myself i'm im".split())
-FEVER_WORDS = frozenset("fever fevers feverish febrile chills rigors".split())
-
-# --- urgent flags --------------------------------------------------------------
-
-CANCER_WORDS = frozenset(
-    "cancer cancers tumor tumors tumour tumours malignancy lymphoma leukemia leukaemia "
-    "myeloma melanoma carcinoma sarcoma metastasis metastases metastatic chemo "
-    "chemotherapy oncologist".split()
-)
+# Relatives: "my mother had cancer", "my husband takes warfarin", "caller is pt's son", "my dad is 83".
 FAMILY_WORDS = frozenset(
     "mother mom mum father dad sister brother wife husband son daughter family aunt "
     "uncle grandmother grandfather grandma grandpa cousin parents parent friend "
     "mother's mom's father's dad's hubby".split()
 )
-NOT_A_CANCER_HISTORY = frozenset("screening screen scare test tests".split())
-INTENTIONAL_WEIGHT_LOSS = frozenset(
-    "diet dieting purpose intentionally intentional deliberately ozempic wegovy "
-    "mounjaro zepbound bariatric gym trying tried".split()
-)
-SEASON_MARKERS = frozenset("in since until by through last this next every during".split())
 
-# --- treatments ----------------------------------------------------------------
-
-CONSERVATIVE_TREATMENTS = (
-    "physical therapy",
-    "physio",
-    "physiotherapy",
-    "pt",
-    "p.t.",
-    "therapy",
-    "physcial therapy",
-    "phisical therapy",
-    "pysical therapy",
-    "physical therepy",
-    "physical theraphy",
-    "pyhsical therapy",
-    "phsyical therapy",
-    "physcial therepy",
-    "phisical therepy",
-    "home exercises",
-    "home exercise",
-    "exercises",
-    "exercise",
-    "exercising",
-    "hep",
-    "home exercise program",
-    "stretches",
-    "stretching",
-    "core strengthening",
-    "ibuprofen",
-    "advil",
-    "motrin",
-    "tylenol",
-    "acetaminophen",
-    "ibuprofin",
-    "ibuprophen",
-    "ibprofen",
-    "ibuprofen 800",
-    "aleve",
-    "naproxen",
-    "meloxicam",
-    "mobic",
-    "celebrex",
-    "celecoxib",
-    "diclofenac",
-    "voltaren",
-    "voltaren gel",
-    "diclofenac gel",
-    "nsaids",
-    "nsaid",
-    "anti-inflammatories",
-    "anti inflammatories",
-    "anti-inflammatory",
-    "gabapentin",
-    "neurontin",
-    "lyrica",
-    "pregabalin",
-    "tramadol",
-    "oxycodone",
-    "hydrocodone",
-    "percocet",
-    "vicodin",
-    "norco",
-    "opioids",
-    "narcotics",
-    "pain meds",
-    "pain medication",
-    "pain medications",
-    "pain medicine",
-    "pain pills",
-    "pain killers",
-    "painkillers",
-    "meds",
-    "medication",
-    "medications",
-    "medicine",
-    "pills",
-    "muscle relaxers",
-    "muscle relaxants",
-    "muscle relaxer",
-    "flexeril",
-    "cyclobenzaprine",
-    "chiropractor",
-    "chiropractic",
-    "chiro",
-    "massage",
-    "massages",
-    "acupuncture",
-    "yoga",
-    "pilates",
-    "aqua therapy",
-    "aquatic therapy",
-    "pool therapy",
-    "water therapy",
-    "tens unit",
-    "back brace",
-    "brace",
-    "lidocaine patches",
-    "prednisone",
-    "steroid pills",
-    "oral steroids",
-    "medrol",
-    "aspirin",
-)
-GENERIC_MEDICATION = frozenset(["meds", "medication", "medications", "medicine", "pills"])
-NON_PAIN_CONDITIONS = frozenset(
-    "blood pressure heart diabetes cholesterol thyroid sugar sleep anxiety depression".split()
-)
-INJECTION_TREATMENTS = (
-    "epidural",
-    "epidurals",
-    "epidurls",
-    "epidurel",
-    "epidurels",
-    "epideral",
-    "epiderals",
-    "epidural steroid injection",
-    "epidural steroid injections",
-    "epidural injection",
-    "epidural injections",
-    "esi",
-    "esis",
-    "injection",
-    "injections",
-    "steroid injection",
-    "steroid injections",
-    "steroid shot",
-    "steroid shots",
-    "cortisone shot",
-    "cortisone shots",
-    "cortisone injection",
-    "cortisone injections",
-    "cortisone",
-    "shot",
-    "shots",
-    "nerve block",
-    "nerve blocks",
-    "facet injection",
-    "facet injections",
-    "facet block",
-    "facet blocks",
-    "medial branch block",
-    "medial branch blocks",
-    "radiofrequency ablation",
-    "rfa",
-    "nerve ablation",
-    "ablation",
-    "rhizotomy",
-    "si joint injection",
-    "si joint injections",
-    "trigger point injection",
-    "trigger point injections",
-    "spinal injection",
-    "spinal injections",
-    "back injection",
-    "back injections",
-    "spine injections",
-)
-NON_SPINAL_SHOT_WORDS = frozenset(
-    "flu covid booster vaccine vaccines tetanus b12 insulin allergy pneumonia shingles numbing "
-    "dental novocaine lovenox heparin "
-    "ozempic".split()
-)
-
-# --- surgery, imaging, blood thinners ----------------------------------------
-
-BACK_SURGERY_TERMS = (
-    "laminectomy",
-    "laminotomy",
-    "discectomy",
-    "microdiscectomy",
-    "diskectomy",
-    "lamenectomy",
-    "laminectomey",
-    "lami",
-    "lumbar surg",
-    "back surg",
-    "spine surg",
-    "lumbar surgeries",
-    "microdiskectomy",
-    "spinal fusion",
-    "lumbar fusion",
-    "back fusion",
-    "fusion",
-    "foraminotomy",
-    "decompression surgery",
-    "spine surgery",
-    "spinal surgery",
-    "back surgery",
-    "back surgeries",
-    "lower back surgery",
-    "lumbar surgery",
-    "disc surgery",
-    "disk surgery",
-    "back operation",
-    "spine operation",
-    "rods in my back",
-)
-GENERIC_SURGERY = frozenset(["surgery", "surgeries", "operation", "operations", "surgical"])
+# Not the lower back: "knee surgery", "a cortisone shot in my shoulder".
 OTHER_BODY_PARTS = frozenset(
     "knee knees hip hips heart shoulder shoulders eye eyes cataract cataracts hernia "
     "gallbladder bypass cardiac bariatric neck cervical hand hands wrist wrists foot "
     "ankle breast brain carpal dental sinus prostate colon appendix bladder thyroid "
     "elbow cosmetic plastic weight belly stomach abdomen tummy arm".split()
 )
-SURGERY_PLANS = frozenset(
-    "want wants need needs recommend recommended recommends avoid avoiding plan planning "
-    "planned scheduled considering consider afraid scared suggested offered".split()
-)
-BLOOD_THINNERS = (
-    "blood thinner",
-    "blood thinners",
-    "blood-thinner",
-    "blood-thinners",
-    "anticoagulant",
-    "anticoagulants",
-    "anti-coagulant",
-    "anti-coagulants",
-    "antiplatelet",
-    "antiplatelets",
-    "warfarin",
-    "coumadin",
-    "jantoven",
-    "eliquis",
-    "apixaban",
-    "xarelto",
-    "rivaroxaban",
-    "pradaxa",
-    "dabigatran",
-    "savaysa",
-    "edoxaban",
-    "plavix",
-    "clopidogrel",
-    "brilinta",
-    "ticagrelor",
-    "effient",
-    "prasugrel",
-    "heparin",
-    "lovenox",
-    "enoxaparin",
-    "fragmin",
-    "arixtra",
-    "aggrenox",
-    "ticlid",
-    "baby aspirin",
-    "daily aspirin",
-    "low dose aspirin",
-    "low-dose aspirin",
-    "aspirin 81",
-    "81 mg aspirin",
-    "81mg aspirin",
-)
-IMAGING_TERMS = (
-    "mri",
-    "mris",
-    "mri scan",
-    "magnetic resonance",
-    "ct",
-    "ct scan",
-    "ct scans",
-    "cat scan",
-    "cat scans",
-    "scan",
-    "scans",
-    "imaging",
-    "x-ray",
-    "x-rays",
-    "x ray",
-    "xray",
-    "xrays",
-    "myelogram",
-    "ct myelogram",
-)
-STENOSIS_TERMS = (
-    "stenosis",
-    "spinal stenosis",
-    "lumbar stenosis",
-    "canal stenosis",
-    "stenossis",
-    "stenosys",
-    "stenoses",
-    "stenosus",
-    "stenois",
-    "lss",
-    "foraminal stenosis",
-    "narrowing",
-    "narrowed",
-    "narrow canal",
-    "narrow spinal canal",
-    "spinal narrowing",
-)
-IMAGING_NORMAL = frozenset("normal clear fine nothing negative unremarkable".split())
-IMAGING_UNKNOWN = (
-    ("not", "sure"),
-    ("n't", "know"),
-    ("n't", "remember"),
-    ("n't", "recall"),
-    ("waiting",),
-    ("pending",),
-    ("no", "results"),
-    ("n't", "heard"),
-    ("unsure",),
-    ("told", "me", "what", "it", "showed"),
-    ("told", "me", "the", "results"),
-    ("nobody", "told"),
-    ("over", "the", "results"),
-    ("n't", "know", "what", "it", "showed"),
-    ("never", "got", "the", "results"),
-    ("never", "heard", "back"),
-)
-IMAGING_NOT_YET = frozenset("scheduled upcoming next".split())

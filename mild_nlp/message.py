@@ -1,14 +1,13 @@
-"""One processed message as the slot readers see it."""
+"""One processed message as the slot readers see it, and the small questions every reader asks of it."""
 
 from dataclasses import dataclass
 from functools import cached_property
 
 from spacy.tokens import Doc, Span
 
-from mild_nlp.components import CUE_KEY
-from mild_nlp.flags import FlagMentions, flag_mentions
+from mild_nlp.labels import CUE_KEY
 from mild_nlp.negation import words_of
-from mild_nlp.segments import containing, is_question, sentences
+from mild_nlp.segments import clauses, containing, contains_phrase, is_question, sentences
 
 
 @dataclass
@@ -28,10 +27,6 @@ class ParsedMessage:
     def words(self) -> list[str]:
         """The message's lowercase words, "n't" as "not" (negation.words_of)."""
         return words_of(self.doc)
-
-    @cached_property
-    def flags(self) -> FlagMentions:
-        return flag_mentions(self.doc)
 
     @cached_property
     def question_ranges(self) -> list[tuple[int, int]]:
@@ -54,3 +49,25 @@ class ParsedMessage:
 
     def words_near(self, span: Span) -> set[str]:
         return {t.lower_ for t in self.sentence_of(span)}
+
+
+# "earlier I said six months but it's been two years": the later value is the answer
+CORRECTING_WORDS = frozenset("said meant actually really correction mean".split())
+UNSURE_PHRASES = (("not", "sure"), ("not", "know"), ("not", "certain"))
+
+
+def corrects(m: ParsedMessage) -> bool:
+    """Whether the message corrects what was said before ("actually", "no wait", "typo")."""
+    words = set(m.words)
+    return bool(words & CORRECTING_WORDS) or {"no", "wait"} <= words or "typo" in words
+
+
+def clause_words(m: ParsedMessage, span: Span) -> set[str]:
+    """The lowercase words of the clause that contains the span."""
+    return {t.lower_ for t in containing(clauses(m.doc), span)}
+
+
+def unsure_before(m: ParsedMessage, span: Span) -> bool:
+    """ "I'm not sure if sitting helps": doubt said before the span in its sentence."""
+    words = words_of(m.doc[m.sentence_of(span).start : span.start])
+    return "unsure" in words or contains_phrase(words, UNSURE_PHRASES)

@@ -1,425 +1,61 @@
-"""Rule patterns for the `mild_entities` component.
+"""Stage 2, patterns: every answer kind's rule patterns, gathered for the `mild_entities` component.
 
-Token patterns are written in a small notation compiled to spaCy Matcher
-patterns by `compile_pattern` (all matching is on lowercase text):
-
-    word        the word itself             a|b|@SET  any of these words
-    @SET        any word of a lexicon set   @NOT      not / n't / nt
-    #NUM        a number phrase (marked by mild_nlp.numbers.find_numbers)
-    _3          up to 3 words that do not cross a clause break
-    x?          x is optional
-
-A pattern key is "label" or "label|value"; the value (a treatment category,
-a walking bucket, ...) ends up in `Span._.mild_value`.
+The patterns are written in the notation of mild_nlp.notation, each beside its word lists in
+mild_nlp/kinds/<kind>.py. `matcher_patterns()` and `phrase_patterns()` list them all for
+mild_nlp.components; `SETS` holds every @SET name (the shared ones and each kind's own).
 """
 
-from itertools import product
-from typing import Any
-
-from mild_nlp import lexicon as lx
+from mild_nlp import notation
+from mild_nlp.kinds import age, duration, flags, history, symptoms, treatments, walking
 
 SETS = {
-    "LEG_REGION": lx.LEG_REGIONS,
-    "LEG_SYMPTOM": lx.LEG_SYMPTOMS,
-    "WALKSTAND": lx.WALK_STAND,
-    "POSTURE": lx.POSTURES,
-    "RELIEF": lx.RELIEF_WORDS,
-    "ORGAN": lx.BLADDER_BOWEL,
-    "CONTROL_LOSS": lx.CONTROL_LOSS,
-    "SADDLE": lx.SADDLE_REGIONS,
-    "NUMB": lx.NUMBNESS,
-    "WEAK": lx.WEAKNESS,
-    "PROGRESS": lx.PROGRESSION,
-    "FEVER": lx.FEVER_WORDS,
-    "CANCER": lx.CANCER_WORDS,
-    "HEDGE": lx.HEDGES,
-    "DUR_UNIT": lx.DURATION_UNIT_WORDS,
-    "DIST_UNIT": lx.DISTANCE_UNIT_WORDS,
-    "TIME_UNIT": lx.TIME_UNIT_WORDS,
-    "YEARS": frozenset(["year", "years", "yr", "yrs", "y"]),
-    "CAN": frozenset(["can", "ca", "could"]),
-    "RELATIVE": lx.FAMILY_WORDS,
-    "MONTH": lx.MONTH_WORDS,
-    "SEASON": lx.SEASON_WORDS,
-    "WEEKDAY": lx.WEEKDAY_WORDS,
-    "HOLIDAY": lx.HOLIDAY_WORDS,
+    **notation.SHARED_SETS,
+    **age.SETS,
+    **flags.SETS,
+    **duration.SETS,
 }
 
 
-def compile_pattern(notation: str) -> list[dict]:
-    """Compile one pattern written in the notation above."""
-    pattern: list[dict] = []
-    for item in notation.split():
-        optional = item.endswith("?") and len(item) > 1
-        item = item[:-1] if optional else item
-        if item == "#NUM":
-            pattern += [{"_": {"num_start": True}}, {"_": {"num_in": True}, "OP": "*"}]
-            continue
-        if item.startswith("_") and item[1:].isdigit():
-            gap = {"LOWER": {"NOT_IN": sorted(lx.CLAUSE_BREAKS)}, "OP": "?"}
-            pattern += [dict(gap) for _ in range(int(item[1:]))]
-            continue
-        token: dict[str, Any]
-        if item == "@NOT":
-            token = {"NORM": "not"}
-        elif "|" in item or item.startswith("@"):
-            words: set[str] = set()
-            for alternative in item.split("|"):
-                words |= SETS[alternative[1:]] if alternative.startswith("@") else {alternative}
-            token = {"LOWER": {"IN": sorted(words)}}
-        else:
-            token = {"LOWER": item}
-        if optional:
-            token["OP"] = "?"
-        pattern.append(token)
-    return pattern
+def compile_pattern(text: str) -> list[dict]:
+    """Compile one pattern in the notation of mild_nlp.notation, with every @SET of the kinds."""
+    return notation.compile_pattern(text, SETS)
 
 
-def cooccur(left: list[str], right: list[str], window: int) -> list[str]:
-    """Patterns for `left` and `right` in either order, at most `window` words apart."""
-    pairs = product(left, right)
-    return [p for a, b in pairs for p in (f"{a} _{window} {b}", f"{b} _{window} {a}")]
-
-
-# --- entities (doc.ents) ---------------------------------------------------------
-
+# Number phrases with a unit (entities: duration, walking_distance, age).
 NUMBER_ENTITIES = [
-    ("duration", "#NUM @DUR_UNIT"),
-    ("duration", "#NUM @DUR_UNIT and a|one half"),
-    ("duration", "#NUM @DUR_UNIT or|to|- #NUM"),
-    ("walking_distance", "#NUM @DIST_UNIT"),
-    ("walking_distance", "#NUM @DIST_UNIT and a|one half"),
-    ("walking_distance", "#NUM @DIST_UNIT or|to|- #NUM"),
-    ("walking_distance", "#NUM @TIME_UNIT"),
-    ("age", "#NUM -? @YEARS -? old|young"),
-    ("age", "#NUM yo|y/o|yrs/o|yoa"),
-    ("age", "#NUM y / o"),
-    ("age", "#NUM @YEARS of age"),
-    ("age", "i 'm|am|m @HEDGE? #NUM"),
-    ("age", "age|aged|ages :? @HEDGE? #NUM"),
-    ("age", "my age is @HEDGE? #NUM"),
-    ("age", "caller|patient|pt|client 's|is @HEDGE? #NUM"),
-    # about the person being screened by someone else: "she's 84", "my dad is 83"
-    ("age", "she|he 's|is @HEDGE? #NUM"),
-    ("age", "shes|hes @HEDGE? #NUM"),
-    ("age", "she|he s @HEDGE? #NUM"),
-    ("age", "pt|patient|caller #NUM m|f|male|female|yo|y/o"),
-    ("age", "mom|dad|mother|father|husband|wife ( #NUM )"),
-    ("age", "@RELATIVE 's|is @HEDGE? #NUM"),
-    ("age", "just? turned #NUM"),
-    ("age|turning", "i|i'll 'll|will? turn|turning|be #NUM"),
-    ("age|turning", "i 'm|am turning #NUM"),
-    ("age|turning", "turning #NUM"),
+    *duration.DURATIONS,
+    *walking.DISTANCES,
+    *age.AGES,
 ]
-
-RED_FLAGS = [
-    *cooccur(["@CONTROL_LOSS"], ["@ORGAN control|function?"], 3),
-    "@CAN @NOT control|hold _2 @ORGAN",
-    "unable to control|hold _2 @ORGAN",
-    "@CAN @NOT _1 pee|urinate|void|piss|poop",
-    "unable to pee|urinate|void|piss|poop",
-    "need|needs|have|has|had to pee|urinate|go but? nothing|little comes|came out",
-    "nothing comes|came out when i? pee|urinate|try",
-    "@CAN @NOT empty my? bladder",
-    "@NOT been? able to pee|urinate|void|piss|poop",
-    "incontinence",
-    "incontinent",
-    "cauda equina",
-    "wet|wetting|wets|peed|peeing|pooped|pooping|soiled|soiling|messed myself|self",
-    "wet|wetting|peed|pooped|soiled my pants|underwear",
-    "wet|wetting the bed",
-    *cooccur(
-        ["@NUMB"],
-        ["@SADDLE", "inner thigh|thighs", "between my|the legs", "private area|parts|region", "down there"],
-        4,
-    ),
-    "no|lost|loss|lack _1 feeling|sensation _4 @SADDLE",
-    "no|lost|loss|lack _1 feeling|sensation _4 inner thigh|thighs",
-    "@CAN @NOT really|even|quite? feel _3 @SADDLE",
-    # saddle numbness in everyday words
-    "@CAN @NOT really|even|quite? feel _3 toilet|seat|paper|wipe|wiping",
-    "@CAN @NOT really|even|quite? feel _2 bottom|butt|backside|bum|behind _5 toilet|sit|sits|sitting|wipe|wiping",
-    "numb|numbness _4 when|while i? wipe|wiping",
-    "wipe|wiping _4 @CAN @NOT really|even|quite? feel",
-    "numb|numbness where i sit",
-    "@SADDLE _4 gone|went|going|fallen|fell to sleep",
-    "@SADDLE _4 asleep",
-    "@CAN @NOT hold|control my|his|her? water|urine",
-    "accident|accidents in my|his|her|the pants|underwear|bed|chair|diaper",
-    "floppier|floppy|weaker _3 by the day",
-    "floppier|floppy|weaker _3 every|each day",
-    "floppier|floppy|weaker _3 day by day",
-    "running|temp|temperature|fever of? @HEDGE? #NUM",
-    *cooccur(
-        [
-            "@WEAK",
-            "give|gives|giving|gave out|way",
-            "foot drop",
-            "drop foot",
-            "dragging my|the foot|leg",
-            "foot|feet slaps|slap|slapping|flops|flopping",
-            "slapping|floppy foot|feet",
-        ],
-        ["@PROGRESS", "each|every day|week", "by the day", "day by day", "more and more"],
-        4,
-    ),
-    # a slapping foot is foot drop; noticed while walking, so walking words may come between
-    "foot|feet slaps|slap|slapping|flops|flopping _7 getting|gotten|becoming|is worse|weaker",
-    "getting|becoming|gotten|growing|grown _2 weaker",
-    "weaker and weaker",
-    "@FEVER",
-    "high? temperature",
-    "running a temp|temperature",
-]
-
-URGENT_FLAGS = [
-    "fell",
-    "fallen",
-    "falls",
-    "did|do fall|trip|slip",
-    "a|my|the|recent|bad|nasty|hard|big|another fall",
-    "slipped",
-    "tripped",
-    "car|auto|motorcycle|bike|bicycle|motor|traffic|work|sports|skiing accident|crash|wreck",
-    "mva",
-    "mvc",
-    "rear-ended",
-    "rear ended",
-    "injured|hurt|wrenched|twisted|injuring|hurting my|his|her back|spine",
-    "back|spine|spinal injury|injuries|trauma",
-    "injury|trauma to my|the back|spine",
-    "@CANCER",
-    "history of cancer",
-    "hx|h/o ca",
-    "prostate|breast|lung|colon|bladder|kidney|skin ca",
-    "tx'd|treated|treatment with radiation|chemo",
-    "radiation therapy|treatment|treatments",
-    "weight loss",
-    "lost|losing|dropped|dropping|shed _3 weight|pounds|lbs|lb|kilos|kg|kilograms",
-    "weight has|is|keeps dropping|dropped|falling|fallen",
-]
-
-LEG = [
-    *cooccur(["@LEG_SYMPTOM", "pins and needles"], ["@LEG_REGION"], 6),
-    "sciatica",
-    "nic",
-    "claudication",
-    "both|bilateral|bilat legs|leg|le",
-    "@LEG_REGION _2 give|gives|gave|giving out",
-]
-LEG_OK = [
-    "@LEG_REGION are|is|feel|feels|seem|seems|'re fine|ok|okay|good|normal",
-    "nothing in my @LEG_REGION",
-]
-BACK_ONLY = ["just|only in? my|the? lower? back"]
-
-SURGERY = [
-    "surgery|surgeries|operation|operated on? my|the lower? back|spine",
-    "had my|the|his|her lower? back|spine operated on",
-]
-
-WALK_PHRASES = [
-    ("walk_phrase|under_50_feet", "@CAN @NOT walk _1 at all"),
-    ("walk_phrase|under_50_feet", "unable to walk _1 at all"),
-    ("walk_phrase|under_50_feet", "across the|my living|bed? room"),
-    ("walk_phrase|50_feet_to_2_blocks", "to the mailbox|corner"),
-    ("walk_phrase|50_feet_to_2_blocks", "to the mail box"),
-    ("walk_phrase|50_feet_to_2_blocks", "to the end of the|my driveway"),
-    ("walk_phrase|50_feet_to_2_blocks", "not very|that|too|so? far"),
-    ("walk_phrase|50_feet_to_2_blocks", "@CAN @NOT walk|go very? far"),
-    ("walk_phrase|2_blocks_to_2_miles", "around the block"),
-    ("walk_phrase|over_2_miles", "no limit|limits"),
-    ("walk_phrase|over_2_miles", "as far|long|much as i want|like|need|wish|choose"),
-    ("walk_phrase|over_2_miles", "for? hours|miles"),
-    ("walk_phrase|over_2_miles", "@WALKSTAND _2 all day"),
-    ("walk_phrase|over_2_miles", "forever"),
-    ("walk_phrase|over_2_miles", "unlimited"),
-]
-
-# --- cues (doc.spans["mild_cues"]) -------------------------------------------------
-
-# When something started: "since 2019", "began last summer" (read by normalize.months_since).
-ONSET_ANCHORS = [
-    "since about|around|roughly|approximately?",
-    "started|start|starts|began|begin|begins|begun|starting|beginning back? in|around|about|during|over|at|on|from?",
-    "noticed|noticing it|them|this|symptoms? first? in|around|during|over|on|at?",
-]
-ONSET_TIMES = [
-    "#NUM",  # a year: context_checks._onset keeps only 1920..2100
-    "@MONTH",
-    "@MONTH #NUM",
-    "@MONTH of #NUM",
-    "last|this|early|late|mid @MONTH",
-    "the? @SEASON",
-    "last|this @SEASON",
-    "the? @SEASON of #NUM",
-    "@SEASON #NUM",
-    "last|this week|month|year|weekend",
-    "the weekend",
-    "this morning|afternoon|evening",
-    "last night",
-    "yesterday|today|tonight",
-    "@HOLIDAY",
-    "last @HOLIDAY",
-    "@HOLIDAY #NUM",
-    "last? @WEEKDAY",
-]
-ONSETS = [f"{anchor} {time}" for anchor in ONSET_ANCHORS for time in ONSET_TIMES]
-
-TRIGGERS = [
-    "when|while|whenever|if|after|once|as i? 'm|am|m? @WALKSTAND",
-    "when|while|whenever|wen i|im? 'm|am|m? out|up|on|about|around @WALKSTAND",
-    "from @WALKSTAND",
-    "#NUM @TIME_UNIT|@DIST_UNIT of @WALKSTAND and|then my|his|her? @LEG_REGION",
-    "after|within @HEDGE? #NUM @DIST_UNIT|@TIME_UNIT",
-    "worse|worsens _3 the longer|more|further|farther i @WALKSTAND",
-    "worse|harder @WALKSTAND",
-    "with|w/ prolonged? @WALKSTAND",
-    "@WALKSTAND _2 make|makes|made|making _2 worse",
-    "worse|worsens|hurts|hurt|numb|aches _2 with|when|while|after|on @WALKSTAND",
-    "@WALKSTAND _2 bring|brings|brought|triggers|trigger|causes|cause",
-    "on my feet",
-    "@WALKSTAND for? long|awhile",
-    "@WALKSTAND too long|far|much",
-    "@WALKSTAND for a while|bit",
-    "@WALKSTAND for any length|amount",
-    "@WALKSTAND for long periods",
-    "@CAN @NOT @WALKSTAND _2 far|long|much|more",
-    "@CAN @NOT @WALKSTAND _4 without",
-    "unable to @WALKSTAND _2 far|long|much|more",
-    "long walks",
-    "@WALKSTAND in line|lines",
-    "@WALKSTAND _8 before|until|till|then _2 @LEG_REGION",
-    "after|when i? 've|have|had? been @WALKSTAND",
-    "nic",
-    "claudication",
-]
-TRIGGER_NEGATIONS = [
-    "@WALKSTAND does|do|did @NOT bother|affect|matter|change|make|trigger|cause",
-    "@WALKSTAND is|'s|feels fine|ok|okay|good",
-    "@WALKSTAND helps|help|helped",
-    "does|do @NOT matter _3 @WALKSTAND",
-    "i can walk fine|normally|without",
-]
-RELIEF = cooccur(
-    ["@POSTURE", "shopping cart", "lean|leaning|bend|bending forward", "bend|bending over", "sit|sitting down"],
-    ["@RELIEF"],
-    7,
-)
-RELIEF += [
-    *cooccur(["@POSTURE"], ["carry on", "keep going", "go on", "get going", "keep walking"], 8),
-    "have|has|had to sit|sit down",
-    # the shopping-cart sign: leaning on something to keep going
-    "lean|leaning|leant|leaned|bend|bending on|over _2 cart|carts|carriage|trolley|walker|counter|sink",
-    *cooccur(["@POSTURE", "lean|leaning|bend|bending forward"], ["pressure|edge|weight off"], 6),
-]
-RELIEF_NEGATIONS = [
-    "@POSTURE _1 make|makes|made _2 worse",
-    "worse _2 @POSTURE",
-    "@POSTURE hurts|hurt|kills",
-    "even @POSTURE",
-    "@POSTURE down? _2 makes|made|make no|little difference",
-    # (not "help": "sitting doesn't help" is a negated relief span, and a cue with the same
-    # extent would share its Span._ values in spaCy 3.4)
-    "@POSTURE down? does|do|did @NOT matter|change _1 anything?",
-    "hurts|hurt|painful _3 @POSTURE",
-]
-TREATMENT_FAILED = [
-    "@NOT help|helped|helps|helping|work|worked|works|working|last|lasted|do|did",
-    "no|little|minimal|zero|without|limited real|significant|noticeable|lasting|big|much? relief|help|improvement|"
-    "difference|luck|change|benefit|effect",
-    "not much|enough relief|help|improvement|difference|better",
-    "@NOT nearly|quite|really|near enough",
-    "none|neither|nothing of? them|it|one? did|does|do anything|much",
-    "did|does|do @NOT do anything|much",
-    "#NUM day|days|week|weeks|wk|wks of? relief",  # a short spell of relief
-    "barely|hardly any relief|help|improvement|difference",
-    "nothing|none|neither _3 help|helped|helps|worked|works|work|lasted|lasts|last",
-    "wore|wear|wears|wearing|worn off",
-    "stopped|stop|stops helping|working",
-    "only|just? temporary|temporarily",
-    "temporary relief",
-    "short -? lived|term",
-    "not enough",
-    "made|makes|make it|them|things|everything|her|him|me? worse",
-    "useless",
-    "waste",
-    "failed",
-    "barely|hardly|slightly|somewhat helped|helps|worked",
-    "help|helped|helps|worked a little|bit",
-    "help|helped|helps|worked for a|some while|bit|time|few|couple|little",
-    "help|helped|helps|worked _2 at first|initially|temporarily|briefly",
-    "help|helped|helps|worked _2 initially|temporarily|briefly",
-    "help|helped|helps|worked _2 the first time",
-    "but not this time",
-    "but not anymore|now",
-    "not anymore",
-    "no longer",
-    "did|does|do nothing",
-    "@NOT make|made|making a dent",
-    "@NOT cutting|cut it",
-    "nothing for me",
-    "did|does|do @NOT? a|one thing",
-    "barely|hardly touches|touched it",
-    "still @CAN @NOT",
-    "relief _2 #NUM day|days|week|weeks|wk|wks",
-    "then gone",
-    "gone|over|done within|in|after a|one|two|#NUM? day|days|week|weeks|wk|wks",  # "gone in a week"
-    "help|helped|helps|worked|lasted for? @HEDGE? #NUM @DUR_UNIT",
-    "came|comes back",
-    "still hurt|hurts|hurting|aches|painful|numb",
-    "still have|has|in pain|symptoms",
-    "@NOT find|found _3 helpful|useful|effective",
-    "@NOT get|got|getting _2 relief|better|help",
-    "@NOT notice|noticed _2 difference|improvement",
-    "@NOT feel|felt _1 better|different",
-]
-TREATMENT_HELPED = [
-    "still feeling|doing|feel good|great|well|better",
-    "still holding|working|helping",
-    "keeps|keep|kept me going",
-    "under control",
-    "help|helps|helped|helping|work|works|worked|working|relief|better|improved|improves",
-    "improvement|effective",
-    "did|does the trick",
-    "made|makes a difference",
-    "good results",
-]
-TREATMENT_ELLIPSIS = ["did|does|do @NOT"]
 
 
 def matcher_patterns() -> list[tuple[str, str]]:
-    """All (key, notation) token patterns."""
+    """All (key, notation) token patterns: entities (doc.ents), then cues (doc.spans["mild_cues"])."""
     keyed = [
-        ("red_flag", RED_FLAGS),
-        ("urgent_flag", URGENT_FLAGS),
-        ("leg_symptom", LEG),
-        ("leg_ok", LEG_OK),
-        ("back_only", BACK_ONLY),
-        ("back_surgery", SURGERY),
-        ("trigger", TRIGGERS),
-        ("trigger_neg", TRIGGER_NEGATIONS),
-        ("relief", RELIEF),
-        ("relief_neg", RELIEF_NEGATIONS),
-        ("tx_failed", TREATMENT_FAILED),
-        ("tx_helped", TREATMENT_HELPED),
-        ("tx_ellipsis", TREATMENT_ELLIPSIS),
-        ("onset", ONSETS),
+        ("red_flag", flags.RED_FLAGS),
+        ("urgent_flag", flags.URGENT_FLAGS),
+        ("leg_symptom", symptoms.LEG),
+        ("leg_ok", symptoms.LEG_OK),
+        ("back_only", symptoms.BACK_ONLY),
+        ("back_surgery", history.SURGERY),
+        ("trigger", symptoms.TRIGGERS),
+        ("trigger_neg", symptoms.TRIGGER_NEGATIONS),
+        ("relief", symptoms.RELIEF),
+        ("relief_neg", symptoms.RELIEF_NEGATIONS),
+        ("tx_failed", treatments.TREATMENT_FAILED),
+        ("tx_helped", treatments.TREATMENT_HELPED),
+        ("tx_ellipsis", treatments.TREATMENT_ELLIPSIS),
+        ("onset", duration.ONSETS),
     ]
-    patterns = list(NUMBER_ENTITIES) + list(WALK_PHRASES)
-    for key, notations in keyed:
-        patterns += [(key, notation) for notation in notations]
+    patterns = list(NUMBER_ENTITIES) + list(walking.WALK_PHRASES)
+    for key, texts in keyed:
+        patterns += [(key, text) for text in texts]
     return patterns
 
 
 def phrase_patterns() -> list[tuple[str, tuple[str, ...]]]:
-    """All (key, phrases) PhraseMatcher lists."""
+    """All (key, phrases) PhraseMatcher lists (treatments, surgery, imaging, blood thinners)."""
     return [
-        ("treatment|conservative", lx.CONSERVATIVE_TREATMENTS),
-        ("treatment|injection", lx.INJECTION_TREATMENTS),
-        ("back_surgery", lx.BACK_SURGERY_TERMS),
-        ("surgery", tuple(lx.GENERIC_SURGERY)),
-        ("blood_thinner", lx.BLOOD_THINNERS),
-        ("imaging", lx.IMAGING_TERMS),
-        ("stenosis", lx.STENOSIS_TERMS),
+        *treatments.PHRASES,
+        *history.PHRASES,
     ]

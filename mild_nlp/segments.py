@@ -39,6 +39,18 @@ def contains_phrase(words: list[str], phrases) -> bool:
     return any(tuple(words[i : i + len(p)]) == p for p in phrases for i in range(len(words) - len(p) + 1))
 
 
+def word_at(span: Span, offset: int) -> str:
+    """Lowercase word `offset` tokens after the span end (negative: before its start)."""
+    doc = span.doc
+    i = span.end + offset if offset >= 0 else span.start + offset
+    return doc[i].lower_ if 0 <= i < len(doc) else ""
+
+
+def sentence_words(span: Span) -> set[str]:
+    """The lowercase words of the sentence that contains the span."""
+    return {t.lower_ for t in containing(sentences(span.doc), span)}
+
+
 def is_question(sentence: Span) -> bool:
     """A question: starts with a wh-word, or with an auxiliary and ends with "?"."""
     words = [t for t in sentence if not t.is_punct and not t.is_space]

@@ -1,7 +1,7 @@
 """mild_nlp.flag_union: the rules and the learned reader combined for recall."""
 
 from mild_nlp import flag_union
-from mild_nlp.flags import FlagMentions
+from mild_nlp.kinds.flags import FlagMentions
 from mild_nlp.second_reader import FLAG, UNSURE, ClauseReading
 
 

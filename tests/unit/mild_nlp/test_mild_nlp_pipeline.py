@@ -4,7 +4,7 @@ import pytest
 import spacy
 
 from mild_nlp.build import build
-from mild_nlp.components import CUE_KEY
+from mild_nlp.labels import CUE_KEY
 from mild_nlp.pipeline import get_nlp
 
 

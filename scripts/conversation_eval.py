@@ -7,7 +7,10 @@ written conversation as a simulated person: it sends the opening, answers each q
 the bot asks with the writer's words for that slot, sends the writer's extra messages
 (procedure questions, corrections, late red flags) after the bot's N-th question, and
 answers a check (flag question, read-back, confirmation) truthfully from the case's
-`truth`: yes when the bot's reading is right, no when it is not. The bot's state is read
+`truth`: yes when the bot's reading is right, no when it is not. When the bot asks the same
+question a third time in a row, the person gives up on their own words and answers in the
+plainest way the chat offers: the answer button for the true value (a number typed as a
+number); these fall-backs are counted. The bot's state is read
 from the tracker (requested_slot, pending_check, triage_outcome) over the HTTP API.
 
 Prints outcome accuracy, emergency recall, flag questions per screening, clarifying and
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 import uuid
 from collections import Counter
@@ -31,6 +35,15 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "tests" / "data" / "conversations_blind" / "conversations.yml"
 MAX_TURNS = 45
 YES_NO_ANSWER = {True: "yes", False: "no"}
+PLAIN_AFTER = 2  # asks of the same question in a row before the person falls back to the buttons
+NUMBER_SLOTS = ("age_years", "symptom_duration_months")
+
+
+def plainest(slot: str, value) -> str:
+    """The true answer as the chat's own button for it would send it (a number as typed)."""
+    if slot in NUMBER_SLOTS and isinstance(value, (int, float)):
+        return f"{value:g} months" if slot == "symptom_duration_months" else f"{value:g}"
+    return "/inform" + json.dumps({slot: value}, separators=(",", ":"))
 
 
 class Player:
@@ -63,6 +76,7 @@ class Player:
         transcript = [("person", case["opening"])]
         await self.send(sender, case["opening"])
         questions = 0
+        last_asked, in_a_row = None, 0
         for _ in range(MAX_TURNS):
             slots = await self.slots(sender)
             outcome = slots.get("triage_outcome")
@@ -84,7 +98,13 @@ class Player:
                 if requested in answered:
                     stats["re_asks"] += 1
                     stats[f"re_ask:{requested}"] += 1
-                text = str(answers.get(requested, "I'm not sure"))
+                in_a_row = in_a_row + 1 if requested == last_asked else 1
+                last_asked = requested
+                if in_a_row > PLAIN_AFTER:
+                    stats["fell_back_to_buttons"] += 1
+                    text = plainest(requested, truth.get(requested))
+                else:
+                    text = str(answers.get(requested, "I'm not sure"))
                 answered.add(requested)
                 if events and events[0].get("after_question", 0) <= questions:
                     event = events.pop(0)  # the person says this before answering the question
@@ -157,6 +177,7 @@ def report(results: list, show: bool = False) -> dict:
         "re_asks_per_10": 10 * total["re_asks"] / n if n else 0.0,
         "questions_per_screening": total["questions"] / n if n else 0.0,
         "unsure_read_as_no": sum(len(r["unsure_as_no"]) for r in results),
+        "fell_back_to_buttons": total["fell_back_to_buttons"],
     }
     print(f"conversations: {n}")
     print(f"outcome accuracy: {figures['outcome_accuracy']:.3f} ({right}/{n})")
@@ -169,6 +190,10 @@ def report(results: list, show: bool = False) -> dict:
     print(f"re-asks of an answered slot per 10 screenings: {figures['re_asks_per_10']:.2f}")
     print(f"questions per screening: {figures['questions_per_screening']:.2f}")
     print(f"unsure read as no: {figures['unsure_read_as_no']}")
+    print(
+        "the person fell back to the answer buttons (a question asked 3 times in a row): "
+        f"{figures['fell_back_to_buttons']}"
+    )
     re_asked = Counter({k.split(":", 1)[1]: v for k, v in total.items() if k.startswith("re_ask:")})
     if re_asked:
         print("re-asked slots: " + ", ".join(f"{s} {c}" for s, c in re_asked.most_common()))

@@ -77,6 +77,7 @@ class Turn:
     understood: bool = False
     corrections: list = field(default_factory=list)
     flag_raised: Optional[str] = None  # "red"/"urgent" when a flag was set this turn
+    misread_again: bool = False  # the same words as a rejected reading: not understood
 
 
 def quote(text: str) -> str:
@@ -102,8 +103,8 @@ def take_turn(d: Dialogue, requested: Optional[str], msg: Incoming) -> Turn:
     if facts or reply:
         _apply(d, requested if not d.check else None, facts, reply, msg, turn)
     if d.check is None:
-        _confirm_if_decisive(d)
-    turn.understood = turn.understood or bool(turn.changes)
+        _confirm_if_decisive(d, turn)
+    turn.understood = (turn.understood or bool(turn.changes)) and not turn.misread_again
     return turn
 
 
@@ -322,7 +323,7 @@ def _source(how: str, msg: Incoming, readers=None, words: Optional[str] = None) 
     return source
 
 
-def _confirm_if_decisive(d: Dialogue) -> None:
+def _confirm_if_decisive(d: Dialogue, turn: Turn) -> None:
     decision = triage.decide(d.state.answers, d.state.gate_answer)
     if decision.outcome not in CONFIRM_OUTCOMES:
         return
@@ -332,7 +333,15 @@ def _confirm_if_decisive(d: Dialogue) -> None:
         source = d.sources.get(reason.slot) or {}
         if not _settled(source) and d.state.answers.get(reason.slot) == reason.value:
             if _rejected_before(d, CONFIRM, reason.slot, reason.value):
-                source["how"] = "confirmed"  # said again after a "no" to the read-back: meant
+                if _same_words(source.get("words"), _rejected_words(d, CONFIRM, reason.slot)):
+                    # the very words whose reading the person said no to: the reading is at fault,
+                    # not the person; the question is asked again (with its answer buttons)
+                    d.state.answers.pop(reason.slot, None)
+                    d.sources.pop(reason.slot, None)
+                    turn.changes[reason.slot] = None
+                    turn.misread_again = True
+                    return
+                source["how"] = "confirmed"  # said again in other words after a "no": meant
                 return
             d.check = {"kind": CONFIRM, "slot": reason.slot, "value": reason.value, "words": source.get("words") or ""}
             return
@@ -358,6 +367,20 @@ def _rejected_before(d: Dialogue, kind: str, slot: str, value: Any) -> bool:
         and str(e.get("value")) == str(value)
         for e in d.log
     )
+
+
+def _rejected_words(d: Dialogue, kind: str, slot: str) -> list:
+    """The words of every reading of `slot` the person said "no" to."""
+    return [
+        e.get("words") for e in d.log if e.get("kind") == kind and e.get("slot") == slot and e.get("answer") == "no"
+    ]
+
+
+def _same_words(words: Any, others: list) -> bool:
+    def norm(text: Any) -> str:
+        return " ".join("".join(c for c in str(text or "").lower() if c.isalnum() or c.isspace()).split())
+
+    return bool(norm(words)) and any(norm(words) == norm(o) for o in others)
 
 
 def _settled(source: dict) -> bool:

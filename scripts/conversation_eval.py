@@ -10,7 +10,8 @@ answers a check (flag question, read-back, confirmation) truthfully from the cas
 `truth`: yes when the bot's reading is right, no when it is not. When the bot asks the same
 question a third time in a row, the person gives up on their own words and answers in the
 plainest way the chat offers: the answer button for the true value (a number typed as a
-number); these fall-backs are counted. The bot's state is read
+number); these fall-backs are counted. A person whose opening the bot did not take as the
+start of a screening taps "Start the screening" if the bot offers it (counted too). The bot's state is read
 from the tracker (requested_slot, pending_check, triage_outcome) over the HTTP API.
 
 Prints outcome accuracy, emergency recall, flag questions per screening, clarifying and
@@ -37,6 +38,12 @@ MAX_TURNS = 45
 YES_NO_ANSWER = {True: "yes", False: "no"}
 PLAIN_AFTER = 2  # asks of the same question in a row before the person falls back to the buttons
 NUMBER_SLOTS = ("age_years", "symptom_duration_months")
+START_PAYLOAD = "/start_screening"
+
+
+def _offers_start(replies: list) -> bool:
+    """The bot's last messages offer the "Start the screening" button."""
+    return any(b.get("payload") == START_PAYLOAD for m in replies or [] for b in m.get("buttons") or [])
 
 
 def plainest(slot: str, value) -> str:
@@ -74,7 +81,8 @@ class Player:
         answered = set(case.get("opening_answers") or [])
         stats = Counter()
         transcript = [("person", case["opening"])]
-        await self.send(sender, case["opening"])
+        replies = await self.send(sender, case["opening"])
+        start_tapped = False
         questions = 0
         last_asked, in_a_row = None, 0
         for _ in range(MAX_TURNS):
@@ -84,7 +92,13 @@ class Player:
             if outcome == "emergency" or (outcome and slots["_active_loop"] != "screening_form"):
                 break
             if slots["_active_loop"] != "screening_form" or not requested:
-                break
+                if start_tapped or not _offers_start(replies):
+                    break
+                start_tapped = True  # the bot offers the screening: the person taps the button
+                stats["tapped_start"] += 1
+                transcript.append(("person", START_PAYLOAD))
+                replies = await self.send(sender, START_PAYLOAD)
+                continue
             check = slots.get("pending_check")
             if events and events[0].get("after_question", 0) <= questions:
                 event = events.pop(0)
@@ -121,7 +135,7 @@ class Player:
                         continue  # the bot moved on (or asks back); answer what it asks now
             transcript.append(("bot asks", f"{check['kind']}:{check['slot']}" if check else requested))
             transcript.append(("person", text))
-            await self.send(sender, text)
+            replies = await self.send(sender, text)
         slots = await self.slots(sender)
         unsure_as_no = [s for s, v in truth.items() if v == "unsure" and slots.get(s) == "no"]
         return {
@@ -178,6 +192,7 @@ def report(results: list, show: bool = False) -> dict:
         "questions_per_screening": total["questions"] / n if n else 0.0,
         "unsure_read_as_no": sum(len(r["unsure_as_no"]) for r in results),
         "fell_back_to_buttons": total["fell_back_to_buttons"],
+        "tapped_start": total["tapped_start"],
     }
     print(f"conversations: {n}")
     print(f"outcome accuracy: {figures['outcome_accuracy']:.3f} ({right}/{n})")
@@ -194,6 +209,7 @@ def report(results: list, show: bool = False) -> dict:
         "the person fell back to the answer buttons (a question asked 3 times in a row): "
         f"{figures['fell_back_to_buttons']}"
     )
+    print(f"openings not taken as a screening, then started by its button: {figures['tapped_start']}")
     re_asked = Counter({k.split(":", 1)[1]: v for k, v in total.items() if k.startswith("re_ask:")})
     if re_asked:
         print("re-asked slots: " + ", ".join(f"{s} {c}" for s, c in re_asked.most_common()))

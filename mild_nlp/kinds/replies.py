@@ -60,6 +60,9 @@ PHRASES = {
         "nothing",
         "not at all",
         "negative",
+        "neg",  # staff shorthand ("neg", "nil": nothing found)
+        "nil",
+        "know",  # phone dictation of a bare "no"
         "i dont",
         "i do not",
         "i didnt",

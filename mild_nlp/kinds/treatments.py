@@ -220,6 +220,9 @@ PHRASES = [
 ]
 TREATMENT_FAILED = [
     "@NOT help|helped|helps|helping|work|worked|works|working|last|lasted|do|did",
+    # an adverb between ("didn't really help", "did not seem to work", "never even helped")
+    "@NOT really|actually|even|truly|ever|honestly|seem|seemed|seems|appear|appeared to? "
+    "help|helped|helps|helping|work|worked|works|working|last|lasted",
     "no|little|minimal|zero|without|limited real|significant|noticeable|lasting|big|much? relief|help|improvement|"
     "difference|luck|change|benefit|effect",
     "not much|enough relief|help|improvement|difference|better",

@@ -237,6 +237,23 @@ def test_the_same_answer_after_a_rejected_confirmation_is_taken_as_meant():
     assert d.sources["sitting_leaning_relief"]["how"] == "confirmed"
 
 
+def test_the_same_words_after_a_rejected_confirmation_are_not_taken_and_the_question_is_asked_again():
+    """The person said no to how their words were read, then sent the very same words: the
+    reading is wrong, not the person; nothing is stored and the turn counts as not understood."""
+    d = dialogue(**CASE)
+    words = "sitting doesn't change a thing"
+    take_turn(d, "sitting_leaning_relief", Incoming(words, facts={"sitting_leaning_relief": "no"}))
+    take_turn(d, "sitting_leaning_relief", Incoming("no", reply="no"))
+    turn = take_turn(d, "sitting_leaning_relief", Incoming(words + ".", facts={"sitting_leaning_relief": "no"}))
+    assert not turn.understood and turn.changes.get("sitting_leaning_relief", "unset") is None
+    assert d.check is None and "sitting_leaning_relief" not in d.state.answers
+    assert questionnaire.plan(d.state).next_slot == "sitting_leaning_relief"
+    turn = take_turn(
+        d, "sitting_leaning_relief", Incoming("/inform", facts={"sitting_leaning_relief": "no"}, from_button=True)
+    )
+    assert turn.understood and outcome(d) == triage.NOT_INDICATED  # the button settles it
+
+
 def test_an_unsure_learned_reading_is_not_asked_again_after_a_no():
     d = dialogue(red_flags="no")
     unsure = {

@@ -365,3 +365,12 @@ def test_a_rejected_confirmation_asks_the_question_again(talk):
     assert "ease when you sit" in c.texts()
     c.say("oh it does ease when I sit")
     assert c.slot("sitting_leaning_relief") == "yes"
+
+
+def test_an_opening_the_bot_does_not_follow_offers_the_screening(talk):
+    c = talk()
+    c.say("qwzx vbnm plok")
+    assert "Start the screening" in c.buttons()
+    assert "check in a few questions whether a MILD consultation may suit you" in c.texts()
+    c.say("/start_screening")
+    assert c.slot("requested_slot") == "red_flags"

@@ -17,7 +17,10 @@ back instead of storing silently:
 - a confirmation ("confirm"): an answer read from a longer typed message that ends the
   screening as not_indicated or conservative_first is confirmed, quoting the person's
   words, before the outcome is given. Button answers and short direct replies ("no", "6 weeks")
-  to the question asked need none.
+  to the question asked need none. After a "no" the question is asked again: the same
+  reading in other words is then taken as meant, but the very same words are not stored
+  again (their reading is at fault): the turn counts as not understood, so the question
+  comes back with its help and buttons.
 
 Every answer keeps where it came from (`sources`: button, stated, confirmed, clarified,
 corrected, flag_question) and every check is logged (`log`), for the clinician's record.

@@ -20,16 +20,17 @@ from rasa_sdk.types import DomainDict
 
 from actions import messages
 from mild_nlp import reading_codec
-from mild_nlp.extract import answers_for, read
+from mild_nlp.extract import answers_for, read, with_learned_reader
 from screening import checks, questionnaire, triage
 from screening.questionnaire import State
 
 logger = logging.getLogger(__name__)
 
-# Each message is read once, in Rasa's NLU pipeline (nlu_components.mild_reader), and its reading
-# comes with the parsed message. The readers load here too, when the action server starts, for
-# a message that comes without one (sent straight into the tracker through the HTTP API): they
-# take seconds to load, longer than a chat channel waits for a turn (a turn that times out is lost).
+# Each message is read once by the rules, in Rasa's NLU pipeline (nlu_components.mild_reader), and
+# the reading comes with the parsed message; the learned flag reader reads it here. Both readers
+# load when the action server starts (the rules for a message that comes without a reading, sent
+# straight into the tracker through the HTTP API): they take seconds to load, longer than a chat
+# channel waits for a turn (a turn that times out is lost).
 read("warming up the readers")
 
 PAYLOAD_SLOTS = set(questionnaire.SLOTS) | {"gate_answer", "appointment_consent", "preferred_office", "check_answer"}
@@ -93,10 +94,11 @@ def read_message(tracker: Tracker, requested_slot: Optional[str]) -> Reading:
 
 
 def reading_of(tracker: Tracker, text: str):
-    """The NLU pipeline's reading of the latest message, or a reading made here if it has none."""
+    """The NLU pipeline's reading of the latest message with the learned flag reader's findings
+    added, or a reading made here if it has none."""
     shipped = reading_codec.decode((tracker.latest_message or {}).get(reading_codec.KEY), text)
     if shipped is not None:
-        return shipped
+        return with_learned_reader(shipped)
     logger.debug("the latest message came without a reading: reading it here")
     return read(text)
 

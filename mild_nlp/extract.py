@@ -9,7 +9,7 @@ only the first MAX_CHARS characters are analysed.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc
 
@@ -69,9 +69,11 @@ class Reading:
     """What one message says before the open question is known: the processed doc, the
     rules' and the learned reader's flag findings, the reply words and the hedges.
 
-    It is made once per message (`read`), in Rasa's NLU pipeline, and travels with the parsed
-    message to the action server (mild_nlp.reading_codec), which settles the answers for the
-    question being asked (`answers_for`) without reading the text again.
+    Each reader reads a message once. The rules read it in Rasa's NLU pipeline (`read` without
+    the second reader), and the reading travels with the parsed message to the action server
+    (mild_nlp.reading_codec). There the learned reader adds its findings (`with_learned_reader`,
+    so the two costly steps run in two processes) and the answers are settled for the question
+    being asked (`answers_for`), without the text being read by the rules again.
     """
 
     text: str
@@ -83,6 +85,7 @@ class Reading:
     is_correction: bool = False
     hedge: str | None = None
     doubt: str | None = None
+    learned: bool = False  # the learned reader's findings are in `flags`
 
 
 def prepared(text: object) -> str:
@@ -102,19 +105,27 @@ def read(text: object, second_reader: bool = True) -> Reading:
         return Reading(text)
     doc = get_nlp()(text)
     rules = flag_mentions(doc)
-    reader = SecondReader.load() if second_reader else None
-    readings = reader.read(text) if reader else []
-    return Reading(
+    reading = Reading(
         text=text,
         doc=doc,
         reply=reply_polarity(text),
         interjection=interjection_polarity(text),
         rule_flags=rules,
-        flags=combine(text, rules, readings, reader),
+        flags=combine(text, rules, [], None),
         is_correction=is_correction(text),
         hedge=hedge_in(text),
         doubt=doubt_in(text),
     )
+    return with_learned_reader(reading) if second_reader else reading
+
+
+def with_learned_reader(reading: Reading) -> Reading:
+    """`reading` with the learned flag reader's findings combined with the rules' (flag_union)."""
+    if reading.learned or reading.doc is None:
+        return reading
+    reader = SecondReader.load()
+    readings = reader.read(reading.text)
+    return replace(reading, flags=combine(reading.text, reading.rule_flags, readings, reader), learned=True)
 
 
 def answers_for(reading: Reading, requested_slot: str | None = None) -> Understanding:

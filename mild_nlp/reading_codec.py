@@ -1,9 +1,10 @@
 """One reading per message: a `Reading` as plain JSON data, and back.
 
-Rasa's NLU pipeline reads each message once (nlu_components.mild_reader); the reading travels
-with the parsed message (`parse_data["mild_reading"]`) to the action server, which settles
-the answers for the open question from it (extract.answers_for) instead of reading the
-text a second time. The processed doc goes as a spaCy DocBin (with its spans and the
+Rasa's NLU pipeline reads each message once with the rules (nlu_components.mild_reader); the
+reading travels with the parsed message (`parse_data["mild_reading"]`) to the action server,
+where the learned flag reader adds its findings (extract.with_learned_reader) and the answers
+for the open question are settled from it (extract.answers_for), instead of the rules reading
+the text a second time. The processed doc goes as a spaCy DocBin (with its spans and the
 pipeline's custom attributes), the rest as JSON values.
 
 `decode` returns None for anything it cannot trust: another version, another text than
@@ -45,6 +46,7 @@ def encode(reading: Reading) -> dict:
         "rule_flags": {name: list(getattr(reading.rule_flags, name)) for name in _RULE_LISTS},
         # the probability unrounded (as_dict rounds it for the records)
         "flags": [{**f.as_dict(), "learned_probability": f.learned_probability} for f in reading.flags],
+        "learned": reading.learned,
     }
 
 
@@ -67,6 +69,7 @@ def decode(data: Any, text: object) -> Optional[Reading]:
             rule_flags=FlagMentions(**{name: [str(x) for x in rules[name]] for name in _RULE_LISTS}),
             flags=[_finding(f) for f in data["flags"]],
             is_correction=bool(data["is_correction"]),
+            learned=bool(data["learned"]),
         )
     except (KeyError, TypeError, ValueError, StopIteration, binascii.Error):
         return None

@@ -4,10 +4,12 @@ Used in config.yml after the intent classifier:
 
     - name: nlu_components.mild_reader.MildReader
 
-The message is read once here, by mild_nlp (patterns, context checks, the learned flag
-reader): `mild_nlp.extract.read`. The reading is attached to the parsed message as
-`parse_data["mild_reading"]` (mild_nlp.reading_codec), so the form's validation settles the
-answers for the open question from it without reading the text again. Rasa's own spaCy
+The message is read once here by mild_nlp's rules (patterns, context checks):
+`mild_nlp.extract.read`. The reading is attached to the parsed message as
+`parse_data["mild_reading"]` (mild_nlp.reading_codec), so the form's validation adds the learned
+flag reader's findings and settles the answers for the open question from it without the rules
+reading the text again. (The learned reader runs there, in the action server's process, so its
+sentence encoding and Rasa's own run side by side on two cores.) Rasa's own spaCy
 model (SpacyNLP) only tokenises, for the intent classifier.
 
 The reading then corrects the classifier where safety needs it:
@@ -78,8 +80,8 @@ class MildReader(GraphComponent, IntentClassifier):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> GraphComponent:
-        """Creates the component; both readers load now, not on the first patient's message."""
-        read("warming up the readers")
+        """Creates the component; the rules load now, not on the first patient's message."""
+        read("warming up the rules", second_reader=False)
         return cls(config)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -92,7 +94,7 @@ class MildReader(GraphComponent, IntentClassifier):
             text = message.get(TEXT)
             if not isinstance(text, str) or not text.strip():
                 continue
-            reading = read(text)
+            reading = read(text, second_reader=False)  # the learned reader reads it in the action server
             message.set(reading_codec.KEY, reading_codec.encode(reading), add_to_output=True)
             u = answers_for(reading)
             predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)

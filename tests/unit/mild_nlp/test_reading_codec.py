@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from mild_nlp import reading_codec
-from mild_nlp.extract import answers_for, read, understand
+from mild_nlp.extract import answers_for, read, understand, with_learned_reader
 from screening.catalogue import SLOTS
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -44,6 +44,28 @@ def test_a_carried_reading_answers_every_question_as_the_text_itself(text):
     carried = _carried(text)
     for slot in (None, *SLOTS):
         _same(answers_for(carried, slot), understand(text, slot))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sitting helps, but since yesterday it's numb where I sit on the toilet",
+        "I fell off a ladder last week and my back is worse",
+        "PT and ibuprofen, didn't help",
+        "no",
+        "",
+    ],
+)
+def test_the_rules_reading_from_nlu_completed_by_the_learned_reader_is_the_whole_reading(text):
+    """As in the running system: NLU reads with the rules, the action server adds the learned reader."""
+    rules_only = read(text, second_reader=False)
+    assert not rules_only.learned
+    data = json.loads(json.dumps(reading_codec.encode(rules_only)))
+    carried = reading_codec.decode(data, text)
+    assert carried is not None and not carried.learned
+    completed = with_learned_reader(carried)
+    for slot in (None, "red_flags", "urgent_flags", "conservative_care"):
+        _same(answers_for(completed, slot), understand(text, slot))
 
 
 def test_the_flag_findings_travel_with_both_readers_words():

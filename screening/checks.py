@@ -335,8 +335,9 @@ def _confirm_if_decisive(d: Dialogue, turn: Turn) -> None:
     for reason in decision.reasons:
         source = d.sources.get(reason.slot) or {}
         if not _settled(source) and d.state.answers.get(reason.slot) == reason.value:
-            if _rejected_before(d, CONFIRM, reason.slot, reason.value):
-                if _same_words(source.get("words"), _rejected_words(d, CONFIRM, reason.slot)):
+            rejected = _rejections(d, CONFIRM, reason.slot, reason.value)
+            if rejected:
+                if _same_words(source.get("words"), [e.get("words") for e in rejected]):
                     # the very words whose reading the person said no to: the reading is at fault,
                     # not the person; the question is asked again (with its answer buttons)
                     d.state.answers.pop(reason.slot, None)
@@ -360,23 +361,22 @@ def _unsure_again(d: Dialogue, slot: str, finding: dict) -> bool:
     )
 
 
-def _rejected_before(d: Dialogue, kind: str, slot: str, value: Any) -> bool:
-    """The person said "no" to this very reading once: told the same again, it is what they
-    mean (asking a third time would loop)."""
-    return any(
-        e.get("kind") == kind
+def _rejections(d: Dialogue, kind: str, slot: str, value: Any) -> list:
+    """The logged checks of this kind where the person said "no" to this very reading."""
+    return [
+        e
+        for e in d.log
+        if e.get("kind") == kind
         and e.get("slot") == slot
         and e.get("answer") == "no"
         and str(e.get("value")) == str(value)
-        for e in d.log
-    )
-
-
-def _rejected_words(d: Dialogue, kind: str, slot: str) -> list:
-    """The words of every reading of `slot` the person said "no" to."""
-    return [
-        e.get("words") for e in d.log if e.get("kind") == kind and e.get("slot") == slot and e.get("answer") == "no"
     ]
+
+
+def _rejected_before(d: Dialogue, kind: str, slot: str, value: Any) -> bool:
+    """The person said "no" to this very reading once: told the same again, it is what they
+    mean (asking a third time would loop)."""
+    return bool(_rejections(d, kind, slot, value))
 
 
 def _same_words(words: Any, others: list) -> bool:

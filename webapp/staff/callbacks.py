@@ -166,12 +166,17 @@ class CallbackViews:
             now=self.clock(),
         )
 
-    async def _request_and_record(self, screening_id: str):
+    async def _request(self, screening_id: str):
+        """The call-back request, synced first if it is newer than the worker's last pass (a link
+        opened at once)."""
         row = await asyncio.to_thread(self.store.get, screening_id)
         if row is None:
-            # a request newer than the worker's last pass (a link opened at once): sync, then look again
             await self.sync()
             row = await asyncio.to_thread(self.store.get, screening_id)
+        return row
+
+    async def _request_and_record(self, screening_id: str):
+        row = await self._request(screening_id)
         if row is None:
             return None, None
         record = await asyncio.to_thread(self.records.get, screening_id)
@@ -221,8 +226,7 @@ class CallbackViews:
         auth.check_csrf(request, form, PART)
         action = str(form.get("action", ""))
         user = request["user"]
-        if await asyncio.to_thread(self.store.get, screening_id) is None:
-            await self.sync()  # newer than the worker's last pass
+        await self._request(screening_id)  # a missing one is refused by the change below (404)
         try:
             await asyncio.to_thread(
                 functools.partial(

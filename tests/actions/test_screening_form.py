@@ -8,6 +8,21 @@ from records.answer_summary import summary_key
 from tests.actions.conftest import make_tracker
 
 NO_FLAGS = {"red_flags": "no", "urgent_flags": "no"}
+# every question answered, for a recommended consultation
+RECOMMEND = dict(
+    NO_FLAGS,
+    leg_symptoms="yes",
+    walking_standing_trigger="yes",
+    sitting_leaning_relief="yes",
+    walking_tolerance="under_50_feet",
+    symptom_duration_months=24,
+    age_years=70,
+    conservative_care="failed",
+    injections="failed",
+    prior_back_surgery="no",
+    imaging_stenosis="yes",
+    blood_thinners="no",
+)
 
 
 def run(action, dispatcher, tracker, domain):
@@ -129,20 +144,7 @@ def test_intro_once_and_help_after_a_failed_answer(dispatcher, domain):
 
 
 def test_result_card_on_socketio_and_text_on_rest(dispatcher, domain):
-    answers = dict(
-        NO_FLAGS,
-        leg_symptoms="yes",
-        walking_standing_trigger="yes",
-        sitting_leaning_relief="yes",
-        walking_tolerance="under_50_feet",
-        symptom_duration_months=24,
-        age_years=70,
-        conservative_care="failed",
-        injections="failed",
-        prior_back_surgery="no",
-        imaging_stenosis="yes",
-        blood_thinners="no",
-    )
+    answers = dict(RECOMMEND)
     confirmed = dict(answers, summary_confirmed=summary_key(answers))  # the web chat read them back first
     events = run(ActionScreeningResult(), dispatcher, make_tracker(confirmed, channel="socketio"), domain)
     card = dispatcher.messages[0]["custom"]["data"]
@@ -158,18 +160,7 @@ def test_result_card_on_socketio_and_text_on_rest(dispatcher, domain):
 
 def test_web_chat_reads_the_answers_back_before_the_result(dispatcher, domain):
     answers = dict(
-        NO_FLAGS,
-        leg_symptoms="yes",
-        walking_standing_trigger="yes",
-        sitting_leaning_relief="yes",
-        walking_tolerance="under_50_feet",
-        symptom_duration_months=24,
-        age_years=70,
-        conservative_care="failed",
-        injections="failed",
-        prior_back_surgery="no",
-        imaging_stenosis="yes",
-        blood_thinners="no",
+        RECOMMEND,
         answer_sources={"age_years": {"how": "stated", "words": "I'm 70", "value": 70}},
     )
     events = run(ActionScreeningResult(), dispatcher, make_tracker(answers, channel="socketio"), domain)

@@ -2,7 +2,8 @@
 
 The sets were written from the spec alone, by writers who saw neither the rules nor the
 training data, each before the errors of the previous one were mended. First runs: slot
-micro-F1 0.812 (set 1), 0.868 (set 2), 0.820 (set 3, written to be inventive), 0.878 (set 4).
+micro-F1 0.812 (set 1), 0.868 (set 2), 0.820 (set 3, written to be inventive), 0.878 (set 4),
+0.857 (set 5, 0.895 re-scored), 0.938 (set 6).
 The errors were then mended; these tests keep the level reached. Red flags are held to every case.
 """
 
@@ -20,7 +21,8 @@ LEVELS = {
     "slots_blind3": 0.92,
     "slots_blind4": 0.92,
     "slots_blind5": 0.89,
-}  # set 5: first run 0.857 as first scored, 0.895 re-scored (README)
+    "slots_blind6": 0.93,
+}  # set 5: first run 0.857 as first scored, 0.895 re-scored (README); set 6: first run 0.938
 PRECISION = {"slots_blind5": 0.93}
 SETS = {name: yaml.safe_load(open(f"tests/data/{name}/cases.yml", encoding="utf-8")) for name in LEVELS}
 CASES = [case for cases in SETS.values() for case in cases]

@@ -60,7 +60,9 @@ def combine(
 
 
 def _finding(kind, text, ruled, blocked, readings, reader) -> Optional[FlagFinding]:
-    best = max(readings, key=lambda r: getattr(r, kind), default=None) if reader else None
+    # the clause the learned reader gives a verdict (one its context head lets through), else the likeliest
+    given = [r for r in readings if reader.verdict(r, kind)] if reader else []
+    best = max(given or readings, key=lambda r: getattr(r, kind), default=None) if reader else None
     verdict = reader.verdict(best, kind) if best is not None else None
     probability = getattr(best, kind) if best is not None else 0.0
     if ruled:

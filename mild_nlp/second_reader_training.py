@@ -17,6 +17,13 @@ the rules are the other reader, and the union is measured by scripts/flag_stress
 "flag" where precision reaches 97%. The model, the vectorizers, the thresholds
 and a hash of the data and this module are pickled together (build output, never in git),
 so a change of either retrains (`is_current`).
+
+The context head (second_reader.SecondReader.is_current) is trained beside it, on
+data/context_reader/*.yml (mappings current / not_current of clauses about a flag's topic:
+the patient's present problem, or negated, over, hypothetical, a question, somebody else's,
+explained or long stable) plus every true flag clause of the topic set as `current`. Its
+threshold lets 99.5% of the true flags (out of fold) through (CONTEXT_RECALL): only a
+clause it is that sure of loses the learned reader's flag.
 """
 
 from __future__ import annotations
@@ -33,6 +40,9 @@ import yaml
 from mild_nlp.second_reader import CLASSES, ROOT, WEIGHTS, features
 
 CLAUSES = ROOT / "data" / "flag_reader"
+CONTEXTS = ROOT / "data" / "context_reader"
+CONTEXT_RECALL = 0.995
+CONTEXT_MAX_THRESHOLD = 0.5
 NLU = ROOT / "data" / "nlu"
 NLU_NONE_FILES = ("basics.yml", "faq.yml", "screening_start.yml", "answers.yml")
 # The screening answers of data/nlu/inform.yml are "none" too (legs numb after a block, PT
@@ -54,11 +64,38 @@ _ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}")
 
 def _sources() -> list[Path]:
     code = [Path(__file__), Path(__file__).with_name("second_reader.py")]
-    return _clause_files() + code + [NLU / name for name in NLU_NONE_FILES + ("red_flags.yml", "inform.yml")]
+    return (
+        _clause_files()
+        + _context_files()
+        + code
+        + [NLU / name for name in NLU_NONE_FILES + ("red_flags.yml", "inform.yml")]
+    )
 
 
 def _clause_files() -> list[Path]:
     return sorted(CLAUSES.glob("*.yml")) if CLAUSES.is_dir() else []
+
+
+def _context_files() -> list[Path]:
+    return sorted(CONTEXTS.glob("*.yml")) if CONTEXTS.is_dir() else []
+
+
+def context_set(flag_texts: list[str]) -> tuple[list[str], np.ndarray]:
+    """Texts and labels (1 = current, 0 = not current) of the context head: the written
+    context clauses plus `flag_texts` (the topic set's true flags) as current."""
+    rows = [(t, 1) for t in flag_texts]
+    for path in _context_files():
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        rows += [(str(t), 1) for t in data.get("current") or []]
+        rows += [(str(t), 0) for t in data.get("not_current") or []]
+    seen, texts, labels = set(), [], []
+    for text, label in rows:
+        key = text.lower().strip()
+        if key and key not in seen:
+            seen.add(key)
+            texts.append(text)
+            labels.append(label)
+    return texts, np.array(labels)
 
 
 def _written() -> dict[str, list[str]]:
@@ -165,6 +202,33 @@ def _thresholds(probs: np.ndarray, y: np.ndarray, k: int) -> tuple[float, float]
     return max(flag, unsure + 0.05), unsure
 
 
+def _train_context(encoder, flag_texts: list[str], figures: dict) -> dict | None:
+    """The context head and its threshold; None when there are no context clauses."""
+    from sklearn.model_selection import StratifiedKFold
+
+    texts, y = context_set(flag_texts)
+    if len(set(y.tolist())) < 2:
+        return None
+    x = np.stack([e.sentence for e in encoder.encode_batch(texts)])
+    oof = np.zeros(len(texts))
+    for train, held in StratifiedKFold(5, shuffle=True, random_state=7).split(x, y):
+        model, words, chars = _fit([texts[i] for i in train], x[train], y[train])
+        oof[held] = model.predict_proba(features(words, chars, [texts[i] for i in held], x[held]))[:, 1]
+    p_current = np.sort(oof[y == 1])
+    threshold = float(p_current[int(np.floor((1 - CONTEXT_RECALL) * len(p_current)))])
+    threshold = min(threshold, CONTEXT_MAX_THRESHOLD)
+    model, words, chars = _fit(texts, x, y)
+    figures["context_clauses"] = len(texts)
+    figures["context_threshold"] = threshold
+    figures["context_cv_current_kept"] = float((oof[y == 1] >= threshold).mean())
+    flags = set(flag_texts)
+    figures["context_cv_flags_kept"] = float(
+        np.mean([o >= threshold for t, o in zip(texts, oof, strict=True) if t in flags])
+    )
+    figures["context_cv_not_current_caught"] = float((oof[y == 0] < threshold).mean())
+    return {"model": model, "words": words, "chars": chars, "threshold": threshold}
+
+
 def train_and_save(path: Path = WEIGHTS, encoder=None) -> dict:
     """Train on all data, choose thresholds by cross-validation, save; returns the figures."""
     from sklearn.model_selection import StratifiedKFold
@@ -182,6 +246,9 @@ def train_and_save(path: Path = WEIGHTS, encoder=None) -> dict:
     red = _thresholds(oof, y, CLASSES.index("red"))
     urgent = _thresholds(oof, y, CLASSES.index("urgent"))
     model, words, chars = _fit(texts, x, y)
+    figures: dict = {"clauses": len(texts), "red_thresholds": red, "urgent_thresholds": urgent}
+    flag_texts = [t for t, label in zip(texts, y, strict=True) if label != CLASSES.index("none")]
+    context = _train_context(encoder, flag_texts, figures)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.stem + ".tmp")
     with open(tmp, "wb") as f:
@@ -191,12 +258,12 @@ def train_and_save(path: Path = WEIGHTS, encoder=None) -> dict:
                 "words": words,
                 "chars": chars,
                 "thresholds": {"red": red, "urgent": urgent},
+                "context": context,
                 "source_hash": data_hash(),
             },
             f,
         )
     tmp.replace(path)
-    figures = {"clauses": len(texts), "red_thresholds": red, "urgent_thresholds": urgent}
     written_none = {t.lower().strip() for t in _written()["none"]}
     hard = np.array([t.lower().strip() in written_none for t in texts])
     for name, k in (("red", 1), ("urgent", 2)):

@@ -68,3 +68,31 @@ def test_red_comes_before_urgent_and_nothing_without_a_reader():
 def test_without_the_learned_reader_the_rules_alone_ask():
     [finding] = flag_union.combine("I peed myself", FlagMentions(red=["peed myself"]), [], None)
     assert finding.decision == flag_union.ASK
+
+
+class ContextReader(FixedReader):
+    """FixedReader whose context head drops clauses with current < 0.5."""
+
+    def verdict(self, reading, kind):
+        return super().verdict(reading, kind) if reading.current >= 0.5 else None
+
+
+def test_the_clause_the_context_head_lets_through_is_asked_about_not_the_likeliest():
+    text = "my wife wet herself last year, and I can't tell when I need to pee since Monday"
+    theirs = ClauseReading("my wife wet herself last year", 0, 29, red=0.9, urgent=0.0, none=0.1, current=0.1)
+    mine = ClauseReading("I can't tell when I need to pee since Monday", 35, 80, red=0.4, urgent=0.0, none=0.6)
+    [finding] = flag_union.combine(text, FlagMentions(), [theirs, mine], ContextReader())
+    assert finding.decision == flag_union.ASK and finding.words == mine.text
+
+
+def test_a_flag_only_the_learned_reader_saw_is_dropped_when_its_context_head_is_sure_it_is_not_current():
+    text = "what if I lose control of my bladder one day?"
+    hypothetical = ClauseReading(text, 0, len(text), red=0.9, urgent=0.0, none=0.1, current=0.01)
+    assert flag_union.combine(text, FlagMentions(), [hypothetical], ContextReader()) == []
+
+
+def test_a_flag_the_rules_read_is_still_asked_when_the_context_head_disagrees():
+    text = "I lost control of my bladder"
+    reading_ = ClauseReading(text, 0, len(text), red=0.95, urgent=0.0, none=0.05, current=0.01)
+    [finding] = flag_union.combine(text, FlagMentions(red=[text]), [reading_], ContextReader())
+    assert finding.decision == flag_union.ASK and finding.readers == (flag_union.RULES,)

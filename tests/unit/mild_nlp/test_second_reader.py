@@ -1,10 +1,12 @@
 """mild_nlp.second_reader and its training: the learned reader of red and urgent flags."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from mild_nlp import second_reader_training as training
-from mild_nlp.second_reader import CLASSES, FLAG, UNSURE, SecondReader
+from mild_nlp.second_reader import CLASSES, FLAG, UNSURE, ClauseReading, SecondReader
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +95,55 @@ def test_short_replies_are_read_once_and_long_clauses_always(reader):
     assert reader.read("no,  NOT really")[0].red == first[0].red
     reader.read("my legs get heavy after a block or so")
     assert "my legs get heavy after a block or so" not in reader._short
+
+
+# --- the context head: the patient's present problem, or not -----------------------------
+
+
+@pytest.mark.parametrize(
+    "now,not_now,kind",
+    [
+        ("I had breast cancer in 2015", "My neighbour had cancer", "urgent"),
+        ("I've wet myself twice since yesterday", "What if I lose control of my bladder one day?", "red"),
+    ],
+)
+def test_the_context_head_keeps_a_present_flag_and_drops_one_that_is_not(reader, now, not_now, kind):
+    present = max(reader.read(now), key=lambda r: getattr(r, kind))
+    absent = max(reader.read(not_now), key=lambda r: getattr(r, kind))
+    assert reader.is_current(present) and reader.verdict(present, kind) in (FLAG, UNSURE)
+    assert not reader.is_current(absent) and reader.verdict(absent, kind) is None
+
+
+def test_a_reading_the_context_head_is_sure_of_gets_no_verdict_whatever_its_topic(reader):
+    sure_topic = ClauseReading("x", 0, 1, red=0.99, urgent=0.0, none=0.01, current=0.0)
+    assert reader.verdict(sure_topic, "red") is None
+    assert reader.verdict(replace(sure_topic, current=1.0), "red") == FLAG
+
+
+def test_without_a_context_head_every_verdict_is_the_topics(reader):
+    bare = SecondReader(reader.model, reader.words, reader.chars, reader.thresholds, context=None)
+    reading = ClauseReading("x", 0, 1, red=0.99, urgent=0.0, none=0.01, current=0.0)
+    assert bare.is_current(reading) and bare.verdict(reading, "red") == FLAG
+
+
+def test_context_clauses_are_merged_with_the_true_flags_as_current(tmp_path, monkeypatch):
+    (tmp_path / "a.yml").write_text(
+        'current:\n  - "Dad wet himself on Sunday"\nnot_current:\n  - "no fever"\n  - "my wife fell"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(training, "CONTEXTS", tmp_path)
+    texts, labels = training.context_set(["I wet myself", "dad wet himself on sunday"])
+    assert dict(zip(texts, labels.tolist(), strict=True)) == {
+        "I wet myself": 1,
+        "dad wet himself on sunday": 1,
+        "no fever": 0,
+        "my wife fell": 0,
+    }
+
+
+def test_a_change_of_the_context_clauses_makes_the_saved_reader_stale(tmp_path, monkeypatch):
+    (tmp_path / "a.yml").write_text('current:\n  - "I wet myself"\n', encoding="utf-8")
+    monkeypatch.setattr(training, "CONTEXTS", tmp_path)
+    before = training.data_hash()
+    (tmp_path / "a.yml").write_text('current:\n  - "I wet myself"\nnot_current:\n  - "no fever"\n', encoding="utf-8")
+    assert training.data_hash() != before

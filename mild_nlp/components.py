@@ -29,8 +29,9 @@ from mild_nlp.labels import CUE_KEY, CUE_LABELS
 from mild_nlp.labels import NLU_ENTITY_LABELS as NLU_ENTITY_LABELS  # re-exported: extract.py imports it from here
 from mild_nlp.normalize import parse_age
 from mild_nlp.numbers import find_numbers
-from mild_nlp.segments import is_question, overlaps, sentences
+from mild_nlp.segments import clauses, is_question, overlaps, sentences
 
+FLAG_LABELS = frozenset(["red_flag", "urgent_flag"])
 # Overlapping entity matches: the label listed first wins, then the longer span.
 ENTITY_PRIORITY = (
     "red_flag",
@@ -192,8 +193,19 @@ class MildNegation:
         all_scopes = negation.negation_scopes(words)
         scopes = [s for s in all_scopes if s.cue_start not in consumed]
         cue_positions = tuple(s.cue_start for s in all_scopes)
-        questions = [(s.start, s.end) for s in sentences(doc) if is_question(s)]
+        questions = [(s.start, s.end) for s in sentences(doc) if is_question(s) or s[-1].text == "?"]
         hypotheticals = negation.hypothetical_scopes(words, questions)
+        # a flag in a question clause of a question that tells no time of an event is asked
+        # about, not reported ("does MILD ever cause bladder problems?")
+        asked = [
+            (c.start, c.end)
+            for c in clauses(doc)
+            if (is_question(c) or c[-1].text == "?")
+            and any(
+                start <= c.start < end and negation.asks_without_telling(words, (start, end))
+                for start, end in questions
+            )
+        ]
         for span in spans:
             inner = span.label_ in INNER_NEGATION_LABELS
             span._.negated = negation.is_negated(
@@ -202,5 +214,7 @@ class MildNegation:
                 inner_cues=cue_positions if inner else (),
                 post=span.label_ in POST_NEGATION_LABELS,
             )
-            span._.hypothetical = negation.is_negated(span, hypotheticals)
+            span._.hypothetical = negation.is_negated(span, hypotheticals) or (
+                span.label_ in FLAG_LABELS and any(start <= span.start < end for start, end in asked)
+            )
         return doc

@@ -25,7 +25,8 @@ from mild_nlp.lexicon import POSTURES, RELIEF_WORDS, WALK_STAND
 MAX_SCOPE = 8
 
 CUE_WORDS = frozenset(
-    "no not never without denies deny denied none nor neither unable cannot nothing w/o nobody noone".split()
+    "no not never without denies deny denied none nor neither unable cannot nothing w/o nobody noone "
+    "refused refuses refuse declined declines decline".split()  # NegEx: "refused PT", "declined surgery"
 )
 # Multi-word cues whose words are not cues on their own.
 CUE_PHRASES = (("free", "of"), ("absence", "of"), ("negative", "for"), ("no", "longer"))
@@ -114,6 +115,17 @@ HYPOTHETICAL_CUES = (
 )
 QUESTION_ONLY_HYPOTHETICAL_CUES = (("if",), ("side", "effects"), ("complications",), ("risk",))
 _HYPOTHETICAL_FIRST_WORDS = {p[0] for p in HYPOTHETICAL_CUES + QUESTION_ONLY_HYPOTHETICAL_CUES}
+# ConText's conditional and feared-future triggers in statements: "if I ever get a fever",
+# "in case it ever happens", "I'm scared I'll end up incontinent", "afraid that I might fall".
+EVER_WINDOW = 3
+FEAR_WORDS = frozenset("scared afraid worried frightened terrified fear fearing dread".split())
+FUTURE_MODALS = frozenset("'ll will might could may would 'd".split())
+# A question about a flag is not a report of one, unless it tells when it happened
+# ("is it bad that I've wet myself twice since Monday?").
+EVENT_TIME_WORDS = frozenset(
+    "since yesterday today tonight ago morning night last week weekend days monday tuesday wednesday "
+    "thursday friday saturday sunday recently lately suddenly".split()
+)
 
 
 @dataclass(frozen=True)
@@ -166,6 +178,23 @@ def _starts_statement(words: list[str], start: int) -> bool:
     return False
 
 
+LIMIT_WORDS = frozenset("more longer further farther past beyond over much long far".split())
+LIMIT_ENDS = frozenset("before until till".split())
+LIMIT_WINDOW = 8
+
+
+def _limit_follows(words: list[str], start: int) -> bool:
+    """ "can't walk more than a block before ...", "can't stand long until ...": the negation
+    sets a limit on walking or standing, and what follows the limit happens."""
+    window = words[start : start + LIMIT_WINDOW]
+    for k, word in enumerate(window):
+        if word in SCOPE_ENDS - LIMIT_ENDS or word == ",":
+            return False
+        if word in LIMIT_ENDS:
+            return any(w in LIMIT_WORDS for w in window[:k])
+    return False
+
+
 def negation_scopes(words: list[str]) -> list[Scope]:
     """Forward scopes of all negation cues (`words` from `words_of`)."""
     scopes, i = [], 0
@@ -180,6 +209,9 @@ def negation_scopes(words: list[str]) -> list[Scope]:
             length = len(phrase)
         elif word == "without" and "not" in words[max(0, i - 6) : i]:
             i += 1  # "I can't walk a block without my legs going numb": the symptom happens
+            continue
+        elif word in ("not", "cannot", "unable", "never") and _limit_follows(words, i + 1):
+            i += 1  # "I can't walk more than a block before my legs hurt": a limit, then the symptom
             continue
         elif word in CUE_WORDS and not (word == "no" and following in NO_AS_ANSWER_BEFORE | {""}):
             length = 1
@@ -230,4 +262,26 @@ def hypothetical_scopes(words: list[str], question_ranges: list[tuple[int, int]]
         if phrase:
             end = i + len(phrase)
             scopes.append(Scope(i, end, _scope_end(words, end, stop_at_comma=True)))
+    for i in range(len(words)):
+        end = _conditional_cue_end(words, i)
+        if end:
+            scopes.append(Scope(i, end, _scope_end(words, end, stop_at_comma=True)))
     return scopes
+
+
+def _conditional_cue_end(words: list[str], i: int) -> int:
+    """End of an "if ... ever" or "scared (that) I'll" cue starting at i, else 0."""
+    word = words[i]
+    if word == "if" and "ever" in words[i + 1 : i + 1 + EVER_WINDOW]:
+        return words.index("ever", i + 1) + 1
+    if word in FEAR_WORDS:
+        j = i + 1 + (i + 1 < len(words) and words[i + 1] == "that")
+        if j + 1 < len(words) and words[j] == "i" and words[j + 1] in FUTURE_MODALS:
+            return j + 2
+    return 0
+
+
+def asks_without_telling(words: list[str], question: tuple[int, int]) -> bool:
+    """A question that names no time of an event: a flag in it is asked about, not reported."""
+    start, end = question
+    return not any(w in EVENT_TIME_WORDS for w in words[start:end])

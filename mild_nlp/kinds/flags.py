@@ -50,7 +50,7 @@ WEAK_PROGRESSION = frozenset("worse worsening suddenly sudden increasingly".spli
 TRIGGER_FOLLOWERS = frozenset("when while with after if on walking standing".split())
 # First-person words: "my wife says I wet myself" is about the patient.
 FIRST_PERSON = frozenset("i me my myself i'm im".split())
-FEVER_WORDS = frozenset("fever fevers feverish febrile chills rigors".split())
+FEVER_WORDS = frozenset("fever fevers feverish febrile pyrexia pyrexial chills rigors".split())
 CANCER_WORDS = frozenset(
     "cancer cancers tumor tumors tumour tumours malignancy lymphoma leukemia leukaemia "
     "myeloma melanoma carcinoma sarcoma metastasis metastases metastatic chemo "
@@ -156,6 +156,7 @@ RED_FLAGS = [
     "floppier|floppy|weaker _3 every|each day",
     "floppier|floppy|weaker _3 day by day",
     "running|temp|temperature|fever of? @HEDGE? #NUM",
+    "thermometer read|reads|says|said|showed|shows|was|is|at? @HEDGE? #NUM",  # a fever only from 100.4
     *cooccur(
         [
             "@WEAK",
@@ -222,7 +223,7 @@ def check_red_flag(span: Span) -> bool:
 def _fever_temperature(span: Span) -> bool:
     """ "running 101.5": a temperature is a fever from 100.4 °F (38 °C); "a temperature of 98.6"
     is not. Only numbers that read as body temperatures count ("a fever for 2 days" stays one)."""
-    if not {t.lower_ for t in span} & {"running", "temp", "temperature", "fever"}:
+    if not {t.lower_ for t in span} & {"running", "temp", "temperature", "fever", "thermometer"}:
         return True
     after = span.doc[span.end : min(len(span.doc), span.end + 3)]
     temperatures = [

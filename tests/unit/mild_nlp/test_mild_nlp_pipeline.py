@@ -203,6 +203,37 @@ def test_hypothetical_flags_are_marked():
     assert [(e.text, e._.hypothetical) for e in doc.ents] == [("fever", True)]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Does MILD ever cause bladder problems?",
+        "If I start getting chills, is that serious?",
+        "Should I worry about numbness in my groin?",
+        "My GP told me to go to A&E if I ever get a fever with the back pain.",
+        "I'm scared I'll end up incontinent one day.",
+        "I'm scared that I'll wet myself",
+    ],
+)
+def test_a_flag_asked_about_or_feared_is_not_reported(text):
+    doc = get_nlp()(text)
+    flags = [e for e in doc.ents if e.label_ in ("red_flag", "urgent_flag")]
+    assert flags and all(e._.hypothetical for e in flags)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is it bad that I wet myself twice since Monday?",
+        "I wet myself, is that related?",
+        "My legs are getting weaker every day, should I be worried?",
+    ],
+)
+def test_a_flag_told_in_a_question_with_its_time_is_reported(text):
+    doc = get_nlp()(text)
+    flags = [e for e in doc.ents if e.label_ == "red_flag"]
+    assert flags and not any(e._.hypothetical for e in flags)
+
+
 def test_saved_pipeline_loads_by_path(tmp_path):
     out = build(tmp_path / "mild_en")
     nlp = spacy.load(out)

@@ -27,7 +27,7 @@ PIPELINE_NAME = "mild_en"
 PIPELINE_VERSION = "1.0.0"
 
 GLUED_UNITS = (
-    r"(?<=[0-9])(?i:yo|y/o|yrs/o|yoa|yrs?|years?|wks?|weeks?|mos?|mths?|months?|days?"
+    r"(?<=[0-9])(?i:yo|y/o|yrs/o|yoa|yrs?|y|years?|wks?|weeks?|mos?|mths?|months?|days?"
     r"|mins?|minutes?|hrs?|hours?|secs?|seconds?|blks?|blocks?|miles?|mi|ft|feet"
     r"|yards?|yds?|steps?)"
 )

@@ -42,7 +42,8 @@ LEG_SYMPTOMS = frozenset(
     "tingle tingles tingling tingly heavy heaviness weak weakness burning burn burns "
     "cramp cramps cramping sore soreness throbbing shooting tired fatigue fatigued "
     "jelly rubbery sciatica radiates radiating radiate spreads spreading travels "
-    "numm nunb numbe tingeling shoots fire screaming killing dead".split()
+    "numm nunb numbe tingeling shoots fire screaming killing dead "
+    "trouble bother bothers bothering seize seizes seizing".split()  # "my legs give me trouble", "seize up"
 )
 # Words that make a statement about the legs (durations, triggers).
 LEG_WORDS = LEG_REGIONS | frozenset(["sciatica"])

@@ -20,7 +20,7 @@ DURATION_UNITS = {
     **dict.fromkeys(["week", "weeks", "wk", "wks"], "week"),
     **dict.fromkeys(["fortnight", "fortnights"], "fortnight"),
     **dict.fromkeys(["month", "months", "mo", "mos", "mth", "mths"], "month"),
-    **dict.fromkeys(["year", "years", "yr", "yrs", "yeras", "yaers", "yers", "yeaes"], "year"),
+    **dict.fromkeys(["year", "years", "yr", "yrs", "y", "yeras", "yaers", "yers", "yeaes"], "year"),
     **dict.fromkeys(["decade", "decades"], "decade"),
 }
 # clinical-spec.md fixes "6 weeks is 1.5" months: four weeks a month, as clinicians count
@@ -87,6 +87,9 @@ def onset_date(words: list[str], today: date) -> date | None:
     if year is not None and not OLDEST_ONSET_YEAR <= year <= today.year:
         return None
     last = "last" in words or "past" in words
+    if year is None and "year" in words and any(w in MONTHS or w in SEASONS for w in words):
+        year = today.year - 1 if last else today.year  # "since October of last year", "this spring"... "this year"
+        last = False
     for word in words:
         if word in MONTHS:
             return _recent(today, year, MONTHS[word], 15, strictly_before=last)

@@ -58,7 +58,7 @@ DURATIONS = [
 
 # When something started: "since 2019", "began last summer" (read by normalize.months_since).
 ONSET_ANCHORS = [
-    "since about|around|roughly|approximately?",
+    "since|sence|sinse|sense about|around|roughly|approximately?",  # dictation's "sense september"
     "started|start|starts|began|begin|begins|begun|starting|beginning back? in|around|about|during|over|at|on|from?",
     "noticed|noticing it|them|this|symptoms? first? in|around|during|over|on|at?",
 ]
@@ -67,6 +67,7 @@ ONSET_TIMES = [
     "@MONTH",
     "@MONTH #NUM",
     "@MONTH of #NUM",
+    "the? @MONTH|@SEASON of last|this year",
     "last|this|early|late|mid @MONTH",
     "the? @SEASON",
     "last|this @SEASON",
@@ -88,11 +89,18 @@ ONSETS = [f"{anchor} {time}" for anchor in ONSET_ANCHORS for time in ONSET_TIMES
 # --- context checks ------------------------------------------------------------------
 
 
+MAX_GLUED_YEARS = 18  # "74y" in a staff note is an age, "2y" a duration
+
+
 def check_duration(span: Span) -> bool:
     """Keep a `duration` match unless it is an age ("72 years old") or a frequency ("3 days a week")."""
     after = (word_at(span, 0), word_at(span, 1))
     if after[0] == "old" or after == ("-", "old") or after == ("of", "age"):
         return False
+    if span[-1].lower_ == "y" and (
+        after[0] in ("/", "o", "old") or not span[0].text.isdigit() or int(span[0].text) >= MAX_GLUED_YEARS
+    ):
+        return False  # "83 y/o", "pt 74y F" are ages; "2y" in staff notes is two years
     if after[0] in FREQUENCY_WORDS and after[1] in lx.DURATION_UNIT_WORDS:
         return False  # "3 days a week" is a frequency
     before = word_at(span, -1)
@@ -161,6 +169,8 @@ def _is_symptom_duration(m: ParsedMessage, span: Span) -> bool:
     if any(e.label_ == "treatment" for e in m.doc.ents) or m.requested_slot in TREATMENT_SLOT_NAMES:
         # "it helped for 3 months": the duration of an effect (not "the pain came back 8 months ago")
         others += [c for label in OUTCOME_CUES for c in m.stated(label)]
+        if _given_by_a_treatment(span):
+            return False
     if any(clause.start <= e.start < clause.end for e in others):
         return False
     words, near = {t.lower_ for t in clause}, m.words_near(span)
@@ -174,6 +184,16 @@ def _is_symptom_duration(m: ParsedMessage, span: Span) -> bool:
     if ago or _followed_by(m, span, "back"):
         return bool(words & SYMPTOM_START_WORDS)
     return not words & LIFE_EVENTS  # "I was a mail carrier for 30 years"
+
+
+GIVE_WORDS = frozenset("give gives gave giving given get gets got getting buy buys bought".split())
+GIVEN_TO = frozenset("me him her them us you".split())
+
+
+def _given_by_a_treatment(span: Span) -> bool:
+    """ "the epidurals used to give him a couple of months", "got 3 months out of it"."""
+    before = [word_at(span, -k) for k in (1, 2)]
+    return before[0] in GIVE_WORDS or (before[0] in GIVEN_TO and before[1] in GIVE_WORDS)
 
 
 def _followed_by(m: ParsedMessage, span: Span, word: str) -> bool:

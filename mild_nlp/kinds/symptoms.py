@@ -14,7 +14,7 @@ from spacy.tokens import Span
 
 from mild_nlp import lexicon as lx
 from mild_nlp.kinds.replies import NO, YES
-from mild_nlp.message import ParsedMessage, unsure_before
+from mild_nlp.message import ParsedMessage, corrects, unsure_before
 from mild_nlp.notation import cooccur
 from mild_nlp.segments import clauses, containing, overlaps
 
@@ -40,8 +40,9 @@ LEG_OK = [
 BACK_ONLY = ["just|only in? my|the? lower? back"]
 
 TRIGGERS = [
-    "when|while|whenever|if|after|once|as i? 'm|am|m? @WALKSTAND",
-    "when|while|whenever|wen i|im? 'm|am|m? out|up|on|about|around @WALKSTAND",
+    # the person or, typed by a relative, the patient: "when I walk", "when she walks", "when we walk"
+    "when|while|whenever|if|after|once|as i|he|she|we|they|you? 'm|am|m|is|are|'s|'re? @WALKSTAND",
+    "when|while|whenever|wen i|im|he|she|we|they? 'm|am|m|is|are|'s|'re? out|up|on|about|around @WALKSTAND",
     "from @WALKSTAND",
     "#NUM @TIME_UNIT|@DIST_UNIT of @WALKSTAND and|then my|his|her? @LEG_REGION",
     "after|within @HEDGE? #NUM @DIST_UNIT|@TIME_UNIT",
@@ -96,6 +97,7 @@ RELIEF_NEGATIONS = [
     # extent would share its Span._ values in spaCy 3.4)
     "@POSTURE down? does|do|did @NOT matter|change _1 anything?",
     "hurts|hurt|painful _3 @POSTURE",
+    "@POSTURE _4 does|do|did nothing",  # "sitting in a chair or bending over does nothing"
 ]
 
 
@@ -148,6 +150,11 @@ def read_walking_standing_trigger(m: ParsedMessage):
 def read_sitting_leaning_relief(m: ParsedMessage):
     """sitting_leaning_relief: yes / no / unsure."""
     reliefs = m.stated("relief")
+    said = sorted(
+        [(s.start, NO if s._.negated else YES) for s in reliefs] + [(s.start, NO) for s in m.stated("relief_neg")]
+    )
+    if len({value for _, value in said}) > 1 and corrects(m):
+        return said[-1][1]  # "I said sitting helps, but thinking about it, it doesn't ... does nothing"
     if any(not s._.negated for s in reliefs):
         if any(unsure_before(m, s) for s in reliefs):
             return "unsure"  # "I'm not sure if sitting helps"

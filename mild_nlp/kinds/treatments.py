@@ -231,6 +231,7 @@ TREATMENT_FAILED = [
     "did|does|do @NOT do anything|much",
     "#NUM day|days|week|weeks|wk|wks of? relief",  # a short spell of relief
     "barely|hardly any relief|help|improvement|difference",
+    "now? barely|hardly anything|much",  # "used to give him months, now barely anything"
     "nothing|none|neither _3 help|helped|helps|worked|works|work|lasted|lasts|last",
     "wore|wear|wears|wearing|worn off",
     "stopped|stop|stops helping|working",
@@ -261,6 +262,7 @@ TREATMENT_FAILED = [
     "still @CAN @NOT",
     "relief _2 #NUM day|days|week|weeks|wk|wks",
     "then gone",
+    "then nothing|none",  # "helped a tiny bit for a few days, then nothing"
     "gone|over|done within|in|after a|one|two|#NUM? day|days|week|weeks|wk|wks",  # "gone in a week"
     "help|helped|helps|worked|lasted for? @HEDGE? #NUM @DUR_UNIT",
     "came|comes back",
@@ -270,6 +272,15 @@ TREATMENT_FAILED = [
     "@NOT get|got|getting _2 relief|better|help",
     "@NOT notice|noticed _2 difference|improvement",
     "@NOT feel|felt _1 better|different",
+    "@NOT make|made|making|makes much|any|a|the slightest? difference",
+    "@NOT change|changed|changes|changing much|anything",
+    "@NOT say|tell|think _2 did|does|do|helped much|anything",  # "can't say they did much"
+    "@NOT hold|held|holding|stick|stuck|last",  # "didn't hold"
+    "nothing|none stuck|held|lasted",
+    "not|none|nothing|never adequate|enough|sufficient",
+    "none|nothing of? it|them|that is|was|'s enough|adequate",
+    "no|not|nt any? good",
+    "still have|has|get|gets|got|in the|my|some|a|lot|lots|of? pain|pains|symptoms|aching",
 ]
 TREATMENT_HELPED = [
     "still feeling|doing|feel good|great|well|better",
@@ -280,6 +291,9 @@ TREATMENT_HELPED = [
     "improvement|effective",
     "did|does the trick",
     "made|makes a difference",
+    "improving|getting better",
+    "manageable|bearable|tolerable",
+    "keeps|kept it|things in check|at bay|manageable",
     "good results",
 ]
 TREATMENT_ELLIPSIS = ["did|does|do @NOT"]

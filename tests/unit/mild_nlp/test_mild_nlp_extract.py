@@ -146,6 +146,8 @@ def test_duration_statements(text, months):
         "I walk 3 days a week",
         "I've been on warfarin for 2 years",
         "the shots worked for a few months but wore off",
+        "pt 74y F",  # a glued "y" on an adult's number is the age
+        "83 y/o",
     ],
 )
 def test_other_durations_are_not_symptom_duration(text):
@@ -162,6 +164,8 @@ def test_other_durations_are_not_symptom_duration(text):
         ("a year and a half", 18),
         ("two to three years", 30),
         ("a decade", 120),
+        ("2y", 24),  # staff shorthand
+        ("sx 3y", 36),
     ],
 )
 def test_duration_bare_answers(text, months):
@@ -196,6 +200,8 @@ def test_onset_statements(fixed_today, text, months):
         ("since christmas", 11.2),
         ("since the fall", 1.5),
         ("since about 2 years", 24),
+        ("Since October of last year.", 13.5),
+        ("since the spring of last year", 19.5),
     ],
 )
 def test_onset_bare_answers(fixed_today, text, months):
@@ -297,6 +303,17 @@ def test_bare_number_is_not_an_age_without_the_question():
         ("83 y/o pt, lives alone", {"age_years": 83}),
         ("pt on plavix", {"blood_thinners": "yes"}),
         ("72 yo pt, PT didn't help", {"age_years": 72, "conservative_care": "failed"}),
+        ("I did physical therapy and I take Tylenol. It didn't make much difference.", {"conservative_care": "failed"}),
+        ("She did home PT all spring and takes Tylenol. Didn't change much.", {"conservative_care": "failed"}),
+        ("Did the exercises and take Tylenol. Can't say they did much.", {"conservative_care": "failed"}),
+        ("did PT and take meloxicam, no good", {"conservative_care": "failed"}),
+        ("I did PT and take Aleve, but I still have the pain.", {"conservative_care": "failed"}),
+        ("PT really made a difference", {"conservative_care": "helped"}),
+        ("Did PT twice, different places. Gabapentin too. Nothing stuck.", {"conservative_care": "failed"}),
+        ("PT, core program, NSAIDs. Didn't hold.", {"conservative_care": "failed"}),
+        ("Physical therapy and acetaminophen. Not adequate, I'm afraid.", {"conservative_care": "failed"}),
+        ("Yoga and stretches from my PT keep it pretty manageable.", {"conservative_care": "helped"}),
+        ("He refused physical therapy", {"conservative_care": "not_tried"}),
     ],
 )
 def test_treatment_statements(text, expected):
@@ -736,11 +753,72 @@ def test_red_flags_in_everyday_words(text):
     assert understand(text).red_flag
 
 
-@pytest.mark.parametrize("text", ["running 99 and my back hurts", "I had a temperature of 98.6"])
+@pytest.mark.parametrize(
+    "text", ["running 99 and my back hurts", "I had a temperature of 98.6", "the thermometer said 98.6"]
+)
 def test_normal_temperatures_are_not_fevers(text):
     assert not understand(text).red_flag
 
 
-@pytest.mark.parametrize("text", ["I've had a fever for 2 days", "fever of 38.5", "temp 102"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've had a fever for 2 days",
+        "fever of 38.5",
+        "temp 102",
+        "the thermometer read 101.8 and my lower back aches",
+        "Pyrexial at 38.5 with lumbar pain.",
+    ],
+)
 def test_fevers_with_numbers(text):
     assert understand(text).red_flag
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can't walk more than a block before my legs hurt",
+        "I cant walk more than a block before my legs give out",
+        "I can't stand long before my legs go numb",
+    ],
+)
+def test_a_limit_on_walking_is_not_a_negated_symptom(text):
+    got = answers(text)
+    assert got["leg_symptoms"] == "yes" and got["walking_standing_trigger"] == "yes"
+
+
+def test_the_relief_a_treatment_gave_is_not_the_symptom_duration():
+    text = "He's had epidurals, they used to give him a couple of months, now barely anything."
+    assert answers(text, "injections") == {"injections": "failed"}
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("Sitting in a chair or bending over does nothing.", "no"),
+        ("Hold on, I said sitting helps, but thinking about it, it doesn't. Sitting does nothing.", "no"),
+        ("sitting helps", "yes"),
+    ],
+)
+def test_relief_said_last_in_a_correction_counts(text, value):
+    assert answers(text, "sitting_leaning_relief") == {"sitting_leaning_relief": value}
+
+
+def test_a_short_effect_then_nothing_is_a_failed_treatment():
+    text = "I had a couple of shots. I guess they helped a tiny bit for a few days, then nothing."
+    assert answers(text, "injections") == {"injections": "failed"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "His legs give him pain when he walks even short distances.",
+        "her legs hurt when she walks",
+        "His legs hurt when we walk to church",
+        "my legs give me trouble when i walk",
+        "She can only walk about 30 feet before her legs seize up",
+    ],
+)
+def test_a_relative_typing_tells_the_patients_walking_trigger(text):
+    got = answers(text)
+    assert got["leg_symptoms"] == "yes" and got["walking_standing_trigger"] == "yes"

@@ -83,6 +83,7 @@ def read_message(tracker: Tracker, requested_slot: Optional[str]) -> Reading:
         hedge=understanding.hedge,
         doubt=understanding.doubt,
         interjection=understanding.interjection,
+        correction=understanding.is_correction,
     )
     return Reading(
         dict(understanding.answers),

@@ -62,6 +62,7 @@ class Incoming:
     doubt: Optional[str] = None  # firm doubt ("not sure"): a number said with it is read back
     interjection: Optional[str] = None
     check_answer: Optional[str] = None  # "yes"/"no" from a button on a check question
+    correction: bool = False  # says it corrects an earlier answer ("actually", "I meant")
 
 
 @dataclass
@@ -134,6 +135,12 @@ def _read(d: Dialogue, requested: Optional[str], msg: Incoming) -> tuple[dict, O
     other = [s for s in facts if s != requested and s in questionnaire.SLOTS + ("gate_answer",)]
     if other and requested not in facts and not msg.interjection:
         reply = None  # "actually I did have one injection" answers injections, not the open question
+    if (requested in facts or reply is not None) and not msg.correction:
+        # and a message that answers the open question changes no other answer unless it says
+        # so: "epidurals used to give him a couple of months" is not a new symptom duration
+        for slot in other:
+            if slot not in FLAG_SLOT.values() and d.state.answers.get(slot) not in (None, facts[slot]):
+                facts.pop(slot)
     facts, reply = _hedged(d, requested, facts, reply, msg)
     for finding in msg.findings:  # red before urgent; at most one question at a time
         slot = FLAG_SLOT[finding["kind"]]
@@ -190,6 +197,9 @@ def _hedged(d, requested, facts, reply, msg) -> tuple[dict, Optional[str]]:
     allowed = questionnaire.ALLOWED_VALUES.get(requested, ())
     if "unsure" in allowed and facts.get(requested) in (None, "no") and reply in (None, "no", "unsure"):
         facts[requested] = "unsure"
+        return facts, None
+    if "unsure" in allowed and msg.doubt and facts.get(requested) == "yes" and reply != "yes":
+        facts[requested] = "unsure"  # "I guess sitting helps a little? Hard to say": the person can't say
         return facts, None
     if (
         requested in NO_UNSURE_SLOTS

@@ -49,6 +49,7 @@ def read(text: str, asked: str | None) -> dict:
         hedge=understanding.hedge,
         doubt=understanding.doubt,
         interjection=understanding.interjection,
+        correction=understanding.is_correction,
     )
     dialogue = checks.Dialogue(questionnaire.State())
     turn = checks.take_turn(dialogue, asked, incoming)

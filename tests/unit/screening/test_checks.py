@@ -112,6 +112,32 @@ def test_hedge_is_unsure_never_no():
     assert d.state.answers["sitting_leaning_relief"] == "unsure"
 
 
+def test_a_yes_said_with_firm_doubt_is_unsure_where_the_spec_allows_it():
+    d = dialogue(**CASE)
+    take_turn(
+        d,
+        "sitting_leaning_relief",
+        Incoming(
+            "I guess sitting helps a little? Hard to say, sometimes it keeps aching anyway.",
+            facts={"sitting_leaning_relief": "yes"},
+            reply="unsure",
+            hedge="hard to say",
+            doubt="hard to say",
+        ),
+    )
+    assert d.state.answers["sitting_leaning_relief"] == "unsure"
+
+
+def test_a_yes_with_a_mild_hedge_stays_yes():
+    d = dialogue(**CASE)
+    take_turn(
+        d,
+        "sitting_leaning_relief",
+        Incoming("I think so, sitting helps", facts={"sitting_leaning_relief": "yes"}, reply="yes", hedge="i think"),
+    )
+    assert d.state.answers["sitting_leaning_relief"] == "yes"
+
+
 def test_unsure_where_the_spec_has_no_unsure_gets_a_clarifying_question():
     d = dialogue(red_flags="no", urgent_flags="no")
     take_turn(d, "prior_back_surgery", Incoming("I don't remember", reply="unsure"))
@@ -288,3 +314,33 @@ def test_yes_to_a_confirmation_is_not_read_as_an_answer_to_the_question_again():
     # the form reads a bare "yes" to the PT question as "tried"; here it confirms
     take_turn(d, "conservative_care", Incoming("yes", reply="yes", facts={"conservative_care": "tried"}))
     assert d.check is None and outcome(d) == triage.CONSERVATIVE_FIRST
+
+
+def test_an_answer_to_the_open_question_changes_no_other_answer_unless_it_says_so():
+    d = dialogue(**CASE, symptom_duration_months=48)
+    take_turn(
+        d,
+        "injections",
+        Incoming("epidurals gave him a couple of months", facts={"injections": "failed", "symptom_duration_months": 2}),
+    )
+    assert d.state.answers["injections"] == "failed" and d.state.answers["symptom_duration_months"] == 48
+    take_turn(
+        d,
+        "prior_back_surgery",
+        Incoming(
+            "no surgery, and actually it's been two months, not four years",
+            facts={"prior_back_surgery": "no", "symptom_duration_months": 2},
+            correction=True,
+        ),
+    )
+    assert d.state.answers["symptom_duration_months"] == 2
+
+
+def test_a_flag_in_an_answer_to_the_open_question_still_counts():
+    d = dialogue(**CASE)
+    take_turn(
+        d,
+        "injections",
+        Incoming("two epidurals, and I wet myself today", facts={"injections": "tried"}, findings=[RED_BOTH]),
+    )
+    assert d.state.answers["red_flags"] == "yes"

@@ -93,4 +93,16 @@ class ActionAnswerQuestion(Action):
         if response not in domain.get("responses", {}):
             response = "utter_default"
         dispatcher.utter_message(response=response)
+        if offers_screening(tracker, intent):
+            dispatcher.utter_message(response="utter_offer_screening")
         return []
+
+
+def offers_screening(tracker: Tracker, intent: Optional[str]) -> bool:
+    """After a question about the procedure, before any screening has begun, the person is
+    offered the screening: "I want to find out about MILD" is usually the first step."""
+    return (
+        bool(intent and intent.startswith("faq_"))
+        and not (tracker.active_loop or {}).get("name")
+        and tracker.get_slot("screening_status") is None
+    )

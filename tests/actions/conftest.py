@@ -21,7 +21,15 @@ def dispatcher():
 
 
 def make_tracker(
-    slots=None, text="", intent="inform", confidence=0.9, entities=None, channel="rest", events=None, metadata=None
+    slots=None,
+    text="",
+    intent="inform",
+    confidence=0.9,
+    entities=None,
+    channel="rest",
+    events=None,
+    metadata=None,
+    active_loop="screening_form",
 ):
     """A tracker whose latest event is the user message `text`, as after action_listen."""
     latest = {
@@ -35,7 +43,14 @@ def make_tracker(
         {"event": "user", "text": text, "parse_data": latest, "input_channel": channel, "metadata": metadata or {}},
     ]
     return Tracker(
-        "tester", dict(slots or {}), latest, history, False, None, {"name": "screening_form"}, "action_listen"
+        "tester",
+        dict(slots or {}),
+        latest,
+        history,
+        False,
+        None,
+        {"name": active_loop} if active_loop else {},
+        "action_listen",
     )
 
 

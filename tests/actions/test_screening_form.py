@@ -2,6 +2,8 @@
 
 import asyncio
 
+import pytest
+
 from actions.result import ActionAnswerQuestion, ActionScreeningResult
 from actions.screening_form import ValidateScreeningForm
 from records.answer_summary import summary_key
@@ -187,6 +189,26 @@ def test_side_question_answers_from_the_domain(dispatcher, domain):
     dispatcher.messages.clear()
     run(ActionAnswerQuestion(), dispatcher, make_tracker(intent="human_handoff"), domain)
     assert dispatcher.messages[0]["response"] == "utter_handoff"
+
+
+def test_a_procedure_question_before_any_screening_is_followed_by_the_offer_to_start(dispatcher, domain):
+    run(ActionAnswerQuestion(), dispatcher, make_tracker(intent="faq_what_is_mild", active_loop=None), domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_faq_what_is_mild", "utter_offer_screening"]
+    offer = domain["responses"]["utter_offer_screening"][0]
+    assert offer["buttons"][0]["payload"] == "/start_screening"
+
+
+@pytest.mark.parametrize(
+    "slots,loop,intent",
+    [
+        ({}, "screening_form", "faq_duration"),  # during the screening: back to the question instead
+        ({"screening_status": "finished"}, None, "faq_duration"),  # after a result
+        ({}, None, "human_handoff"),  # not a procedure question
+    ],
+)
+def test_no_offer_to_start_during_or_after_a_screening(dispatcher, domain, slots, loop, intent):
+    run(ActionAnswerQuestion(), dispatcher, make_tracker(slots, intent=intent, active_loop=loop), domain)
+    assert "utter_offer_screening" not in [m["response"] for m in dispatcher.messages]
 
 
 def test_the_form_settles_answers_from_the_nlu_reading_without_reading_again(dispatcher, domain, monkeypatch):

@@ -27,6 +27,8 @@ import json
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping, Optional
 
+from records.answer_summary import TITLE as SUMMARY_TITLE
+from records.answer_summary import TYPE as SUMMARY_TYPE
 from records.questions import APPOINTMENT_SLOTS, SLOTS, note_text, reason_text, value_label
 
 RECORD_SCHEMA_VERSION = 1
@@ -181,15 +183,30 @@ def _fallback_id(sender_id: str, first_ts: Any, index: int) -> str:
     return digest[:32]
 
 
+def summary_text(summary: Mapping[str, Any]) -> str:
+    """The answer summary card as one transcript line: each answer with the words that gave it."""
+    rows = []
+    for row in summary.get("rows") or []:
+        if not isinstance(row, Mapping):
+            continue
+        line = f"{row.get('label', '')}: {row.get('value_label', '')}"
+        if row.get("words"):
+            line += f" (\u201c{row['words']}\u201d)"
+        rows.append(line)
+    return f"{summary.get('title') or SUMMARY_TITLE}: " + "; ".join(rows)
+
+
 def _bot_entry(event: Mapping[str, Any]) -> Optional[dict]:
     data = event.get("data") or {}
     custom = data.get("custom")
     card = None
+    text = event.get("text")
     if isinstance(custom, Mapping):
         inner = custom.get("data", custom)
         if isinstance(inner, Mapping) and inner.get("type") == "result_card":
             card = dict(inner)
-    text = event.get("text")
+        elif isinstance(inner, Mapping) and inner.get("type") == SUMMARY_TYPE and not text:
+            text = summary_text(inner)  # "Here is what I understood", as the patient saw it
     if not text and card is None:
         return None
     entry = {"from": "bot", "text": text if text else (card or {}).get("title", ""), "at": iso(event.get("timestamp"))}

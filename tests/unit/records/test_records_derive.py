@@ -445,3 +445,28 @@ def test_a_typed_slash_intent_shows_as_the_words_typed_not_as_a_button():
     assert users[0]["text"] == "Start screening" and users[0]["payload"] == "/start_screening"
     assert users[1]["text"] == "/nonexistent_intent" and "payload" not in users[1]
     assert users[2]["text"] == "That's right" and "payload" in users[2]  # a page button: its title
+
+
+def test_the_answer_summary_the_patient_saw_is_in_the_transcript_with_their_words():
+    from records.answer_summary import answer_summary
+
+    answers = {"red_flags": "no", "urgent_flags": "no", "leg_symptoms": "yes", "age_years": 71}
+    sources = {"age_years": {"words": "I'm 71", "value": 71, "how": "stated"}}
+    card = {
+        "event": "bot",
+        "timestamp": 6,
+        "text": None,
+        "data": {"custom": {"data": answer_summary(answers, sources)}},
+    }
+    events = [
+        slot("screening_id", "d" * 32, 1),
+        slot("requested_slot", "age_years", 2),
+        user("I'm 71", 3),
+        slot("age_years", 71, 4),
+        card,
+        user("/confirm_summary", 7, intent="confirm_summary"),
+    ]
+    (r,) = derive_screenings(events, "c9")
+    [line] = [e["text"] for e in r["transcript"] if e["from"] == "bot"]
+    assert line.startswith("Here is what I understood: ")
+    assert "\u201cI'm 71\u201d" in line and "Warning signs: None" in line

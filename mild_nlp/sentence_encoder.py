@@ -18,6 +18,7 @@ vectors with its own tokens.
 from __future__ import annotations
 
 import importlib.util
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,19 @@ class Encoding:
     sentence: np.ndarray  # (DIM,) unit-length mean of all word pieces (with [CLS]/[SEP])
 
 
+DEFAULT_THREADS = 2
+
+
+def encoder_threads() -> int:
+    """ONNX Runtime's intra-op threads: MILD_ENCODER_THREADS (1..cores), else up to 2."""
+    cores = os.cpu_count() or 1
+    try:
+        wanted = int(os.environ.get("MILD_ENCODER_THREADS", "") or min(DEFAULT_THREADS, cores))
+    except ValueError:
+        wanted = 1
+    return max(1, min(wanted, cores))
+
+
 class MiniLMEncoder:
     """all-MiniLM-L6-v2 run by ONNX Runtime (float32, one thread).
 
@@ -72,9 +86,10 @@ class MiniLMEncoder:
         self.tokenizer.enable_truncation(MAX_WORDPIECES)
         model = build_graph(load_file(str(folder / "model.safetensors")))
         options = onnxruntime.SessionOptions()
-        # One thread: the Rasa server answers one message at a time per process, and the
-        # other core serves the action server.
-        options.intra_op_num_threads = 1
+        # The Rasa server waits while the action server reads a message, so on one machine
+        # the encoder may use both cores (a 3-clause message: 14 -> 8 ms). Where several
+        # servers share the cores (scripts/cluster.sh) MILD_ENCODER_THREADS=1 keeps one each.
+        options.intra_op_num_threads = encoder_threads()
         options.inter_op_num_threads = 1
         options.log_severity_level = 3  # errors only
         self._session = onnxruntime.InferenceSession(

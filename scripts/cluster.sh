@@ -86,6 +86,8 @@ load_env() {
   # shellcheck disable=SC1091
   source scripts/env.sh
   export RASA_TELEMETRY_ENABLED=false
+  # two action servers (and two Rasa servers) share the cores: one encoder thread each
+  export MILD_ENCODER_THREADS="${MILD_ENCODER_THREADS:-1}"
   export PG_BASE="$SERVICE_DIR/postgres" PG_PORT="$PG_PORT_C"
   export REDIS_BASE="$SERVICE_DIR/redis" REDIS_PORT="$REDIS_PORT_C"
 }

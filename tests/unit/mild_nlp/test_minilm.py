@@ -69,3 +69,15 @@ def test_token_vectors_average_the_word_pieces_inside_each_token(encoder):
     assert np.allclose(vectors[0], enc.tokens[inside].mean(0))
     assert vectors[1].any()  # a real token gets a real vector
     assert not vectors[2].any()  # a span past the text gets zeros
+
+
+@pytest.mark.parametrize(
+    "setting,cores,threads",
+    [("", 2, 2), ("", 1, 1), ("", 8, 2), ("1", 2, 1), ("4", 2, 2), ("0", 2, 1), ("lots", 2, 1)],
+)
+def test_encoder_threads_follow_the_setting_within_the_cores(monkeypatch, setting, cores, threads):
+    from mild_nlp import sentence_encoder
+
+    monkeypatch.setenv("MILD_ENCODER_THREADS", setting)
+    monkeypatch.setattr(sentence_encoder.os, "cpu_count", lambda: cores)
+    assert sentence_encoder.encoder_threads() == threads

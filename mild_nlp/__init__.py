@@ -22,14 +22,17 @@ The shared engine runs them, stage by stage, each stage in the module named for 
                    spaCy factories; `labels` names what they write on the Doc; `build` saves the
                    pipeline, `pipeline` loads it);
 3. context checks: `context_checks` (which kind's check guards which label: "twice a day" is no
-                   duration, "my mother had cancer" not the patient's), `negation` (NegEx scopes,
-                   run by `mild_negation`), `hedges` ("not sure", "depends");
+                   duration, "my mother had cancer" not the patient's), `negation` (NegEx scopes
+                   and ConText's hypotheticals: "if I ever", "scared I'll", a flag asked about in a
+                   question; run by `mild_negation`), `hedges` ("not sure", "depends");
 4. readings:       `answers` (every kind's reader, in slot order: slot values for the open
                    question), each with a confidence, over `message` (one processed message as
                    the readers see it);
 5. a second reader where safety needs one: `second_reader` (a learned classifier per clause, split
-                   by `clauses`, over `sentence_encoder`, trained by `second_reader_training`) and
-                   `flag_union` (both readers' findings: emergency, ask, or nothing).
+                   by `clauses`, over `sentence_encoder`, trained by `second_reader_training`; its
+                   topic head says which flag, its context head whether the clause is the
+                   patient's present problem) and `flag_union` (both readers' findings:
+                   emergency, ask, or nothing).
 
 `extract.read` runs the stages in that order, once per message (in Rasa's NLU pipeline, by
 nlu_components.mild_reader); `reading_codec` carries that reading with the parsed message to the

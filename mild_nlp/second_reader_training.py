@@ -76,6 +76,18 @@ def _clause_files() -> list[Path]:
     return sorted(CLAUSES.glob("*.yml")) if CLAUSES.is_dir() else []
 
 
+def _first_of_each(rows: list[tuple[str, int]]) -> tuple[list[str], list[int]]:
+    """Texts and labels, each text once (the first of its spellings in case and spaces)."""
+    seen, texts, labels = set(), [], []
+    for text, label in rows:
+        key = text.lower().strip()
+        if key and key not in seen:
+            seen.add(key)
+            texts.append(text)
+            labels.append(label)
+    return texts, labels
+
+
 def _context_files() -> list[Path]:
     return sorted(CONTEXTS.glob("*.yml")) if CONTEXTS.is_dir() else []
 
@@ -88,13 +100,7 @@ def context_set(flag_texts: list[str]) -> tuple[list[str], np.ndarray]:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         rows += [(str(t), 1) for t in data.get("current") or []]
         rows += [(str(t), 0) for t in data.get("not_current") or []]
-    seen, texts, labels = set(), [], []
-    for text, label in rows:
-        key = text.lower().strip()
-        if key and key not in seen:
-            seen.add(key)
-            texts.append(text)
-            labels.append(label)
+    texts, labels = _first_of_each(rows)
     return texts, np.array(labels)
 
 
@@ -151,13 +157,7 @@ def training_set() -> tuple[list[str], np.ndarray]:
     rows += [
         (t, CLASSES.index("none")) for t in _nlu_examples(NLU / "inform.yml", "inform") if not FLAG_TOPIC.search(t)
     ]
-    seen, texts, labels = set(), [], []
-    for text, label in rows:
-        key = text.lower().strip()
-        if key and key not in seen:
-            seen.add(key)
-            texts.append(text)
-            labels.append(label)
+    texts, labels = _first_of_each(rows)
     missing = [name for k, name in enumerate(CLASSES) if k not in labels]
     if missing:
         raise RuntimeError(

@@ -202,18 +202,27 @@ def _thresholds(probs: np.ndarray, y: np.ndarray, k: int) -> tuple[float, float]
     return max(flag, unsure + 0.05), unsure
 
 
-def _train_context(encoder, flag_texts: list[str], figures: dict) -> dict | None:
-    """The context head and its threshold; None when there are no context clauses."""
+def _out_of_fold(texts: list[str], x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """5-fold out-of-fold class probabilities (n, classes) of the model `_fit` trains."""
     from sklearn.model_selection import StratifiedKFold
 
-    texts, y = context_set(flag_texts)
-    if len(set(y.tolist())) < 2:
-        return None
-    x = np.stack([e.sentence for e in encoder.encode_batch(texts)])
-    oof = np.zeros(len(texts))
+    oof = np.zeros((len(texts), len(set(y.tolist()))))
     for train, held in StratifiedKFold(5, shuffle=True, random_state=7).split(x, y):
         model, words, chars = _fit([texts[i] for i in train], x[train], y[train])
-        oof[held] = model.predict_proba(features(words, chars, [texts[i] for i in held], x[held]))[:, 1]
+        oof[held] = model.predict_proba(features(words, chars, [texts[i] for i in held], x[held]))
+    return oof
+
+
+def _train_context(encoder, flag_vectors: dict[str, np.ndarray], figures: dict) -> dict | None:
+    """The context head and its threshold; None when there are no context clauses.
+    `flag_vectors`: the topic set's true flags and their sentence vectors (encoded once)."""
+    texts, y = context_set(list(flag_vectors))
+    if len(set(y.tolist())) < 2:
+        return None
+    new = [t for t in texts if t not in flag_vectors]
+    vectors = {**flag_vectors, **dict(zip(new, (e.sentence for e in encoder.encode_batch(new)), strict=True))}
+    x = np.stack([vectors[t] for t in texts])
+    oof = _out_of_fold(texts, x, y)[:, 1]
     p_current = np.sort(oof[y == 1])
     threshold = float(p_current[int(np.floor((1 - CONTEXT_RECALL) * len(p_current)))])
     threshold = min(threshold, CONTEXT_MAX_THRESHOLD)
@@ -221,9 +230,8 @@ def _train_context(encoder, flag_texts: list[str], figures: dict) -> dict | None
     figures["context_clauses"] = len(texts)
     figures["context_threshold"] = threshold
     figures["context_cv_current_kept"] = float((oof[y == 1] >= threshold).mean())
-    flags = set(flag_texts)
     figures["context_cv_flags_kept"] = float(
-        np.mean([o >= threshold for t, o in zip(texts, oof, strict=True) if t in flags])
+        np.mean([o >= threshold for t, o in zip(texts, oof, strict=True) if t in flag_vectors])
     )
     figures["context_cv_not_current_caught"] = float((oof[y == 0] < threshold).mean())
     return {"model": model, "words": words, "chars": chars, "threshold": threshold}
@@ -231,24 +239,19 @@ def _train_context(encoder, flag_texts: list[str], figures: dict) -> dict | None
 
 def train_and_save(path: Path = WEIGHTS, encoder=None) -> dict:
     """Train on all data, choose thresholds by cross-validation, save; returns the figures."""
-    from sklearn.model_selection import StratifiedKFold
-
     if encoder is None:
         from mild_nlp.sentence_encoder import MiniLMEncoder
 
         encoder = MiniLMEncoder.load()
     texts, y = training_set()
     x = np.stack([e.sentence for e in encoder.encode_batch(texts)])
-    oof = np.zeros((len(texts), len(CLASSES)))
-    for train, held in StratifiedKFold(5, shuffle=True, random_state=7).split(x, y):
-        model, words, chars = _fit([texts[i] for i in train], x[train], y[train])
-        oof[held] = model.predict_proba(features(words, chars, [texts[i] for i in held], x[held]))
+    oof = _out_of_fold(texts, x, y)
     red = _thresholds(oof, y, CLASSES.index("red"))
     urgent = _thresholds(oof, y, CLASSES.index("urgent"))
     model, words, chars = _fit(texts, x, y)
     figures: dict = {"clauses": len(texts), "red_thresholds": red, "urgent_thresholds": urgent}
-    flag_texts = [t for t, label in zip(texts, y, strict=True) if label != CLASSES.index("none")]
-    context = _train_context(encoder, flag_texts, figures)
+    flags = {t: v for t, v, label in zip(texts, x, y, strict=True) if label != CLASSES.index("none")}
+    context = _train_context(encoder, flags, figures)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.stem + ".tmp")
     with open(tmp, "wb") as f:

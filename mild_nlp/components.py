@@ -172,6 +172,11 @@ def _age_number(doc: Doc, match: Span) -> Span | None:
     return None
 
 
+def _asks(span: Span) -> bool:
+    """A question by its words ("does it ...?", "what ...") or by its question mark ("if I ..., is that bad?")."""
+    return is_question(span) or span[-1].text == "?"
+
+
 class MildNegation:
     """NegEx-style negation and hypothetical marking on entities and cues."""
 
@@ -193,19 +198,12 @@ class MildNegation:
         all_scopes = negation.negation_scopes(words)
         scopes = [s for s in all_scopes if s.cue_start not in consumed]
         cue_positions = tuple(s.cue_start for s in all_scopes)
-        questions = [(s.start, s.end) for s in sentences(doc) if is_question(s) or s[-1].text == "?"]
+        questions = [(s.start, s.end) for s in sentences(doc) if _asks(s)]
         hypotheticals = negation.hypothetical_scopes(words, questions)
         # a flag in a question clause of a question that tells no time of an event is asked
         # about, not reported ("does MILD ever cause bladder problems?")
-        asked = [
-            (c.start, c.end)
-            for c in clauses(doc)
-            if (is_question(c) or c[-1].text == "?")
-            and any(
-                start <= c.start < end and negation.asks_without_telling(words, (start, end))
-                for start, end in questions
-            )
-        ]
+        untimed = [q for q in questions if negation.asks_without_telling(words, q)]
+        asked = [(c.start, c.end) for c in clauses(doc) if _asks(c) and any(a <= c.start < b for a, b in untimed)]
         for span in spans:
             inner = span.label_ in INNER_NEGATION_LABELS
             span._.negated = negation.is_negated(

@@ -88,8 +88,7 @@ def onset_date(words: list[str], today: date) -> date | None:
         return None
     last = "last" in words or "past" in words
     if year is None and "year" in words and any(w in MONTHS or w in SEASONS for w in words):
-        year = today.year - 1 if last else today.year  # "since October of last year", "this spring"... "this year"
-        last = False
+        year = today.year - 1 if last else today.year  # "October of last year", "the spring of this year"
     for word in words:
         if word in MONTHS:
             return _recent(today, year, MONTHS[word], 15, strictly_before=last)

@@ -17,6 +17,7 @@ import base64
 import binascii
 from typing import Any, Optional
 
+import srsly.msgpack
 from spacy.tokens import DocBin
 
 from mild_nlp.extract import Reading, prepared
@@ -28,6 +29,24 @@ KEY = "mild_reading"  # the parse-data property that carries it
 VERSION = 1
 _TEXT_VALUES = ("reply", "interjection", "hedge", "doubt")
 _RULE_LISTS = ("red", "negated_red", "urgent", "old_injuries")
+
+
+def _msgpack_hooks_once() -> None:
+    """Look up srsly's msgpack hooks from other packages' entry points once, not per call.
+
+    A DocBin packs and unpacks with srsly's msgpack, which asks catalogue for the installed
+    packages' msgpack encoders and decoders on every call: a scan of every entry point of the
+    environment (Rasa's has thousands), about a third of the codec's time. The hooks found
+    now are registered by name and the scan is switched off, so each call uses the same hooks
+    without looking again."""
+    for registry in (srsly.msgpack.msgpack_encoders, srsly.msgpack.msgpack_decoders):
+        if registry.entry_points:
+            for name, hook in registry.get_entry_points().items():
+                registry.register(name, func=hook)
+            registry.entry_points = False
+
+
+_msgpack_hooks_once()
 
 
 def encode(reading: Reading) -> dict:

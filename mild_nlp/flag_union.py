@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from mild_nlp.flags import FlagMentions
+from mild_nlp.kinds.replies import is_bare_reply
 from mild_nlp.second_reader import FLAG, UNSURE, ClauseReading, SecondReader
 
 RED, URGENT = "red", "urgent"
@@ -50,7 +51,13 @@ class FlagFinding:
 def combine(
     text: str, rules: FlagMentions, readings: list[ClauseReading], reader: Optional[SecondReader]
 ) -> list[FlagFinding]:
-    """The flags of a message, red before urgent (at most one finding per kind)."""
+    """The flags of a message, red before urgent (at most one finding per kind).
+
+    A clause of nothing but reply words ("yes", "yes and yes") has no flag of its own: what
+    it says comes from the open question, and the rules read it as that question's answer
+    (a "yes" to the red-flag question is an emergency there). The learned reader, which sees
+    the clause alone, is not asked about it."""
+    readings = [r for r in readings if not is_bare_reply(r.text)]
     found = []
     for kind, ruled, blocked in ((RED, rules.red, rules.negated_red), (URGENT, rules.urgent, rules.old_injuries)):
         finding = _finding(kind, text, ruled, blocked, readings, reader)

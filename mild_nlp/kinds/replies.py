@@ -209,6 +209,18 @@ def reply_polarity(text: str) -> str | None:
     return None
 
 
+BARE_REPLY_WORDS = (
+    INTERJECTIONS | FILLERS | frozenset("and please thanks thank you sir maam indeed absolutely right true".split())
+)
+
+
+def is_bare_reply(text: str) -> bool:
+    """Whether the text is nothing but reply words ("yes", "yes and yes", "nope, sorry" is not):
+    its meaning comes from the question it answers."""
+    words = words_of(text)
+    return bool(words) and all(_canonical(w) in BARE_REPLY_WORDS or w in BARE_REPLY_WORDS for w in words)
+
+
 def interjection_polarity(text: str) -> str | None:
     """Polarity of a leading one-word answer set apart by punctuation or "but", else None."""
     match = _LEADING_WORD.match(text or "")

@@ -96,3 +96,19 @@ def test_a_flag_the_rules_read_is_still_asked_when_the_context_head_disagrees():
     reading_ = ClauseReading(text, 0, len(text), red=0.95, urgent=0.0, none=0.05, current=0.01)
     [finding] = flag_union.combine(text, FlagMentions(red=[text]), [reading_], ContextReader())
     assert finding.decision == flag_union.ASK and finding.readers == (flag_union.RULES,)
+
+
+def test_a_bare_reply_has_no_flag_of_its_own():
+    # "yes" answers the open question; the rules read it as that answer (a "yes" to the
+    # red-flag question is an emergency there), the learned reader is not asked about it
+    for text in ["yes", "Yes.", "yes and yes", "yep!", "no"]:
+        assert combine(text, FlagMentions(), reading(text, red=0.9, urgent=0.05)) == []
+    [finding] = combine("yes, I wet myself", FlagMentions(), reading("yes, I wet myself", red=0.9))
+    assert finding.decision == flag_union.ASK
+
+
+def test_a_bare_reply_beside_a_flag_clause_quotes_the_flag_clause():
+    text = "yes. and my legs are weaker every day"
+    clause = "and my legs are weaker every day"
+    [finding] = combine(text, FlagMentions(), reading("yes", red=0.95), reading(clause, red=0.4))
+    assert finding.words == clause

@@ -31,9 +31,9 @@ HEDGES = [
     r"\bhard to (?:say|tell|know)\b",
     r"\bcant (?:really )?(?:say|tell)\b",
     r"\bcouldnt (?:say|tell)\b",
-    r"\bnot (?:really )?sure\b",
+    r"\b(?:not|isnt|arent|wasnt|aint) (?:really |quite |too )?sure\b",
     r"\bunsure\b",
-    r"\b(?:i )?dont (?:really )?know\b",
+    r"\b(?:dont|doesnt) (?:really )?know\b",  # a relative typing: "he doesn't know"
     r"\bdunno\b",
     r"\bidk\b",
     r"\bno idea\b",
@@ -45,6 +45,7 @@ HEDGES = [
     r"\bwouldnt know\b",
     r"\bnever (?:really )?thought about\b",
     r"\bsometimes yes sometimes no\b",
+    r"\bsometimes\b.{1,40}\bsometimes (?:it |they |that )?(?:doesnt|dont|does not|do not|not|no|nothing|worse)\b",
     r"\byes and no\b",
 ]
 # Softer words: "maybe a block", "sort of", "sometimes". They make a yes/no reply `unsure`

@@ -47,6 +47,8 @@ AGES = [
     ("age", "pt|patient|caller #NUM m|f|male|female|yo|y/o"),
     ("age", "mom|dad|mother|father|husband|wife ( #NUM )"),
     ("age", "@RELATIVE 's|is @HEDGE? #NUM"),
+    # with the relative's name: "my husband Walt is 82", "my wife, Margaret, who is 77"
+    ("age", "@RELATIVE ,? _1 ,? who|whos|that? 's|is @HEDGE? #NUM"),
     ("age", "just? turned #NUM"),
     ("age|turning", "i|i'll 'll|will? turn|turning|be #NUM"),
     ("age|turning", "i 'm|am turning #NUM"),

@@ -52,7 +52,18 @@ TRIGGERS = [
     "@WALKSTAND _2 make|makes|made|making _2 worse",
     "worse|worsens|hurts|hurt|numb|aches _2 with|when|while|after|on @WALKSTAND",
     "@WALKSTAND _2 bring|brings|brought|triggers|trigger|causes|cause",
-    "on my feet",
+    "on my|his|her|their|your|our feet",
+    # "once I've walked a block", "after she's stood a while"
+    "when|while|whenever|if|after|once|as i|he|she|we|they|you 've|have|has|had|'d|'s @WALKSTAND",
+    # "heavy on walks", "during my walk", "on standing"
+    "on|during a|my|his|her|our|their|the|long? @WALKSTAND",
+    # a symptom said with the activity: "legs go numb walking", "pain standing"
+    "@LEG_SYMPTOM walking|standing|ambulating|walkin",
+    # a walking limit said without a number: "I have to stop after about a block"
+    "after|within @HEDGE? a|an|one|half|few|couple @DIST_UNIT|@TIME_UNIT",
+    "after|within @HEDGE? half a|a|of? @DIST_UNIT|@TIME_UNIT",
+    # a distance before the legs give out: "ten or fifteen steps before his legs seize up"
+    "@DIST_UNIT _2 before|until|till _3 @LEG_REGION",
     "@WALKSTAND for? long|awhile",
     "@WALKSTAND too long|far|much",
     "@WALKSTAND for a while|bit",
@@ -69,7 +80,7 @@ TRIGGERS = [
     "claudication",
 ]
 TRIGGER_NEGATIONS = [
-    "@WALKSTAND does|do|did @NOT bother|affect|matter|change|make|trigger|cause",
+    "@WALKSTAND _1 does|do|did @NOT bother|affect|matter|change|make|trigger|cause|bring|start|set",
     "@WALKSTAND is|'s|feels fine|ok|okay|good",
     "@WALKSTAND helps|help|helped",
     "does|do @NOT matter _3 @WALKSTAND",

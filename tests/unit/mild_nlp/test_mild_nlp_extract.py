@@ -72,6 +72,54 @@ def test_symptom_statements(text, expected):
     assert answers(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "both my legs go numb once I've walked about a block",  # the perfect: "I've walked"
+        "she gets pain down both legs whenever she's on her feet for a while",  # a relative typing
+        "my legs get heavy on walks",
+        "legs go numb walking",
+        "my legs give out after about a block",  # a limit without a number
+        "he can only shuffle ten or fifteen steps before his legs seize up",
+    ],
+)
+def test_the_trigger_said_in_passing(text):
+    assert answers(text)["walking_standing_trigger"] == "yes"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["walking doesn't bring it on", "he says no, walking around doesn't bring it on, it's lying in bed"],
+)
+def test_a_denied_trigger_is_no(text):
+    assert answers(text, "walking_standing_trigger")["walking_standing_trigger"] == "no"
+
+
+def test_a_relief_after_a_while_is_not_a_trigger():
+    assert "walking_standing_trigger" not in answers("sitting down makes it go away within a minute or two")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He doesn't know. Sitting up sometimes helps, sometimes it doesn't.",
+        "she isn't sure",
+        "sometimes it hurts when I walk, sometimes not",
+    ],
+)
+def test_doubt_of_a_relative_or_an_alternation_is_doubt(text):
+    from mild_nlp.hedges import doubt_in
+
+    assert doubt_in(text)
+
+
+@pytest.mark.parametrize("text", ["I know it helps", "sometimes it helps", "I didn't know MILD existed"])
+def test_no_doubt_where_there_is_none(text):
+    from mild_nlp.hedges import doubt_in
+
+    assert doubt_in(text) is None
+
+
 # --- walking tolerance ----------------------------------------------------------------
 
 
@@ -233,6 +281,9 @@ def test_other_onsets_are_not_symptom_duration(fixed_today, text, slot):
         ("I turn sixty in june", 59),
         ("91 years young", 91),
         ("I'm 72 years old", 72),
+        ("My husband Walt is 82. He can only walk a block", 82),
+        ("I'm writing for my wife, Margaret, who is 77", 77),
+        ("my dad, who is 83, has leg pain", 83),
     ],
 )
 def test_age_statements(text, age):

@@ -98,11 +98,16 @@ class ActionAnswerQuestion(Action):
         return []
 
 
+OFFER_AFTER = ("bot_challenge", "out_of_scope")  # besides every procedure question (faq_*)
+
+
 def offers_screening(tracker: Tracker, intent: Optional[str]) -> bool:
-    """After a question about the procedure, before any screening has begun, the person is
-    offered the screening: "I want to find out about MILD" is usually the first step."""
+    """After a question about the procedure (or "are you a bot?", or something off the topic),
+    before any screening has begun, the person is offered the screening: "I want to find out
+    about MILD" is usually the first step, and "are you a real person? my legs hurt when I
+    walk" is somebody who came to be screened. Not after thanks or a wish to talk to a person."""
     return (
-        bool(intent and intent.startswith("faq_"))
+        bool(intent and (intent.startswith("faq_") or intent in OFFER_AFTER))
         and not (tracker.active_loop or {}).get("name")
         and tracker.get_slot("screening_status") is None
     )

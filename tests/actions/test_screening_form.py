@@ -191,9 +191,17 @@ def test_side_question_answers_from_the_domain(dispatcher, domain):
     assert dispatcher.messages[0]["response"] == "utter_handoff"
 
 
-def test_a_procedure_question_before_any_screening_is_followed_by_the_offer_to_start(dispatcher, domain):
-    run(ActionAnswerQuestion(), dispatcher, make_tracker(intent="faq_what_is_mild", active_loop=None), domain)
-    assert [m["response"] for m in dispatcher.messages] == ["utter_faq_what_is_mild", "utter_offer_screening"]
+@pytest.mark.parametrize(
+    "intent,response",
+    [
+        ("faq_what_is_mild", "utter_faq_what_is_mild"),
+        ("bot_challenge", "utter_iamabot"),
+        ("out_of_scope", "utter_out_of_scope"),
+    ],
+)
+def test_a_side_question_before_any_screening_is_followed_by_the_offer_to_start(dispatcher, domain, intent, response):
+    run(ActionAnswerQuestion(), dispatcher, make_tracker(intent=intent, active_loop=None), domain)
+    assert [m["response"] for m in dispatcher.messages] == [response, "utter_offer_screening"]
     offer = domain["responses"]["utter_offer_screening"][0]
     assert offer["buttons"][0]["payload"] == "/start_screening"
 
@@ -203,7 +211,8 @@ def test_a_procedure_question_before_any_screening_is_followed_by_the_offer_to_s
     [
         ({}, "screening_form", "faq_duration"),  # during the screening: back to the question instead
         ({"screening_status": "finished"}, None, "faq_duration"),  # after a result
-        ({}, None, "human_handoff"),  # not a procedure question
+        ({}, None, "human_handoff"),  # asked for a person, not for the screening
+        ({}, None, "thanks"),
     ],
 )
 def test_no_offer_to_start_during_or_after_a_screening(dispatcher, domain, slots, loop, intent):

@@ -27,19 +27,19 @@ echo
 .venv/bin/python -m scripts.entity_eval "$out/blind_unseen.yml"
 
 echo
-for set in slots_blind slots_blind2 slots_blind3 slots_blind4 slots_blind5 slots_blind6; do
+for set in slots_blind slots_blind2 slots_blind3 slots_blind4 slots_blind5 slots_blind6 slots_blind7; do
   echo "$set:"
   .venv/bin/python -m scripts.slot_eval "tests/data/$set/cases.yml"
 done
 
 echo
-for set in flag_stress flag_stress2 flag_stress3 flag_stress4; do
+for set in flag_stress flag_stress2 flag_stress3 flag_stress4 flag_stress5; do
   echo "red-flag stress set $set:"
   .venv/bin/python -m scripts.flag_stress_eval "tests/data/$set/clauses.yml"
 done
 
 echo
-for set in conversations_blind conversations_blind2 conversations_blind3; do
+for set in conversations_blind conversations_blind2 conversations_blind3 conversations_blind4; do
   echo "whole conversations $set:"
   .venv/bin/python -m scripts.conversation_eval "tests/data/$set/conversations.yml"
 done

@@ -34,6 +34,7 @@ HEDGES = [
     r"\b(?:not|isnt|arent|wasnt|aint) (?:really |quite |too )?sure\b",
     r"\bunsure\b",
     r"\b(?:dont|doesnt) (?:really )?know\b",  # a relative typing: "he doesn't know"
+    r"\b(?:dont|doesnt) (?:really )?no (?:if|whether|what|how|when)\b",  # dictation: "I don't no if"
     r"\bdunno\b",
     r"\bidk\b",
     r"\bno idea\b",

@@ -105,6 +105,7 @@ def test_a_relief_after_a_while_is_not_a_trigger():
         "He doesn't know. Sitting up sometimes helps, sometimes it doesn't.",
         "she isn't sure",
         "sometimes it hurts when I walk, sometimes not",
+        "i had a cat scan a long time ago i dont no if they said stenosis or not",  # dictation
     ],
 )
 def test_doubt_of_a_relative_or_an_alternation_is_doubt(text):

@@ -12,6 +12,7 @@
   of both readers are mild_nlp.second_reader and mild_nlp.flag_union.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
@@ -211,13 +212,32 @@ URGENT_FLAGS = [
 
 
 def check_red_flag(span: Span) -> bool:
-    """Keep a `red_flag` match about the patient, not resolved, not the walking pattern, a real fever."""
+    """Keep a `red_flag` match about the patient, not resolved, not the walking pattern, a real
+    fever, and a fever only where the back is not said to be fine."""
     return (
         _about_the_patient(span)
         and _progression_is_not_walking(span)
         and not _resolved(span)
         and _fever_temperature(span)
+        and not _fever_with_a_fine_back(span)
     )
+
+
+# The red flag is back pain *with* fever or chills: "a head cold with a slight fever, no back
+# pain though" or "chills since yesterday, my back feels fine" is not one.
+_BACK_FINE = re.compile(
+    r"\b(?:no|without|not any|free of)\s+(?:lower\s+)?(?:back\s*(?:pain|ache|trouble)|backache)\b"
+    r"|\bback(?:'s|s| is| was| has been| had been| feels| felt| seems| seemed)?\s+(?:totally\s+|completely\s+)?"
+    r"(?:fine|ok|okay|good|normal|pain[- ]?free|not hurting|not sore)\b"
+    r"|\bback\s+(?:isn'?t|wasn'?t|doesn'?t|didn'?t|is not|was not|does not|did not|hasn'?t been)\s+(?:hurt|hurting|sore|bad|worse)"
+)
+
+
+def _fever_with_a_fine_back(span: Span) -> bool:
+    if not {t.lower_ for t in span} & (FEVER_WORDS | {"temperature", "temp", "shivers", "shivering"}):
+        return False
+    sentence = containing(sentences(span.doc), span)
+    return bool(_BACK_FINE.search(sentence.text.lower().replace("’", "'")))
 
 
 def _fever_temperature(span: Span) -> bool:
@@ -292,6 +312,8 @@ def check_urgent_flag(span: Span, recent_only: bool = True) -> bool:
         return False
     if first in CANCER_WORDS or span.text.lower() == "history of cancer":
         return _own_cancer(span)
+    if not _about_the_patient(span):
+        return False  # "my wife fell last week", "my brother is losing weight" (as for red flags)
     if "weight" in {t.lower_ for t in span} or span[-1].lower_ in ("pounds", "lbs", "lb", "kilos", "kg", "kilograms"):
         return _unintended_weight_loss(span)
     return not (recent_only and _long_ago(span))  # a fall, injury or accident: only a recent one counts

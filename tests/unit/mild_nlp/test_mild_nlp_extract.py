@@ -683,10 +683,28 @@ def test_negated_red_flags_are_not_red_flags(text, negated):
         "is there a risk of infection or fever?",
         "what are the signs of cauda equina?",
         "my foot slaps the floor when I walk",
+        # back pain *with* fever: a fever said with a fine back is not the red flag
+        "I've got a head cold with a slight fever, no back pain though",
+        "chills and a sore throat since yesterday, my back feels fine",
+        "I have a fever from a chest infection, my back isn't hurting",
     ],
 )
 def test_no_red_flag(text):
     assert not understand(text).red_flag
+
+
+@pytest.mark.parametrize(
+    "text", ["back pain and a fever of 101 since last night", "fever and chills, my back is killing me"]
+)
+def test_a_fever_with_back_pain_stays_a_red_flag(text):
+    assert understand(text).red_flag
+
+
+def test_a_relative_typing_for_the_patient_is_still_asked_about_a_fall():
+    from mild_nlp.extract import read
+
+    [finding] = read("my husband fell last week and hurt his back").flags
+    assert finding.kind == "urgent" and finding.readers == ("learned",)
 
 
 @pytest.mark.parametrize(
@@ -715,6 +733,10 @@ def test_urgent_flag_mentions(text, mention):
         "since the fall my back hurts",
         "slipped disc",
         "never had cancer",
+        # somebody else's fall or weight, as for red flags (the learned reader asks where a
+        # relative typing for the patient means the patient)
+        "my wife fell last week and broke her wrist",
+        "my brother is losing weight and they're doing tests",
     ],
 )
 def test_not_urgent_flags(text):

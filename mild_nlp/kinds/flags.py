@@ -229,7 +229,8 @@ _BACK_FINE = re.compile(
     r"\b(?:no|without|not any|free of)\s+(?:lower\s+)?(?:back\s*(?:pain|ache|trouble)|backache)\b"
     r"|\bback(?:'s|s| is| was| has been| had been| feels| felt| seems| seemed)?\s+(?:totally\s+|completely\s+)?"
     r"(?:fine|ok|okay|good|normal|pain[- ]?free|not hurting|not sore)\b"
-    r"|\bback\s+(?:isn'?t|wasn'?t|doesn'?t|didn'?t|is not|was not|does not|did not|hasn'?t been)\s+(?:hurt|hurting|sore|bad|worse)"
+    r"|\bback\s+(?:isn'?t|wasn'?t|doesn'?t|didn'?t|is not|was not|does not|did not|hasn'?t been)"
+    r"\s+(?:hurt|hurting|sore|bad|worse)"
 )
 
 

@@ -26,7 +26,8 @@ MAX_SCOPE = 8
 
 CUE_WORDS = frozenset(
     "no not never without denies deny denied none nor neither unable cannot nothing w/o nobody noone "
-    "refused refuses refuse declined declines decline".split()  # NegEx: "refused PT", "declined surgery"
+    "refused refuses refuse declined declines decline "  # NegEx: "refused PT", "declined surgery"
+    "neg".split()  # staff shorthand: "neg falls, neg CA, neg wt loss"
 )
 # Multi-word cues whose words are not cues on their own.
 CUE_PHRASES = (("free", "of"), ("absence", "of"), ("negative", "for"), ("no", "longer"))

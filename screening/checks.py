@@ -162,7 +162,11 @@ def _read(d: Dialogue, requested: Optional[str], msg: Incoming) -> tuple[dict, O
                 "tries": 0,
             }
             if requested == slot:
-                reply = None  # the flag question settles it, not a "no" said before it
+                # the flag question settles it, not a "no" said before it; but a "no" to the
+                # flag question, after a "no" to this very question, is that question's answer
+                # ("neg falls, neg CA, neg wt loss": not asked a second time)
+                d.check["held_reply"] = reply
+                reply = None
     if d.check is None and requested in NO_UNSURE_SLOTS and reply == "unsure" and requested not in facts:
         d.check = {"kind": CLARIFY, "slot": requested, "words": quote(msg.text), "tries": 0}
         reply = None
@@ -229,6 +233,9 @@ def _answer_check(d: Dialogue, msg: Incoming, turn: Turn) -> dict:
             d.sources[slot] = _source("flag_question", msg, check["readers"], check["words"])
         elif answer == "no":
             _resolve(d, "no", msg)
+            if check.get("held_reply") == "no":
+                facts[slot] = "no"
+                d.sources[slot] = _source("flag_question", msg, check["readers"], check["words"])
         elif answer == "unsure" and not check.get("tries"):
             check["tries"] = 1
         elif answer == "unsure":

@@ -65,6 +65,25 @@ def test_flag_question_no_goes_back_to_the_open_question():
     assert d.log[-1]["answer"] == "no"
 
 
+def test_no_to_the_flag_question_after_no_to_the_same_open_question_answers_it():
+    # "neg falls, neg CA, neg wt loss" to the urgent question, a flag question about it, "no":
+    # the urgent question is answered, not asked a second time
+    d = dialogue(red_flags="no")
+    take_turn(d, "urgent_flags", Incoming("neg falls, neg CA, neg wt loss", reply="no", findings=[URGENT_ASK]))
+    assert d.check["kind"] == checks.FLAG and "urgent_flags" not in d.state.answers
+    take_turn(d, "urgent_flags", Incoming("no", reply="no"))
+    assert d.check is None and d.state.answers["urgent_flags"] == "no"
+    assert d.sources["urgent_flags"]["how"] == "flag_question"
+
+
+def test_no_to_the_flag_question_without_an_answer_before_it_still_asks_the_open_question():
+    d = dialogue(red_flags="no")
+    take_turn(d, "urgent_flags", Incoming("I slipped on the ice", findings=[URGENT_ASK]))
+    take_turn(d, "urgent_flags", Incoming("no", reply="no"))
+    assert d.check is None and "urgent_flags" not in d.state.answers
+    assert questionnaire.plan(d.state).next_slot == "urgent_flags"
+
+
 def test_a_reply_that_repeats_the_flag_is_emergency():
     d = dialogue(**CASE)
     take_turn(d, "sitting_leaning_relief", Incoming("x", findings=[RED_ASK]))

@@ -61,6 +61,23 @@ def has_new_message(tracker: Tracker) -> bool:
     return False
 
 
+def typed_before_the_latest(tracker: Tracker) -> list[tuple[str, dict]]:
+    """(text, parse data) of the messages the person typed in this session before the latest
+    one, oldest first; button taps are left out."""
+    typed: list[tuple[str, dict]] = []
+    users = []
+    for event in tracker.events:
+        if event.get("event") in ("restart", "session_started"):
+            users = []
+        elif event.get("event") == "user":
+            users.append(event)
+    for event in users[:-1]:
+        text = event.get("text") or ""
+        if text.strip() and not is_button_payload(text):
+            typed.append((text, event.get("parse_data") or {}))
+    return typed
+
+
 def latest_text(tracker: Tracker) -> str:
     return (tracker.latest_message or {}).get("text") or ""
 

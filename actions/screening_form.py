@@ -73,7 +73,7 @@ def read_message(tracker: Tracker, requested_slot: Optional[str]) -> Reading:
             False,
             incoming=checks.Incoming(text=text, facts=values, from_button=True, check_answer=check_answer),
         )
-    understanding = answers_for(reading_of(tracker, text), requested_slot)
+    understanding = answers_for(reading_of(tracker.latest_message, text), requested_slot)
     reply = understanding.reply or messages.reply_from_intent(tracker)
     incoming = checks.Incoming(
         text=text,
@@ -94,14 +94,32 @@ def read_message(tracker: Tracker, requested_slot: Optional[str]) -> Reading:
     )
 
 
-def reading_of(tracker: Tracker, text: str):
-    """The NLU pipeline's reading of the latest message with the learned flag reader's findings
-    added, or a reading made here if it has none."""
-    shipped = reading_codec.decode((tracker.latest_message or {}).get(reading_codec.KEY), text)
+def reading_of(parse_data: Optional[dict], text: str):
+    """The NLU pipeline's reading of a message (its parse data) with the learned flag reader's
+    findings added, or a reading made here if it has none."""
+    shipped = reading_codec.decode((parse_data or {}).get(reading_codec.KEY), text)
     if shipped is not None:
         return with_learned_reader(shipped)
-    logger.debug("the latest message came without a reading: reading it here")
+    logger.debug("the message came without a reading: reading it here")
     return read(text)
+
+
+def said_before_the_start(tracker: Tracker) -> List[checks.Incoming]:
+    """What the person typed before tapping Start ("are you a real person? my legs hurt when I
+    walk", then Start): read as an opening is, so it is not asked again. Flags count too."""
+    found = []
+    for text, parse_data in messages.typed_before_the_latest(tracker):
+        understanding = answers_for(reading_of(parse_data, text), None)
+        found.append(
+            checks.Incoming(
+                text=text,
+                facts=checks.without_flag_facts(understanding.answers),
+                findings=[f.as_dict() for f in understanding.flags],
+                hedge=understanding.hedge,
+                doubt=understanding.doubt,
+            )
+        )
+    return found
 
 
 def dialogue_from(tracker: Tracker) -> checks.Dialogue:
@@ -145,6 +163,10 @@ class ValidateScreeningForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
 
         if messages.has_new_message(tracker):
+            if events and messages.is_button_payload(messages.latest_text(tracker)):
+                for earlier in said_before_the_start(tracker):  # a new screening, started by its button
+                    result = checks.take_turn(d, None, earlier)
+                    events += [SlotSet(slot, value) for slot, value in result.changes.items()]
             reading = read_message(tracker, requested)
             incoming = reading.incoming
             if (

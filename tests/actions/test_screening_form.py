@@ -253,3 +253,34 @@ def test_a_reading_of_another_text_is_not_used(dispatcher, domain, monkeypatch):
     tracker.latest_message[reading_codec.KEY] = reading_codec.encode(read("I'm 61"))
     slots = slots_set(run(ValidateScreeningForm(), dispatcher, tracker, domain))
     assert slots["age_years"] == 81 and calls == ["I'm 81"]
+
+
+def test_what_was_typed_before_start_is_not_asked_again(dispatcher, domain):
+    earlier = [
+        {"event": "user", "text": "Are you a real person or a bot? Anyway, I'm 74 and my legs hurt when I walk."},
+        {"event": "bot", "text": "I'm an automated assistant for the clinic, not a person."},
+        {"event": "user", "text": '/inform{"leg_symptoms":"no"}'},  # a tap is not re-read
+    ]
+    tracker = make_tracker(text="/start_screening", intent="start_screening", events=earlier, active_loop=None)
+    slots = slots_set(run(ValidateScreeningForm(), dispatcher, tracker, domain))
+    assert slots["age_years"] == 74 and slots["leg_symptoms"] == "yes"
+    assert slots["walking_standing_trigger"] == "yes"
+    assert slots["requested_slot"] == "red_flags"  # red flags are still asked first
+
+
+def test_a_flag_typed_before_start_is_asked_about_at_once(dispatcher, domain):
+    earlier = [{"event": "user", "text": "how long is recovery? also my bottom has gone numb since yesterday"}]
+    tracker = make_tracker(text="/start_screening", intent="start_screening", events=earlier, active_loop=None)
+    slots = slots_set(run(ValidateScreeningForm(), dispatcher, tracker, domain))
+    assert slots.get("triage_outcome") == "emergency" or slots["pending_check"]["slot"] == "red_flags"
+
+
+def test_earlier_words_are_read_only_when_a_new_screening_starts(dispatcher, domain):
+    earlier = [{"event": "user", "text": "I'm 74 and my legs hurt when I walk"}]
+    tracker = make_tracker(
+        dict(NO_FLAGS, screening_id="x" * 32, requested_slot="leg_symptoms"),
+        text='/inform{"leg_symptoms":"yes"}',
+        events=earlier,
+    )
+    slots = slots_set(run(ValidateScreeningForm(), dispatcher, tracker, domain))
+    assert "age_years" not in slots

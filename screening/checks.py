@@ -102,10 +102,15 @@ def take_turn(d: Dialogue, requested: Optional[str], msg: Incoming) -> Turn:
     if d.check:
         facts = _answer_check(d, msg, turn)
         reply = None
+        answers_open = requested if not d.check else None
     else:
         facts, reply = _read(d, requested, msg)
+        # a flag question about another question does not take this one's answer away:
+        # "yes legs and butt" to the leg question is a yes, whatever the flag question finds
+        other_flag = d.check is not None and d.check["kind"] == FLAG and d.check["slot"] != requested
+        answers_open = requested if d.check is None or other_flag else None
     if facts or reply:
-        _apply(d, requested if not d.check else None, facts, reply, msg, turn)
+        _apply(d, answers_open, facts, reply, msg, turn)
     if d.check is None:
         _confirm_if_decisive(d, turn)
     turn.understood = (turn.understood or bool(turn.changes)) and not turn.misread_again

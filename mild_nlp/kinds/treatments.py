@@ -223,7 +223,7 @@ TREATMENT_FAILED = [
     # an adverb between ("didn't really help", "did not seem to work", "never even helped")
     "@NOT really|actually|even|truly|ever|honestly|seem|seemed|seems|appear|appeared to? "
     "help|helped|helps|helping|work|worked|works|working|last|lasted",
-    "no|little|minimal|zero|without|limited real|significant|noticeable|lasting|big|much? relief|help|improvement|"
+    "no|little|minimal|zero|without|w/o|limited real|significant|noticeable|lasting|big|much? relief|help|improvement|"
     "difference|luck|change|benefit|effect",
     "not much|enough relief|help|improvement|difference|better",
     "@NOT nearly|quite|really|near enough",
@@ -243,6 +243,9 @@ TREATMENT_FAILED = [
     "useless",
     "waste",
     "failed",
+    # staff shorthand and clinical words for a treatment without enough effect
+    "inadequate|insufficient|ineffective|unsuccessful|suboptimal|unhelpful|ineffectual",
+    "no|minimal|partial|transient|temp|temporary|limited benefit|response|improvement|effect",
     "barely|hardly|slightly|somewhat helped|helps|worked",
     "help|helped|helps|worked a little|bit",
     "help|helped|helps|worked for a|some while|bit|time|few|couple|little",

@@ -896,3 +896,16 @@ def test_a_short_effect_then_nothing_is_a_failed_treatment():
 def test_a_relative_typing_tells_the_patients_walking_trigger(text):
     got = answers(text)
     assert got["leg_symptoms"] == "yes" and got["walking_standing_trigger"] == "yes"
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("PT x6 wks + naproxen, inadequate", "failed"),
+        ("PT ineffective", "failed"),
+        ("tried PT and gabapentin w/o benefit", "failed"),
+        ("PT was effective", "helped"),
+    ],
+)
+def test_clinical_outcome_words(text, value):
+    assert answers(text, "conservative_care")["conservative_care"] == value

@@ -84,6 +84,17 @@ def test_no_to_the_flag_question_without_an_answer_before_it_still_asks_the_open
     assert questionnaire.plan(d.state).next_slot == "urgent_flags"
 
 
+def test_a_flag_question_about_another_question_keeps_this_answer():
+    d = dialogue(**{k: v for k, v in CASE.items() if k != "walking_standing_trigger"})
+    take_turn(
+        d, "walking_standing_trigger", Incoming("yes, and my bottom has gone numb", reply="yes", findings=[RED_ASK])
+    )
+    assert d.check["slot"] == "red_flags"
+    assert d.state.answers["walking_standing_trigger"] == "yes"  # kept while the flag is asked about
+    take_turn(d, "red_flags", Incoming("no", reply="no"))
+    assert questionnaire.plan(d.state).next_slot != "walking_standing_trigger"
+
+
 def test_a_reply_that_repeats_the_flag_is_emergency():
     d = dialogue(**CASE)
     take_turn(d, "sitting_leaning_relief", Incoming("x", findings=[RED_ASK]))

@@ -213,11 +213,20 @@ def _hedged(d, requested, facts, reply, msg) -> tuple[dict, Optional[str]]:
     if (
         requested in NO_UNSURE_SLOTS
         and requested not in facts
-        and reply in (None, "unsure")
+        and (reply in (None, "unsure") or (reply == "no" and _doubted_no(requested, msg)))
         and not any(f["kind"] for f in msg.findings if FLAG_SLOT[f["kind"]] == requested)
     ):
         return facts, "unsure"
     return facts, reply
+
+
+def _doubted_no(requested: str, msg: Incoming) -> bool:
+    """A "no" read from words of doubt ("I don't really know how to tell") is no answer; for
+    the flag questions even a "no" said outright with firm doubt ("no, not sure") is asked
+    again, with the safety advice: a red flag is never settled by a guess."""
+    if not msg.doubt:
+        return False
+    return requested in FLAG_SLOT.values() or not msg.interjection
 
 
 # --- answering a pending check ----------------------------------------------------------

@@ -148,6 +148,16 @@ PHRASES = {
         "id prefer not to share",
         "id rather not share",
         "rather not share",
+        "i prefer not to share",
+        "prefer not to give",
+        "i prefer not to give",
+        "id prefer not to give",
+        "rather not give",
+        "id rather not give",
+        "dont want to share",
+        "i dont want to share",
+        "dont want to give",
+        "i dont want to give",
     ],
 }
 # Replies that only count when they are the whole answer ("right leg" is not "right").

@@ -313,7 +313,10 @@ def test_age_bare_answers(text, age):
     assert answers(text, "age_years") == {"age_years": age}
 
 
-@pytest.mark.parametrize("text", ["I'd rather not say", "prefer not to say", "skip"])
+@pytest.mark.parametrize(
+    "text",
+    ["I'd rather not say", "prefer not to say", "skip", "I prefer not to share that", "I'd prefer not to give it"],
+)
 def test_age_declined(text):
     assert answers(text, "age_years") == {"age_years": "declined"}
 

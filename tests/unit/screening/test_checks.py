@@ -95,6 +95,17 @@ def test_a_flag_question_about_another_question_keeps_this_answer():
     assert questionnaire.plan(d.state).next_slot != "walking_standing_trigger"
 
 
+def test_a_no_read_from_words_of_doubt_is_clarified_never_stored():
+    for text, interjection in [("hmm I don't really know how to tell", None), ("no, not sure", "no")]:
+        d = dialogue()
+        take_turn(d, "red_flags", Incoming(text, reply="no", hedge="x", doubt="x", interjection=interjection))
+        assert "red_flags" not in d.state.answers
+        assert d.check["kind"] == checks.CLARIFY and d.check["slot"] == "red_flags"
+    d = dialogue(**CASE)  # outside the flag questions an outright "no" said with doubt stays a no
+    take_turn(d, "blood_thinners", Incoming("no, not sure why you ask", reply="no", doubt="x", interjection="no"))
+    assert d.state.answers["blood_thinners"] == "no"
+
+
 def test_a_reply_that_repeats_the_flag_is_emergency():
     d = dialogue(**CASE)
     take_turn(d, "sitting_leaning_relief", Incoming("x", findings=[RED_ASK]))

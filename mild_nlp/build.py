@@ -33,6 +33,8 @@ GLUED_UNITS = (
 )
 DIGIT_DASH = r"(?<=[0-9])[–—](?=[0-9])"
 APPROX_SIGN = r"~(?=[0-9])"  # staff shorthand "~1 blk", "~3 yrs"
+# staff shorthand "sx x2y", "x18mo", "ESI x2": the "x" (for, times) comes off its number
+TIMES_SIGN = r"(?i:x)(?=[0-9]+(?:\.[0-9]+)?(?i:y|yrs?|years?|mos?|mths?|months?|wks?|weeks?|d|days?)?$)"
 GLUED_SEX = r"(?<=[0-9])(?i:m|f)$"  # staff shorthand "pt 77M", "68F"
 
 
@@ -43,7 +45,7 @@ def create_nlp(with_rules: bool = True) -> Language:
     assert isinstance(tokenizer, Tokenizer)  # spacy.blank builds spaCy's own rule-based tokenizer
     # English defines all three rule lists (they are Optional only in the base Language.Defaults)
     assert defaults.prefixes is not None and defaults.suffixes is not None and defaults.infixes is not None
-    tokenizer.prefix_search = compile_prefix_regex(list(defaults.prefixes) + [APPROX_SIGN]).search
+    tokenizer.prefix_search = compile_prefix_regex(list(defaults.prefixes) + [APPROX_SIGN, TIMES_SIGN]).search
     tokenizer.suffix_search = compile_suffix_regex(list(defaults.suffixes) + [GLUED_UNITS, GLUED_SEX]).search
     tokenizer.infix_finditer = compile_infix_regex(list(defaults.infixes) + [DIGIT_DASH]).finditer
     if not with_rules:

@@ -912,3 +912,15 @@ def test_a_relative_typing_tells_the_patients_walking_trigger(text):
 )
 def test_clinical_outcome_words(text, value):
     assert answers(text, "conservative_care")["conservative_care"] == value
+
+
+@pytest.mark.parametrize(
+    "text, months",
+    [("bilat leg pain w/ walking x2y, denies red flags", 24), ("NIC sx both legs x18mo", 18), ("sx x1y", 12)],
+)
+def test_staff_times_sign_glued_to_a_duration(text, months):
+    assert answers(text)["symptom_duration_months"] == months
+
+
+def test_staff_times_sign_on_a_count_is_no_duration():
+    assert "symptom_duration_months" not in answers("ESI x2 no relief", "injections")

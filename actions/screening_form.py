@@ -76,12 +76,8 @@ def read_message(tracker: Tracker, requested_slot: Optional[str]) -> Reading:
     understanding = answers_for(reading_of(tracker.latest_message, text), requested_slot)
     reply = understanding.reply or messages.reply_from_intent(tracker)
     incoming = checks.Incoming(
-        text=text,
-        facts=checks.without_flag_facts(understanding.answers),
+        **_what_it_says(text, understanding),
         reply=reply,
-        findings=[f.as_dict() for f in understanding.flags],
-        hedge=understanding.hedge,
-        doubt=understanding.doubt,
         interjection=understanding.interjection,
         correction=understanding.is_correction,
     )
@@ -110,16 +106,20 @@ def said_before_the_start(tracker: Tracker) -> List[checks.Incoming]:
     found = []
     for text, parse_data in messages.typed_before_the_latest(tracker):
         understanding = answers_for(reading_of(parse_data, text), None)
-        found.append(
-            checks.Incoming(
-                text=text,
-                facts=checks.without_flag_facts(understanding.answers),
-                findings=[f.as_dict() for f in understanding.flags],
-                hedge=understanding.hedge,
-                doubt=understanding.doubt,
-            )
-        )
+        found.append(checks.Incoming(**_what_it_says(text, understanding)))  # no question was open
     return found
+
+
+def _what_it_says(text: str, understanding) -> dict:
+    """The fields of checks.Incoming that any typed message has, whether or not it answers an
+    open question: its answers (flags only as findings), the flag findings, hedge and doubt."""
+    return {
+        "text": text,
+        "facts": checks.without_flag_facts(understanding.answers),
+        "findings": [f.as_dict() for f in understanding.flags],
+        "hedge": understanding.hedge,
+        "doubt": understanding.doubt,
+    }
 
 
 def dialogue_from(tracker: Tracker) -> checks.Dialogue:

@@ -102,7 +102,7 @@ def take_turn(d: Dialogue, requested: Optional[str], msg: Incoming) -> Turn:
     if d.check:
         facts = _answer_check(d, msg, turn)
         reply = None
-        answers_open = requested if not d.check else None
+        answers_open = None if d.check else requested  # the check answered: the open question again
     else:
         facts, reply = _read(d, requested, msg)
         # a flag question about another question does not take this one's answer away:

@@ -234,8 +234,11 @@ _BACK_FINE = re.compile(
 )
 
 
+_FEVER_OR_TEMPERATURE = FEVER_WORDS | {"temperature", "temp", "shivers", "shivering"}
+
+
 def _fever_with_a_fine_back(span: Span) -> bool:
-    if not {t.lower_ for t in span} & (FEVER_WORDS | {"temperature", "temp", "shivers", "shivering"}):
+    if not {t.lower_ for t in span} & _FEVER_OR_TEMPERATURE:
         return False
     sentence = containing(sentences(span.doc), span)
     return bool(_BACK_FINE.search(sentence.text.lower().replace("’", "'")))

@@ -4,9 +4,10 @@
 - walking distances / times -> feet -> spec bucket:
   `walking_bucket("half a mile") == "2_blocks_to_2_miles"`
 - ages -> whole years 1..120: `parse_age("seventy two") == 72`
-- onsets -> months until today: `months_since("since March", date(2026, 11, 30)) == 8.5`
+- onsets -> months until today: `months_since("since March", date(2026, 11, 30)) == 8.0`
 """
 
+import calendar
 from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import TypeVar
@@ -70,9 +71,11 @@ DAYS_PER_MONTH = 30.4375
 def months_since(text: str, today: date) -> float | None:
     """Months from the start a phrase names until `today`; None if it names no past date.
 
-    A year or a month is read as its middle ("since 2019" -> 1 July 2019, "since March"
-    -> 15 March), unless that is still to come in the current year or month. Month
-    names, seasons, holidays and weekdays mean their most recent past occurrence.
+    A year is read as its middle ("since 2019" -> 1 July 2019) unless that is still to come.
+    A month is counted in whole calendar months, as people count them: in early December
+    "since May" is 7 months and "since September" 3 (its day is today's day of that month);
+    the current month is read as its middle so far. Month names, seasons, holidays and
+    weekdays mean their most recent past occurrence.
     """
     start = onset_date(split_words(text), today)
     if start is None or start > today:
@@ -91,7 +94,7 @@ def onset_date(words: list[str], today: date) -> date | None:
         year = today.year - 1 if last else today.year  # "October of last year", "the spring of this year"
     for word in words:
         if word in MONTHS:
-            return _recent(today, year, MONTHS[word], 15, strictly_before=last)
+            return _whole_months(_recent(today, year, MONTHS[word], 15, strictly_before=last), today)
         if word in SEASONS:
             return _recent(today, year, *SEASONS[word], strictly_before=False)
         if word in ("christmas", "xmas"):
@@ -127,6 +130,14 @@ def _recent(today: date, year: int | None, month: int, day: int, strictly_before
     if candidate > today or this_month:
         candidate = date(today.year - 1, month, day)
     return candidate
+
+
+def _whole_months(start: date, today: date) -> date:
+    """`start` moved to today's day of its month ("since May" on 4 December: 4 May), so that
+    the months to today are whole; the current month is left as it is."""
+    if (start.year, start.month) == (today.year, today.month):
+        return start
+    return start.replace(day=min(today.day, calendar.monthrange(start.year, start.month)[1]))
 
 
 def _middle_of_year(year: int, today: date) -> date:

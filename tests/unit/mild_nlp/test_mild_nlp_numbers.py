@@ -131,11 +131,11 @@ TODAY = date(2026, 11, 30)  # a Monday
         ("since 2019", 89.0),  # the middle of 2019
         ("started in 2021", 65.0),
         ("since about 2019", 89.0),
-        ("since March", 8.5),  # 15 March this year
-        ("since march 2024", 32.5),
-        ("since December", 11.5),  # no December yet this year: last December
+        ("since March", 8.0),  # whole months: 30 March this year
+        ("since march 2024", 32.0),
+        ("since December", 11.0),  # no December yet this year: last December
         ("since November", 0.5),  # this month: its middle
-        ("since last November", 12.5),
+        ("since last November", 12.0),
         ("since the summer", 4.5),
         ("since last winter", 10.5),
         ("since spring 2025", 19.5),
@@ -156,6 +156,15 @@ TODAY = date(2026, 11, 30)  # a Monday
 )
 def test_months_since(text, months):
     assert months_since(text, TODAY) == pytest.approx(months)
+
+
+def test_a_named_month_counts_whole_calendar_months_as_people_do():
+    early_december = date(2026, 12, 4)
+    assert months_since("since September", early_december) == 3.0  # not 2.6: not "under 3 months"
+    assert months_since("since May", early_december) == 7.0
+    assert months_since("since January", early_december) == 11.0
+    assert months_since("since March 2025", early_december) == 21.0
+    assert months_since("since February", date(2026, 3, 31)) == 1.0  # 28 February: its last day
 
 
 def test_months_since_early_in_the_year_does_not_reach_into_the_future():

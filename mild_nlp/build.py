@@ -29,7 +29,7 @@ PIPELINE_VERSION = "1.0.0"
 GLUED_UNITS = (
     r"(?<=[0-9])(?i:yo|y/o|yrs/o|yoa|yrs?|y|years?|wks?|weeks?|mos?|mths?|months?|days?"
     r"|mins?|minutes?|hrs?|hours?|secs?|seconds?|blks?|blocks?|miles?|mi|ft|feet"
-    r"|yards?|yds?|steps?)"
+    r"|yards?|yds?|steps?|km|k)"
 )
 DIGIT_DASH = r"(?<=[0-9])[–—](?=[0-9])"
 APPROX_SIGN = r"~(?=[0-9])"  # staff shorthand "~1 blk", "~3 yrs"

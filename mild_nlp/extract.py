@@ -19,10 +19,12 @@ from mild_nlp.flag_union import STANDS, FlagFinding, combine
 from mild_nlp.flags import FlagMentions, flag_mentions
 from mild_nlp.hedges import doubt_in, hedge_in
 from mild_nlp.pipeline import get_nlp
-from mild_nlp.replies import interjection_polarity, is_correction, reply_polarity
+from mild_nlp.replies import interjection_polarity, is_correction, is_emphatic_statement, reply_polarity
 from mild_nlp.second_reader import SecondReader
 
 MAX_CHARS = 2000
+# the questions whose "yes" is an emergency or an urgent review: only a clear reply answers them
+FLAG_QUESTIONS = ("red_flags", "urgent_flags")
 # Same-length replacements, so character offsets stay those of the original text.
 # Dictation homophones of number words before a unit ("about too years", "won block"),
 # replaced by words of the same length so that every character offset stays the same.
@@ -134,9 +136,12 @@ def answers_for(reading: Reading, requested_slot: str | None = None) -> Understa
     if doc is None:
         return Understanding()
     flags = reading.rule_flags
+    reply = reading.reply
+    if requested_slot in FLAG_QUESTIONS and is_emphatic_statement(reading.text):
+        reply = None  # "I do get up to pee at night": the flag readers decide, not an opening "I do"
     return Understanding(
-        answers=read_answers(doc, requested_slot, reading.reply, reading.interjection),
-        reply=reading.reply,
+        answers=read_answers(doc, requested_slot, reply, reading.interjection),
+        reply=reply,
         red_flag_mentions=list(flags.red),
         negated_red_flag_mentions=list(flags.negated_red),
         urgent_flag_mentions=list(flags.urgent),

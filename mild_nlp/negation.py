@@ -196,6 +196,12 @@ def _limit_follows(words: list[str], start: int) -> bool:
     return False
 
 
+# "can't walk from the barn to the house without my legs going numb": a denial before
+# "without" undoes it (the symptom happens)
+WITHOUT_UNDONE = frozenset("not cannot never unable".split())
+WITHOUT_WINDOW = 10
+
+
 def negation_scopes(words: list[str]) -> list[Scope]:
     """Forward scopes of all negation cues (`words` from `words_of`)."""
     scopes, i = [], 0
@@ -208,7 +214,7 @@ def negation_scopes(words: list[str]) -> list[Scope]:
         phrase = next((p for p in CUE_PHRASES if _starts(words, i, p)), None)
         if phrase:
             length = len(phrase)
-        elif word == "without" and "not" in words[max(0, i - 6) : i]:
+        elif word == "without" and WITHOUT_UNDONE & set(words[max(0, i - WITHOUT_WINDOW) : i]):
             i += 1  # "I can't walk a block without my legs going numb": the symptom happens
             continue
         elif word in ("not", "cannot", "unable", "never") and _limit_follows(words, i + 1):

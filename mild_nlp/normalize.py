@@ -53,6 +53,9 @@ MONTHS = {
     },
     **{name: i for i, name in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)},
     "sept": 9,
+    # spaCy keeps an abbreviation's full stop in the token: "since Jan." is the token "jan."
+    **{name + ".": i for i, name in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)},
+    "sept.": 9,
 }
 # The middle of each season as (month, day); "since the summer" is read as mid-July.
 SEASONS = {
@@ -80,6 +83,9 @@ def months_since(text: str, today: date) -> float | None:
     start = onset_date(split_words(text), today)
     if start is None or start > today:
         return None
+    months = (today.year - start.year) * 12 + today.month - start.month
+    if start.day == today.day and months >= 1:
+        return float(months)  # a month named: whole calendar months ("since February of last year": 22)
     days = (today - start).days
     return round(days / DAYS_PER_MONTH, 1) if days >= 30 else round(days / 30, 2)
 
@@ -92,9 +98,10 @@ def onset_date(words: list[str], today: date) -> date | None:
     last = "last" in words or "past" in words
     if year is None and "year" in words and any(w in MONTHS or w in SEASONS for w in words):
         year = today.year - 1 if last else today.year  # "October of last year", "the spring of this year"
-    for word in words:
+    for word in words:  # a month is the most precise thing named ("the summer of last year, around July")
         if word in MONTHS:
             return _whole_months(_recent(today, year, MONTHS[word], 15, strictly_before=last), today)
+    for word in words:
         if word in SEASONS:
             return _recent(today, year, *SEASONS[word], strictly_before=False)
         if word in ("christmas", "xmas"):
@@ -177,6 +184,8 @@ DISTANCE_UNITS = {
     **dict.fromkeys(["step", "steps", "pace", "paces"], 2.5),
     **dict.fromkeys(["meter", "meters", "metre", "metres"], 3.28084),
     **dict.fromkeys(["kilometer", "kilometers", "kilometre", "kilometres", "km"], 3280.84),
+    # "a 5K walk"; "10k steps" (ten thousand, about five miles) lands in the same bucket
+    **dict.fromkeys(["k"], 3280.84),
 }
 WALKING_TIME_UNITS = {
     **dict.fromkeys(["second", "seconds", "sec", "secs"], FEET_PER_WALKING_MINUTE / 60),

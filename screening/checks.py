@@ -8,7 +8,8 @@ back instead of storing silently:
   reader was unsure (mild_nlp.flag_union). Yes, or a reply that repeats the flag, sets the
   flag; no goes back to the open question; "not sure" gets the question once more with the
   safety advice, and a second "not sure" is taken as yes: never guess toward "no". After a
-  "no", an unsure reading of the learned reader alone does not ask the same again.
+  "no", an unsure reading of the learned reader alone does not ask the same again. A message
+  that raises both kinds asks the red question first and, after a "no", the urgent one.
 - a clarification ("clarify"): "not sure" to a question whose values have no `unsure`
   (red_flags, urgent_flags, prior_back_surgery, blood_thinners). Asked once; a second
   "not sure" takes the cautious value (yes), and the record says so.
@@ -157,21 +158,18 @@ def _read(d: Dialogue, requested: Optional[str], msg: Incoming) -> tuple[dict, O
             facts[slot] = "yes"
             d.sources[slot] = _source("stated", msg, finding["readers"])
             continue
+        question = _flag_check(finding, slot)
+        if requested == slot:
+            # the flag question settles it, not a "no" said before it; but a "no" to the
+            # flag question, after a "no" to this very question, is that question's answer
+            # ("neg falls, neg CA, neg wt loss": not asked a second time)
+            question["held_reply"] = reply
+            reply = None
         if d.check is None:
-            d.check = {
-                "kind": FLAG,
-                "slot": slot,
-                "flag_kind": finding["kind"],
-                "words": quote(finding["words"]),
-                "readers": list(finding["readers"]),
-                "tries": 0,
-            }
-            if requested == slot:
-                # the flag question settles it, not a "no" said before it; but a "no" to the
-                # flag question, after a "no" to this very question, is that question's answer
-                # ("neg falls, neg CA, neg wt loss": not asked a second time)
-                d.check["held_reply"] = reply
-                reply = None
+            d.check = question
+        elif d.check["kind"] == FLAG and d.check["slot"] != slot:
+            # one question at a time, none dropped: the urgent one follows a "no" to the red one
+            d.check["queued"] = question
     if d.check is None and requested in NO_UNSURE_SLOTS and reply == "unsure" and requested not in facts:
         d.check = {"kind": CLARIFY, "slot": requested, "words": quote(msg.text), "tries": 0}
         reply = None
@@ -186,6 +184,17 @@ def _read(d: Dialogue, requested: Optional[str], msg: Incoming) -> tuple[dict, O
     ):
         d.check = {"kind": ASK_BACK, "slot": requested, "value": facts.pop(requested), "words": quote(msg.text)}
     return facts, reply
+
+
+def _flag_check(finding: dict, slot: str) -> dict:
+    return {
+        "kind": FLAG,
+        "slot": slot,
+        "flag_kind": finding["kind"],
+        "words": quote(finding["words"]),
+        "readers": list(finding["readers"]),
+        "tries": 0,
+    }
 
 
 def _hedged(d, requested, facts, reply, msg) -> tuple[dict, Optional[str]]:
@@ -250,6 +259,8 @@ def _answer_check(d: Dialogue, msg: Incoming, turn: Turn) -> dict:
             if check.get("held_reply") == "no":
                 facts[slot] = "no"
                 d.sources[slot] = _source("flag_question", msg, check["readers"], check["words"])
+            if check.get("queued") and d.state.answers.get(check["queued"]["slot"]) != "yes":
+                d.check = check["queued"]  # the other flag the same message raised
         elif answer == "unsure" and not check.get("tries"):
             check["tries"] = 1
         elif answer == "unsure":
@@ -299,7 +310,7 @@ def _direct(msg: Incoming) -> Optional[str]:
 
 def _resolve(d: Dialogue, answer: str, msg: Incoming) -> None:
     assert d.check is not None  # only a pending check is resolved
-    entry = {k: v for k, v in d.check.items() if k != "tries"}
+    entry = {k: v for k, v in d.check.items() if k not in ("tries", "queued")}
     entry["answer"] = answer
     entry["reply_words"] = quote(msg.text) if not msg.from_button else None
     d.log.append(entry)

@@ -27,13 +27,13 @@ echo
 .venv/bin/python -m scripts.entity_eval "$out/blind_unseen.yml"
 
 echo
-for set in slots_blind slots_blind2 slots_blind3 slots_blind4 slots_blind5 slots_blind6 slots_blind7; do
+for set in slots_blind slots_blind2 slots_blind3 slots_blind4 slots_blind5 slots_blind6 slots_blind7 slots_blind8; do
   echo "$set:"
   .venv/bin/python -m scripts.slot_eval "tests/data/$set/cases.yml"
 done
 
 echo
-for set in flag_stress flag_stress2 flag_stress3 flag_stress4 flag_stress5; do
+for set in flag_stress flag_stress2 flag_stress3 flag_stress4 flag_stress5 flag_stress6; do
   echo "red-flag stress set $set:"
   .venv/bin/python -m scripts.flag_stress_eval "tests/data/$set/clauses.yml"
 done

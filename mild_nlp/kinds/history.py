@@ -178,9 +178,13 @@ PHRASES = [
 
 
 def check_back_surgery(span: Span) -> bool:
-    """ "neck surgery (C5-6 fusion)" is not lower-back surgery."""
-    before = [word_at(span, -k) for k in range(1, 4)]
-    return not any(w in ("neck", "cervical") or (w[:1] == "c" and w[1:2].isdigit()) for w in before)
+    """ "neck surgery (C5-6 fusion)", "a fusion at C5-C6" are not lower-back surgery."""
+    near = [word_at(span, -k) for k in range(1, 4)] + [word_at(span, k) for k in range(3)]
+    return not any(w in ("neck", "cervical") or _cervical_level(w) for w in near)
+
+
+def _cervical_level(word: str) -> bool:
+    return word[:1] == "c" and word[1:2].isdigit()
 
 
 def check_surgery(span: Span) -> bool:

@@ -55,6 +55,8 @@ PHRASES = {
         "not really",
         "never",
         "none",
+        "n to all",  # staff shorthand: "N to all 3"
+        "no to all",
         "none of those",
         "none of them",
         "nothing",
@@ -181,6 +183,9 @@ NOT_TYPOS = frozenset(["ever", "one", "sue", "non", "yet", "eyes", "note", "nose
 
 # One-word answers that stand apart from the rest ("no, but I had epidurals").
 INTERJECTIONS = frozenset("yes yep yeah ya yup yea yah sure correct definitely no nope nah naw never none".split())
+# a first sentence followed by more text: "None of those. I'm 70 by the way."
+_LEADING_SENTENCE = re.compile(r"^\s*([^.!?;]+)[.!?;]+\s+\S")
+MAX_LEADING_REPLY_WORDS = 5
 _LEADING_WORD = re.compile(
     r"^\W*(?:(?:um+|uh+|well|oh|ok|okay|so|hmm+)\W+)*([a-z]+)(?=\s*(?:[,.!;:\-–]|$|but\b))",
     re.IGNORECASE,
@@ -232,12 +237,18 @@ def is_bare_reply(text: str) -> bool:
 
 
 def interjection_polarity(text: str) -> str | None:
-    """Polarity of a leading one-word answer set apart by punctuation or "but", else None."""
+    """Polarity of a leading answer set apart from the rest: one word before punctuation or
+    "but" ("no, but I had epidurals"), or a short first sentence that is a reply ("No to all of
+    them. I'm 70 by the way."), else None."""
     match = _LEADING_WORD.match(text or "")
-    if not match:
-        return None
-    word = _canonical(match.group(1).lower())
-    return _LOOKUP.get((word,)) if word in INTERJECTIONS else None
+    if match:
+        word = _canonical(match.group(1).lower())
+        if word in INTERJECTIONS:
+            return _LOOKUP.get((word,))
+    sentence = _LEADING_SENTENCE.match(text or "")
+    if sentence and len(words_of(sentence.group(1))) <= MAX_LEADING_REPLY_WORDS:
+        return reply_polarity(sentence.group(1))
+    return None
 
 
 def _marker_ends(words: list[str]) -> list[int]:
@@ -259,6 +270,25 @@ def _polarity_at(words: list[str], start: int) -> str | None:
         if polarity:
             return polarity
     return None
+
+
+# "I do", "it did" said as a reply, or as the emphatic start of a statement ("I do get up to pee
+# at night"): a statement when anything but a reply or linking word follows
+AUXILIARY_REPLIES = frozenset(
+    (subject, verb) for subject in ("i", "it", "they", "he", "she", "we") for verb in ("do", "did", "does")
+)
+AFTER_AUXILIARY_REPLY = FILLERS | INTERJECTIONS | frozenset("but and though too also sometimes thanks".split())
+
+
+def is_emphatic_statement(text: str) -> bool:
+    """Whether the message opens with an emphatic "I do / it did" and goes on with a statement
+    ("I do get up to pee three times a night"): its "yes" comes from what the statement says."""
+    words = [w for w in words_of(text) if w not in FILLERS]
+    return (
+        len(words) > 2
+        and tuple(_canonical(w) for w in words[:2]) in AUXILIARY_REPLIES
+        and words[2] not in AFTER_AUXILIARY_REPLY
+    )
 
 
 def _is_marker_at(words: list[str], i: int) -> bool:

@@ -14,13 +14,18 @@ from spacy.tokens import Span
 
 from mild_nlp import lexicon as lx
 from mild_nlp.kinds.replies import NO, YES
-from mild_nlp.message import ParsedMessage, corrects, unsure_before
+from mild_nlp.message import ParsedMessage, clause_words, corrects, unsure_before
 from mild_nlp.notation import cooccur
 from mild_nlp.segments import clauses, containing, overlaps
 
 # --- word lists ----------------------------------------------------------------------
 
 TRIGGER_CONTEXT = lx.LEG_SYMPTOMS | frozenset("worse worst bad unbearable symptoms it they them this".split())
+# "it feels better when I walk", "walking around loosens it up": the activity eases the legs,
+# so it is not what brings the symptoms on (unless sitting or "worse" is in the same clause:
+# "better when I sit, worse when I walk")
+EASED_WORDS = frozenset("better easier eases eased loosens loosen loosened improves improved relieves".split())
+WORSENED_WORDS = frozenset("worse worst harder tougher".split())
 
 
 # --- patterns ------------------------------------------------------------------------
@@ -59,6 +64,11 @@ TRIGGERS = [
     "on|during a|my|his|her|our|their|the|long? @WALKSTAND",
     # a symptom said with the activity: "legs go numb walking", "pain standing"
     "@LEG_SYMPTOM walking|standing|ambulating|walkin",
+    "@LEG_REGION walking|standing|ambulating|walkin",  # "numb in my thighs walking round the store"
+    # "after standing more than a few minutes", "by the end of a walk"
+    "after|before @WALKSTAND",
+    # "standing at work is unbearable", "standing in line anywhere is torture"
+    "@WALKSTAND _4 is|'s|are|gets unbearable|torture|agony|murder|hell|impossible|miserable|excruciating",
     # a walking limit said without a number: "I have to stop after about a block"
     "after|within @HEDGE? a|an|one|half|few|couple @DIST_UNIT|@TIME_UNIT",
     "after|within @HEDGE? half a|a|of? @DIST_UNIT|@TIME_UNIT",
@@ -82,7 +92,8 @@ TRIGGERS = [
 TRIGGER_NEGATIONS = [
     "@WALKSTAND _1 does|do|did @NOT bother|affect|matter|change|make|trigger|cause|bring|start|set",
     "@WALKSTAND is|'s|feels fine|ok|okay|good",
-    "@WALKSTAND helps|help|helped",
+    "@WALKSTAND _2 helps|help|helped|eases|loosens",
+    "@WALKSTAND _3 make|makes|made|making _2 better|easier",
     "does|do @NOT matter _3 @WALKSTAND",
     "i can walk fine|normally|without",
 ]
@@ -127,6 +138,12 @@ def check_trigger(span: Span) -> bool:
 # --- readings ------------------------------------------------------------------------
 
 
+def _eases(m: ParsedMessage, span: Span) -> bool:
+    """Whether the trigger's clause says walking or standing eases the legs."""
+    words = clause_words(m, span)
+    return bool(words & EASED_WORDS) and not words & (WORSENED_WORDS | lx.POSTURES)
+
+
 def read_leg_symptoms(m: ParsedMessage):
     """leg_symptoms: yes / no."""
     symptoms = m.stated("leg_symptom")
@@ -146,6 +163,9 @@ def read_walking_standing_trigger(m: ParsedMessage):
     for span in triggers:
         if span._.negated or any(overlaps(d, span) for d in denials):
             continue  # "walking doesn't make it worse"
+        if _eases(m, span):
+            denials = [*denials, span]  # "it feels better when I walk"
+            continue
         same_sentence_legs = any(m.sentence_of(leg) == m.sentence_of(span) for leg in legs)
         near = m.words_near(span)
         if not asked and not same_sentence_legs and "back" in near and not near & lx.LEG_WORDS:

@@ -128,7 +128,7 @@ CONSERVATIVE_TREATMENTS = (
 )
 GENERIC_MEDICATION = frozenset(["meds", "medication", "medications", "medicine", "pills"])
 NON_PAIN_CONDITIONS = frozenset(
-    "blood pressure heart diabetes cholesterol thyroid sugar sleep anxiety depression".split()
+    "blood pressure heart diabetes cholesterol thyroid sugar sleep anxiety depression water".split()
 )
 INJECTION_TREATMENTS = (
     "epidural",
@@ -232,7 +232,7 @@ TREATMENT_FAILED = [
     "#NUM day|days|week|weeks|wk|wks of? relief",  # a short spell of relief
     "barely|hardly any relief|help|improvement|difference",
     "now? barely|hardly anything|much",  # "used to give him months, now barely anything"
-    "nothing|none|neither _3 help|helped|helps|worked|works|work|lasted|lasts|last",
+    "nothing|none|neither _3 help|helped|helps|worked|works|work|lasted|lasts|last|changed|improved",
     "wore|wear|wears|wearing|worn off",
     "stopped|stop|stops helping|working",
     "only|just? temporary|temporarily",
@@ -262,6 +262,8 @@ TREATMENT_FAILED = [
     "nothing for me",
     "did|does|do @NOT? a|one thing",
     "barely|hardly touches|touched it",
+    "nothing|none touches|touched|fixes|fixed|shifts|budges it",  # "the whole aisle, nothing touches it"
+    "nothing|nada|zilch .|!",  # a closing "nothing": "PT twice, gabapentin and Tylenol. Nothing."
     "still @CAN @NOT",
     "relief _2 #NUM day|days|week|weeks|wk|wks",
     "then gone",
@@ -319,8 +321,9 @@ def check_treatment(span: Span) -> bool:
     if text in ("pt", "p.t.") and (_means_patient(span) or _patients_relative(span)):
         return False
     if text in GENERIC_MEDICATION:
-        following = {word_at(span, k) for k in range(4)}
-        if following & NON_PAIN_CONDITIONS:
+        # "medication for my blood pressure", "my blood pressure pills": not for the back
+        near = {word_at(span, k) for k in range(4)} | {word_at(span, -1), word_at(span, -2)}
+        if near & NON_PAIN_CONDITIONS:
             return False
         # "which meds do I stop before the procedure?": the person's usual medicines, asked about
         return not _in_question(span)

@@ -95,6 +95,42 @@ def test_a_denied_trigger_is_no(text):
     assert answers(text, "walking_standing_trigger")["walking_standing_trigger"] == "no"
 
 
+@pytest.mark.parametrize(
+    "text, asked",
+    [
+        ("my legs hurt but it feels better when I walk", None),
+        ("walking actually makes it better", None),
+        ("walking around helps my legs", None),
+        ("no, it feels better when I walk", "walking_standing_trigger"),
+        ("honestly walking loosens it up", "walking_standing_trigger"),
+    ],
+)
+def test_walking_that_eases_the_legs_is_not_a_trigger(text, asked):
+    assert answers(text, asked)["walking_standing_trigger"] == "no"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my legs get worse when I walk, better when I rest",  # "worse" in the clause
+        "my legs ache when I walk and it gets better when I sit",  # sitting eases, not walking
+    ],
+)
+def test_better_said_of_rest_keeps_the_trigger(text):
+    assert answers(text)["walking_standing_trigger"] == "yes"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can't walk from the barn to the house without my legs going numb and heavy",
+        "I never walk far without my legs aching",
+    ],
+)
+def test_a_denial_before_without_means_the_symptom_happens(text):
+    assert answers(text)["leg_symptoms"] == "yes"
+
+
 def test_a_relief_after_a_while_is_not_a_trigger():
     assert "walking_standing_trigger" not in answers("sitting down makes it go away within a minute or two")
 
@@ -139,6 +175,8 @@ def test_no_doubt_where_there_is_none(text):
         ("I can only make it to the mailbox", "50_feet_to_2_blocks"),
         ("I have to stop after 5 minutes of walking", "2_blocks_to_2_miles"),
         ("I can walk less than a block", "50_feet_to_2_blocks"),
+        ("I did a 5K charity walk last month, no problem", "over_2_miles"),  # 5 km
+        ("I walk 10k steps a day", "over_2_miles"),  # about five miles
     ],
 )
 def test_walking_statements(text, bucket):
@@ -924,3 +962,29 @@ def test_staff_times_sign_glued_to_a_duration(text, months):
 
 def test_staff_times_sign_on_a_count_is_no_duration():
     assert "symptom_duration_months" not in answers("ESI x2 no relief", "injections")
+
+
+def test_an_emphatic_do_to_a_flag_question_is_not_a_yes():
+    # "I do get up to pee at night" (no accidents) is no emergency; the flag readers decide
+    text = "I do get up to pee 3 times a night but I don't have accidents or anything."
+    assert understand(text, "red_flags").reply is None
+    assert understand("I do", "red_flags").reply == "yes"
+    assert understand("It does help", "sitting_leaning_relief").reply == "yes"  # other questions keep it
+
+
+@pytest.mark.parametrize(
+    "text, asked, expected",
+    [
+        ("No to all of them. I'm 70 by the way.", "red_flags", {"red_flags": "no", "age_years": 70}),
+        ("N to all 3.", "urgent_flags", {"urgent_flags": "no"}),
+        ("PT twice, gabapentin and Tylenol. Nothing.", "conservative_care", {"conservative_care": "failed"}),
+        ("She had an epidural in early November. Nothing changed.", "injections", {"injections": "failed"}),
+        ("I had neck surgery, a fusion at C5-C6, but nothing on my lower back.", "prior_back_surgery", {}),
+        ("Just blood pressure pills and a statin.", "blood_thinners", {}),
+    ],
+)
+def test_short_first_sentences_and_closing_words_answer_the_question(text, asked, expected):
+    from scripts.slot_eval import read  # as the form records the message
+
+    got = {k: v for k, v in read(text, asked).items() if k in expected or k == asked}
+    assert got == expected

@@ -65,6 +65,26 @@ def test_flag_question_no_goes_back_to_the_open_question():
     assert d.log[-1]["answer"] == "no"
 
 
+def test_an_urgent_flag_said_with_a_red_one_is_asked_after_a_no_to_the_red_question():
+    d = dialogue(**CASE)
+    both = Incoming("my bottom has gone numb and I slipped on the ice", findings=[RED_ASK, URGENT_ASK])
+    take_turn(d, "sitting_leaning_relief", both)
+    assert d.check["slot"] == "red_flags"  # one question at a time, red first
+    take_turn(d, "red_flags", Incoming("no", reply="no"))
+    assert d.check["kind"] == checks.FLAG and d.check["slot"] == "urgent_flags"
+    assert "“I slipped on the ice”" in check_wording.check_question(d.check)
+    take_turn(d, "urgent_flags", Incoming("yes", reply="yes"))
+    assert d.state.answers["urgent_flags"] == "yes" and outcome(d) == triage.URGENT_REVIEW
+    assert all("queued" not in entry for entry in d.log)
+
+
+def test_a_yes_to_the_red_question_leaves_the_queued_urgent_one():
+    d = dialogue(**CASE)
+    take_turn(d, "sitting_leaning_relief", Incoming("x", findings=[RED_ASK, URGENT_ASK]))
+    take_turn(d, "red_flags", Incoming("yes", reply="yes"))
+    assert d.check is None and outcome(d) == triage.EMERGENCY
+
+
 def test_no_to_the_flag_question_after_no_to_the_same_open_question_answers_it():
     # "neg falls, neg CA, neg wt loss" to the urgent question, a flag question about it, "no":
     # the urgent question is answered, not asked a second time

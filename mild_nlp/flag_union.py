@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from mild_nlp.flags import FlagMentions
-from mild_nlp.kinds.replies import is_bare_reply
+from mild_nlp.kinds.replies import NO, is_bare_reply, reply_polarity
 from mild_nlp.second_reader import FLAG, UNSURE, ClauseReading, SecondReader
 
 RED, URGENT = "red", "urgent"
@@ -57,7 +57,7 @@ def combine(
     it says comes from the open question, and the rules read it as that question's answer
     (a "yes" to the red-flag question is an emergency there). The learned reader, which sees
     the clause alone, is not asked about it."""
-    readings = [r for r in readings if not is_bare_reply(r.text)]
+    readings = [r for r in readings if not is_bare_reply(r.text) and not _echo_answered_no(text, r, readings)]
     found = []
     for kind, ruled, blocked in ((RED, rules.red, rules.negated_red), (URGENT, rules.urgent, rules.old_injuries)):
         finding = _finding(kind, text, ruled, blocked, readings, reader)
@@ -81,6 +81,18 @@ def _finding(kind, text, ruled, blocked, readings, reader) -> Optional[FlagFindi
     if best is not None and (verdict == FLAG or (verdict == UNSURE and not _blocked(best, blocked))):
         return FlagFinding(kind, ASK, (LEARNED,), best.text, probability, verdict)
     return None
+
+
+def _echo_answered_no(text: str, reading: ClauseReading, readings: list[ClauseReading]) -> bool:
+    """ "Cancer? No, never." / "Falls? None.": a topic echoed as a question and answered no at
+    once is that answer, not a flag (a "yes" after it keeps the flag: "Bladder trouble? Yes")."""
+    if not text[reading.end :].lstrip().startswith("?"):
+        return False
+    following = [r for r in readings if r.start > reading.end]
+    if not following:
+        return False
+    answer = min(following, key=lambda r: r.start)
+    return is_bare_reply(answer.text) and reply_polarity(answer.text) == NO
 
 
 def _blocked(reading: ClauseReading, phrases: list[str]) -> bool:

@@ -109,7 +109,8 @@ class Player:
             else:
                 questions += 1
                 stats["questions"] += 1
-                if requested in answered:
+                answered_before = requested in answered
+                if answered_before:
                     stats["re_asks"] += 1
                     stats[f"re_ask:{requested}"] += 1
                 in_a_row = in_a_row + 1 if requested == last_asked else 1
@@ -124,7 +125,8 @@ class Player:
                     event = events.pop(0)  # the person says this before answering the question
                     transcript.append(("bot asks", requested))
                     transcript.append(("person", event["text"]))
-                    answered |= set((event.get("settles") or {}).keys())
+                    settles = set((event.get("settles") or {}).keys())
+                    answered |= settles
                     await self.send(sender, event["text"])
                     slots = await self.slots(sender)
                     if (
@@ -132,6 +134,8 @@ class Player:
                         or slots.get("requested_slot") != requested
                         or slots.get("pending_check")
                     ):
+                        if not answered_before and requested not in settles:
+                            answered.discard(requested)  # the person never gave this answer
                         continue  # the bot moved on (or asks back); answer what it asks now
             transcript.append(("bot asks", f"{check['kind']}:{check['slot']}" if check else requested))
             transcript.append(("person", text))

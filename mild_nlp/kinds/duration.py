@@ -155,7 +155,8 @@ def _onset_months(m: ParsedMessage) -> float | None:
     for span in m.stated("onset"):
         if span._.negated or not _is_symptom_duration(m, span):
             continue
-        if requested or clause_words(m, span) & ONSET_CONTEXT:
+        # "since April my legs burn"; "Since October 2024 I get this heavy, dead-leg feeling in both legs"
+        if requested or clause_words(m, span) & ONSET_CONTEXT or m.words_near(span) & lx.LEG_WORDS:
             months = months_since(span.text, clock.today())
             if months is not None:
                 return months

@@ -186,6 +186,7 @@ INTERJECTIONS = frozenset("yes yep yeah ya yup yea yah sure correct definitely n
 # a first sentence followed by more text: "None of those. I'm 70 by the way."
 _LEADING_SENTENCE = re.compile(r"^\s*([^.!?;]+)[.!?;]+\s+\S")
 MAX_LEADING_REPLY_WORDS = 5
+_MULTIPLIER = re.compile(r"x\d+")
 _LEADING_WORD = re.compile(
     r"^\W*(?:(?:um+|uh+|well|oh|ok|okay|so|hmm+)\W+)*([a-z]+)(?=\s*(?:[,.!;:\-–]|$|but\b))",
     re.IGNORECASE,
@@ -212,7 +213,7 @@ def is_correction(text: str) -> bool:
 def reply_polarity(text: str) -> str | None:
     """ "yes" / "no" / "unsure" / "declined", or None when the message is no direct reply."""
     words = words_of(text)
-    content = [w for w in words if w not in FILLERS]
+    content = [w for w in words if w not in FILLERS and not _MULTIPLIER.fullmatch(w)]  # staff "N x4"
     if len(content) <= 2:
         whole = " ".join(_canonical(w) for w in content)
         if whole in WHOLE_MESSAGE_ONLY:

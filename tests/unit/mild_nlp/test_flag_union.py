@@ -112,3 +112,18 @@ def test_a_bare_reply_beside_a_flag_clause_quotes_the_flag_clause():
     clause = "and my legs are weaker every day"
     [finding] = combine(text, FlagMentions(), reading("yes", red=0.95), reading(clause, red=0.4))
     assert finding.words == clause
+
+
+def test_a_topic_echoed_as_a_question_and_answered_no_is_no_flag():
+    text = "Cancer? No, never."
+    echo = ClauseReading("Cancer", 0, 6, red=0.0, urgent=0.95, none=0.05)
+    answer = ClauseReading("No, never", 8, 17, red=0.0, urgent=0.0, none=1.0)
+    assert combine(text, FlagMentions(), echo, answer) == []
+
+
+def test_a_topic_echoed_as_a_question_and_answered_yes_keeps_the_flag():
+    text = "Cancer? Yes."
+    echo = ClauseReading("Cancer", 0, 6, red=0.0, urgent=0.95, none=0.05)
+    answer = ClauseReading("Yes", 8, 11, red=0.0, urgent=0.0, none=1.0)
+    [finding] = combine(text, FlagMentions(), echo, answer)
+    assert finding.kind == "urgent" and finding.readers == (flag_union.LEARNED,)

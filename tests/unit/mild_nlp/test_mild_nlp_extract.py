@@ -977,6 +977,7 @@ def test_an_emphatic_do_to_a_flag_question_is_not_a_yes():
     [
         ("No to all of them. I'm 70 by the way.", "red_flags", {"red_flags": "no", "age_years": 70}),
         ("N to all 3.", "urgent_flags", {"urgent_flags": "no"}),
+        ("N x4.", "red_flags", {"red_flags": "no"}),
         ("PT twice, gabapentin and Tylenol. Nothing.", "conservative_care", {"conservative_care": "failed"}),
         ("She had an epidural in early November. Nothing changed.", "injections", {"injections": "failed"}),
         ("I had neck surgery, a fusion at C5-C6, but nothing on my lower back.", "prior_back_surgery", {}),
@@ -988,3 +989,16 @@ def test_short_first_sentences_and_closing_words_answer_the_question(text, asked
 
     got = {k: v for k, v in read(text, asked).items() if k in expected or k == asked}
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    "text, months",
+    [
+        ("since april my legs burn and go numb when im walking", 8),
+        ("Since October 2024 I get this heavy, dead-leg feeling in both legs", 26),
+        ("Since February of last year.", 22),  # whole calendar months
+    ],
+)
+def test_an_onset_in_the_sentence_about_the_legs_is_their_duration(monkeypatch, text, months):
+    monkeypatch.setattr("mild_nlp.clock.today", lambda: date(2026, 12, 4))
+    assert answers(text, "symptom_duration_months" if "legs" not in text else None)["symptom_duration_months"] == months
